@@ -1,0 +1,140 @@
+package world
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/controlplane"
+	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/stack"
+)
+
+// Config describes the world to start.
+type Config struct {
+	// Clock drives controllers and the cluster (default: the wall clock).
+	Clock clock.WithTicker
+	// Cluster configures the emulated nodes and pod start-up.
+	Cluster cluster.Config
+	// AssetsDir holds the envtest binaries (default controlplane.AssetsDir()).
+	AssetsDir string
+}
+
+// World is a running knsim.
+type World struct {
+	// Client talks to the apiserver as the administrator, uncached.
+	Client client.Client
+	// ControlPlane is the running apiserver and etcd.
+	ControlPlane *controlplane.ControlPlane
+
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Start brings the whole stack up and returns once the manager's caches have
+// synced and the webhooks answer.
+func Start(ctx context.Context, cfg Config) (*World, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.RealClock{}
+	}
+	cfg.Cluster.Clock = cfg.Clock
+	sim, err := cluster.New(cfg.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	scheme := stack.Scheme()
+	cp, err := controlplane.Start(controlplane.Options{Scheme: scheme, AssetsDir: cfg.AssetsDir, Webhooks: true})
+	if err != nil {
+		return nil, err
+	}
+	w := &World{ControlPlane: cp, done: make(chan error, 1)}
+	if err := w.start(ctx, cfg, sim); err != nil {
+		return nil, errors.Join(err, cp.Stop())
+	}
+	return w, nil
+}
+
+func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) error {
+	scheme := stack.Scheme()
+	mgr, err := ctrl.NewManager(w.ControlPlane.Config, ctrl.Options{
+		Scheme:                 scheme,
+		WebhookServer:          w.ControlPlane.WebhookServer(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		// Several worlds may run in one test binary.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		return fmt.Errorf("creating manager: %w", err)
+	}
+	if err := stack.Setup(mgr, reconciler.Options{Clock: cfg.Clock}, true); err != nil {
+		return err
+	}
+	if err := sim.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up cluster emulation: %w", err)
+	}
+	w.Client, err = client.New(w.ControlPlane.Config, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("creating client: %w", err)
+	}
+	if err := w.bootstrap(ctx, sim); err != nil {
+		return err
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	w.cancel = cancel
+	go func() { w.done <- mgr.Start(mctx) }()
+	if !mgr.GetCache().WaitForCacheSync(mctx) {
+		cancel()
+		return fmt.Errorf("manager caches did not sync: %w", errors.Join(<-w.done, ctx.Err()))
+	}
+	return w.waitForWebhooks(mctx, mgr)
+}
+
+// bootstrap creates the system namespace and the nodes.
+func (w *World) bootstrap(ctx context.Context, sim *cluster.Cluster) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: reconciler.SystemNamespace}}
+	if err := w.Client.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("creating namespace %s: %w", ns.Name, err)
+	}
+	return sim.EnsureNodes(ctx, w.Client)
+}
+
+// waitForWebhooks blocks until the webhook server accepts connections, so the
+// first kubectl apply is not refused.
+func (w *World) waitForWebhooks(ctx context.Context, mgr ctrl.Manager) error {
+	check := mgr.GetWebhookServer().StartedChecker()
+	return wait.PollUntilContextCancel(ctx, 20*time.Millisecond, true, func(context.Context) (bool, error) {
+		select {
+		case err := <-w.done:
+			w.done <- err // leave it for Stop
+			return false, fmt.Errorf("manager stopped before the webhook server started: %w", err)
+		default:
+		}
+		return check(nil) == nil, nil
+	})
+}
+
+// Stop stops the manager, then the apiserver and etcd.
+func (w *World) Stop() error {
+	var errs []error
+	if w.cancel != nil {
+		w.cancel()
+		if err := <-w.done; err != nil && !errors.Is(err, context.Canceled) {
+			errs = append(errs, fmt.Errorf("manager: %w", err))
+		}
+	}
+	return errors.Join(append(errs, w.ControlPlane.Stop())...)
+}

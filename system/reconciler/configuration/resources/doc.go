@@ -1,0 +1,2 @@
+// Package resources builds the Revisions a Configuration stamps out.
+package resources

@@ -1,0 +1,60 @@
+package route
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/reconciler/route/resources"
+)
+
+// SetupWithManager registers the Route controller. Routes are re-resolved
+// whenever a Configuration or Revision in their namespace changes, and all of
+// them when config-domain changes.
+func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	c := mgr.GetClient()
+	r := &Reconciler{Client: c, Options: opts}
+	routesIn := func(ctx context.Context, namespace string) []reconcile.Request {
+		var list servingv1.RouteList
+		var opts []client.ListOption
+		if namespace != "" {
+			opts = append(opts, client.InNamespace(namespace))
+		}
+		if err := c.List(ctx, &list, opts...); err != nil {
+			log.FromContext(ctx).Error(err, "listing routes to requeue")
+			return nil
+		}
+		reqs := make([]reconcile.Request, 0, len(list.Items))
+		for i := range list.Items {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+		}
+		return reqs
+	}
+	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		return routesIn(ctx, o.GetNamespace())
+	})
+	domainChanged := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
+		if o.GetNamespace() != r.SystemNamespace || o.GetName() != resources.DomainConfigName {
+			return nil
+		}
+		return routesIn(ctx, "")
+	})
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("route").
+		For(&servingv1.Route{}).
+		Watches(&servingv1.Configuration{}, sameNamespace).
+		Watches(&servingv1.Revision{}, sameNamespace).
+		Watches(&corev1.ConfigMap{}, domainChanged).
+		WithOptions(opts.ControllerOptions()).
+		Complete(r)
+}

@@ -1,0 +1,101 @@
+package route
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/knsim/knsim/system/apis/duck"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/reconciler/route/resources"
+)
+
+var routeConditions = duck.NewLivingConditionSet(
+	servingv1.RouteConditionAllTrafficAssigned,
+	servingv1.RouteConditionIngressReady,
+	servingv1.RouteConditionCertificateProvisioned,
+)
+
+// Reconciler resolves a Route's traffic and publishes its URLs.
+type Reconciler struct {
+	client.Client
+	reconciler.Options
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	rt := &servingv1.Route{}
+	if err := r.Get(ctx, req.NamespacedName, rt); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if rt.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	before := rt.Status.DeepCopy()
+	now := r.Clock.Now()
+	conds := routeConditions.Manage(&rt.Status.Status)
+	conds.InitializeConditions(now)
+
+	domain, err := r.domain(ctx, rt)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling route: %w", err)
+	}
+	rt.Status.URL = resources.URL(rt, domain)
+	rt.Status.Address = &duck.Addressable{URL: resources.AddressURL(rt)}
+	conds.MarkTrueWithReason(servingv1.RouteConditionCertificateProvisioned, "TLSNotEnabled", "autoTLS is not enabled", now)
+
+	traffic, terr := resources.ResolveTraffic(rt, r.lookup(ctx, rt.Namespace), domain)
+	switch {
+	case terr == nil:
+		// The gateway routes straight from Route status, so once traffic is
+		// assigned the ingress is ready too.
+		rt.Status.Traffic = traffic
+		conds.MarkTrue(servingv1.RouteConditionAllTrafficAssigned, now)
+		conds.MarkTrue(servingv1.RouteConditionIngressReady, now)
+	case terr.Status == corev1.ConditionFalse:
+		conds.MarkFalse(servingv1.RouteConditionAllTrafficAssigned, terr.Reason, terr.Message, now)
+	default:
+		// Keep serving the previous traffic while the new targets come up.
+		conds.MarkUnknown(servingv1.RouteConditionAllTrafficAssigned, terr.Reason, terr.Message, now)
+		if !conds.IsTrue(servingv1.RouteConditionIngressReady) {
+			conds.MarkUnknown(servingv1.RouteConditionIngressReady, "IngressNotConfigured", "Ingress has not yet been reconciled.", now)
+		}
+	}
+	rt.Status.ObservedGeneration = rt.Generation
+	if err := reconciler.UpdateStatus(ctx, r.Client, rt, before, &rt.Status); err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling route: %w", err)
+	}
+	if terr != nil && terr.Err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling route traffic: %w", terr.Err)
+	}
+	return ctrl.Result{}, nil
+}
+
+func (r *Reconciler) domain(ctx context.Context, rt *servingv1.Route) (string, error) {
+	cm := &corev1.ConfigMap{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: r.SystemNamespace, Name: resources.DomainConfigName}, cm)
+	if apierrors.IsNotFound(err) {
+		return resources.Domain(rt, nil), nil
+	} else if err != nil {
+		return "", fmt.Errorf("getting %s: %w", resources.DomainConfigName, err)
+	}
+	return resources.Domain(rt, cm), nil
+}
+
+func (r *Reconciler) lookup(ctx context.Context, namespace string) resources.Lookup {
+	return resources.Lookup{
+		Configuration: func(name string) (*servingv1.Configuration, error) {
+			c := &servingv1.Configuration{}
+			return c, r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, c)
+		},
+		Revision: func(name string) (*servingv1.Revision, error) {
+			rev := &servingv1.Revision{}
+			return rev, r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, rev)
+		},
+	}
+}

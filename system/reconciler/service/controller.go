@@ -1,0 +1,23 @@
+package service
+
+import (
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/reconciler"
+)
+
+// SetupWithManager registers the Service controller.
+func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
+	return ctrl.NewControllerManagedBy(mgr).
+		Named("service").
+		For(&servingv1.Service{}).
+		Owns(&servingv1.Configuration{}).
+		Owns(&servingv1.Route{}).
+		WithOptions(opts.ControllerOptions()).
+		Complete(r)
+}

@@ -1,0 +1,3 @@
+// Package service reconciles serving.knative.dev Services: each owns a
+// Configuration and a Route of its own name, and mirrors their status.
+package service

@@ -1,0 +1,2 @@
+// Package resources builds the children of a Service: its Configuration and Route.
+package resources

@@ -1,0 +1,108 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/knsim/knsim/system/apis/fielderr"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+)
+
+// object is what an API kind offers the webhook.
+type object interface {
+	runtime.Object
+	SetDefaults()
+	Validate() *fielderr.FieldError
+}
+
+// kind adapts an API type's SetDefaults/Validate/ValidateUpdate methods to
+// controller-runtime's Defaulter and Validator.
+type kind[T object] struct {
+	// validateUpdate checks an update; nil means re-validate the new object.
+	validateUpdate func(old, new T) *fielderr.FieldError
+}
+
+// Default implements admission.Defaulter.
+func (kind[T]) Default(_ context.Context, obj T) error {
+	obj.SetDefaults()
+	return nil
+}
+
+// ValidateCreate implements admission.Validator.
+func (kind[T]) ValidateCreate(_ context.Context, obj T) (admission.Warnings, error) {
+	return nil, failed(obj.Validate())
+}
+
+// ValidateUpdate implements admission.Validator.
+func (k kind[T]) ValidateUpdate(_ context.Context, old, obj T) (admission.Warnings, error) {
+	if k.validateUpdate == nil {
+		return nil, failed(obj.Validate())
+	}
+	return nil, failed(k.validateUpdate(old, obj))
+}
+
+// ValidateDelete implements admission.Validator.
+func (kind[T]) ValidateDelete(context.Context, T) (admission.Warnings, error) { return nil, nil }
+
+// failed words a rejection as Knative does, e.g. "validation failed:
+// Traffic targets sum to 90, want 100: spec.traffic".
+func failed(fe *fielderr.FieldError) error {
+	if err := fe.Err(); err != nil {
+		return fmt.Errorf("validation failed: %w", err)
+	}
+	return nil
+}
+
+// Kinds are the resources knsim's webhooks default and validate.
+var Kinds = []schema.GroupVersionKind{
+	servingv1.SchemeGroupVersion.WithKind("Service"),
+	servingv1.SchemeGroupVersion.WithKind("Configuration"),
+	servingv1.SchemeGroupVersion.WithKind("Revision"),
+	servingv1.SchemeGroupVersion.WithKind("Route"),
+}
+
+// SetupWithManager serves the defaulting and validating webhooks on the
+// manager's webhook server, at the paths MutatingConfiguration and
+// ValidatingConfiguration name.
+func SetupWithManager(mgr ctrl.Manager) error {
+	errs := []error{
+		register(mgr, &servingv1.Service{}, kind[*servingv1.Service]{validateUpdate: func(old, obj *servingv1.Service) *fielderr.FieldError {
+			return obj.ValidateUpdate(old)
+		}}),
+		register(mgr, &servingv1.Configuration{}, kind[*servingv1.Configuration]{validateUpdate: func(old, obj *servingv1.Configuration) *fielderr.FieldError {
+			return obj.ValidateUpdate(old)
+		}}),
+		register(mgr, &servingv1.Revision{}, kind[*servingv1.Revision]{validateUpdate: func(old, obj *servingv1.Revision) *fielderr.FieldError {
+			return obj.ValidateUpdate(old)
+		}}),
+		register(mgr, &servingv1.Route{}, kind[*servingv1.Route]{}),
+	}
+	for _, err := range errs {
+		if err != nil {
+			return fmt.Errorf("setting up webhooks: %w", err)
+		}
+	}
+	return nil
+}
+
+func register[T object](mgr ctrl.Manager, obj T, k kind[T]) error {
+	gvk := obj.GetObjectKind().GroupVersionKind()
+	if gvk.Empty() {
+		kinds, _, err := mgr.GetScheme().ObjectKinds(obj)
+		if err != nil {
+			return err
+		}
+		gvk = kinds[0]
+	}
+	return ctrl.NewWebhookManagedBy(mgr, obj).
+		WithDefaulter(k).
+		WithValidator(k).
+		WithDefaulterCustomPath(MutatePath(gvk)).
+		WithValidatorCustomPath(ValidatePath(gvk)).
+		Complete()
+}
