@@ -11,16 +11,13 @@ import (
 // SetupWithManager registers the emulated Deployment controller and kubelets.
 // Pods are listed straight from the apiserver so that a lagging cache never
 // makes the emulation create or delete a pod twice.
-func (c *Cluster) SetupWithManager(mgr ctrl.Manager) error {
-	opts := reconciler.Options{Clock: c.cfg.Clock}
+func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
+	opts.Clock = c.cfg.Clock
 	if err := opts.Validate(); err != nil {
 		return err
 	}
 	r := &deploymentReconciler{cluster: c, Client: mgr.GetClient(), reader: mgr.GetAPIReader()}
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("sim-deployment").
-		For(&appsv1.Deployment{}).
-		Owns(&corev1.Pod{}).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "sim-deployment", &appsv1.Deployment{}).
+		Watches(opts.Owns(mgr, "sim-deployment", &appsv1.Deployment{}, &corev1.Pod{})).
 		Complete(r)
 }

@@ -83,7 +83,7 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 	if err := stack.Setup(mgr, reconciler.Options{Clock: cfg.Clock}, true); err != nil {
 		return err
 	}
-	if err := sim.SetupWithManager(mgr); err != nil {
+	if err := sim.SetupWithManager(mgr, reconciler.Options{Clock: cfg.Clock}); err != nil {
 		return fmt.Errorf("setting up cluster emulation: %w", err)
 	}
 	w.Client, err = client.New(w.ControlPlane.Config, client.Options{Scheme: scheme})

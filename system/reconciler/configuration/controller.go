@@ -13,10 +13,7 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("configuration").
-		For(&servingv1.Configuration{}).
-		Owns(&servingv1.Revision{}).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "configuration", &servingv1.Configuration{}).
+		Watches(opts.Owns(mgr, "configuration", &servingv1.Configuration{}, &servingv1.Revision{})).
 		Complete(r)
 }

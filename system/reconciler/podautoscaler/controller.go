@@ -15,11 +15,8 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("podautoscaler").
-		For(&autoscalingv1alpha1.PodAutoscaler{}).
-		Watches(&appsv1.Deployment{}, reconciler.EnqueueByRevisionLabel()).
-		Watches(&networkingv1alpha1.ServerlessService{}, reconciler.EnqueueByRevisionLabel()).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "podautoscaler", &autoscalingv1alpha1.PodAutoscaler{}).
+		Watches(opts.Watch("podautoscaler", &appsv1.Deployment{}, reconciler.EnqueueByRevisionLabel())).
+		Watches(opts.Watch("podautoscaler", &networkingv1alpha1.ServerlessService{}, reconciler.EnqueueByRevisionLabel())).
 		Complete(r)
 }

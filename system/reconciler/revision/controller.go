@@ -16,12 +16,9 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("revision").
-		For(&servingv1.Revision{}).
-		Owns(&appsv1.Deployment{}).
-		Owns(&autoscalingv1alpha1.PodAutoscaler{}).
-		Owns(&networkingv1alpha1.ServerlessService{}).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "revision", &servingv1.Revision{}).
+		Watches(opts.Owns(mgr, "revision", &servingv1.Revision{}, &appsv1.Deployment{})).
+		Watches(opts.Owns(mgr, "revision", &servingv1.Revision{}, &autoscalingv1alpha1.PodAutoscaler{})).
+		Watches(opts.Owns(mgr, "revision", &servingv1.Revision{}, &networkingv1alpha1.ServerlessService{})).
 		Complete(r)
 }

@@ -49,12 +49,9 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		}
 		return routesIn(ctx, "")
 	})
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("route").
-		For(&servingv1.Route{}).
-		Watches(&servingv1.Configuration{}, sameNamespace).
-		Watches(&servingv1.Revision{}, sameNamespace).
-		Watches(&corev1.ConfigMap{}, domainChanged).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "route", &servingv1.Route{}).
+		Watches(opts.Watch("route", &servingv1.Configuration{}, sameNamespace)).
+		Watches(opts.Watch("route", &servingv1.Revision{}, sameNamespace)).
+		Watches(opts.Watch("route", &corev1.ConfigMap{}, domainChanged)).
 		Complete(r)
 }

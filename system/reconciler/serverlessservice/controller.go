@@ -14,10 +14,7 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("serverlessservice").
-		For(&networkingv1alpha1.ServerlessService{}).
-		Watches(&appsv1.Deployment{}, reconciler.EnqueueByRevisionLabel()).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "serverlessservice", &networkingv1alpha1.ServerlessService{}).
+		Watches(opts.Watch("serverlessservice", &appsv1.Deployment{}, reconciler.EnqueueByRevisionLabel())).
 		Complete(r)
 }

@@ -13,11 +13,8 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
-	return ctrl.NewControllerManagedBy(mgr).
-		Named("service").
-		For(&servingv1.Service{}).
-		Owns(&servingv1.Configuration{}).
-		Owns(&servingv1.Route{}).
-		WithOptions(opts.ControllerOptions()).
+	return opts.NewController(mgr, "service", &servingv1.Service{}).
+		Watches(opts.Owns(mgr, "service", &servingv1.Service{}, &servingv1.Configuration{})).
+		Watches(opts.Owns(mgr, "service", &servingv1.Service{}, &servingv1.Route{})).
 		Complete(r)
 }
