@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -17,8 +18,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/knsim/knsim/sim/barrier"
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/controlplane"
+	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/stack"
 )
@@ -31,6 +34,13 @@ type Config struct {
 	Cluster cluster.Config
 	// AssetsDir holds the envtest binaries (default controlplane.AssetsDir()).
 	AssetsDir string
+	// Setup, when set, adds more controllers to the manager with the same
+	// options (clock, observer) as the stack's own.
+	Setup func(mgr ctrl.Manager, opts reconciler.Options) error
+	// Engine, when set, runs the world in virtual time: controllers and the
+	// cluster use the engine's clock, and RunUntil advances it only when the
+	// control plane is quiescent. Clock is then ignored.
+	Engine *engine.Engine
 }
 
 // World is a running knsim.
@@ -40,13 +50,19 @@ type World struct {
 	// ControlPlane is the running apiserver and etcd.
 	ControlPlane *controlplane.ControlPlane
 
-	cancel context.CancelFunc
-	done   chan error
+	clock   clock.PassiveClock
+	engine  *engine.Engine
+	barrier *barrier.Barrier
+	cancel  context.CancelFunc
+	done    chan error
 }
 
 // Start brings the whole stack up and returns once the manager's caches have
 // synced and the webhooks answer.
 func Start(ctx context.Context, cfg Config) (*World, error) {
+	if cfg.Engine != nil {
+		cfg.Clock = cfg.Engine.Clock()
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.RealClock{}
 	}
@@ -60,7 +76,12 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &World{ControlPlane: cp, done: make(chan error, 1)}
+	w := &World{ControlPlane: cp, clock: cfg.Clock, engine: cfg.Engine, done: make(chan error, 1)}
+	if cfg.Engine != nil {
+		if w.barrier, err = barrier.New(scheme, cfg.Engine.Clock()); err != nil {
+			return nil, errors.Join(err, cp.Stop())
+		}
+	}
 	if err := w.start(ctx, cfg, sim); err != nil {
 		return nil, errors.Join(err, cp.Stop())
 	}
@@ -69,7 +90,20 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 
 func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) error {
 	scheme := stack.Scheme()
+	opts := reconciler.Options{Clock: cfg.Clock}
+	var newClient client.NewClientFunc
+	if w.barrier != nil {
+		opts.Observer = w.barrier
+		newClient = func(config *rest.Config, o client.Options) (client.Client, error) {
+			c, err := client.New(config, o)
+			if err != nil {
+				return nil, err
+			}
+			return w.barrier.Client(c), nil
+		}
+	}
 	mgr, err := ctrl.NewManager(w.ControlPlane.Config, ctrl.Options{
+		NewClient:              newClient,
 		Scheme:                 scheme,
 		WebhookServer:          w.ControlPlane.WebhookServer(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
@@ -80,15 +114,23 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 	if err != nil {
 		return fmt.Errorf("creating manager: %w", err)
 	}
-	if err := stack.Setup(mgr, reconciler.Options{Clock: cfg.Clock}, true); err != nil {
+	if err := stack.Setup(mgr, opts, true); err != nil {
 		return err
 	}
-	if err := sim.SetupWithManager(mgr, reconciler.Options{Clock: cfg.Clock}); err != nil {
+	if err := sim.SetupWithManager(mgr, opts); err != nil {
 		return fmt.Errorf("setting up cluster emulation: %w", err)
+	}
+	if cfg.Setup != nil {
+		if err := cfg.Setup(mgr, opts); err != nil {
+			return fmt.Errorf("setting up extra controllers: %w", err)
+		}
 	}
 	w.Client, err = client.New(w.ControlPlane.Config, client.Options{Scheme: scheme})
 	if err != nil {
 		return fmt.Errorf("creating client: %w", err)
+	}
+	if w.barrier != nil {
+		w.Client = w.barrier.Client(w.Client)
 	}
 	if err := w.bootstrap(ctx, sim); err != nil {
 		return err

@@ -24,8 +24,9 @@ type Queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 // simulator's quiescence barrier implements it to know when the control plane
 // is idle; nil means nothing observes.
 type Observer interface {
-	// WrapQueue wraps the workqueue of the named controller.
-	WrapQueue(controller string, q Queue) Queue
+	// WrapQueue wraps the workqueue of the named controller; rl is the
+	// queue's rate limiter, for wrappers that schedule retries themselves.
+	WrapQueue(controller string, q Queue, rl workqueue.TypedRateLimiter[reconcile.Request]) Queue
 	// WrapHandler wraps an event handler the named controller registers for
 	// objects of obj's kind.
 	WrapHandler(controller string, obj client.Object, h handler.EventHandler) handler.EventHandler
@@ -88,7 +89,7 @@ func (o Options) controllerOptions(name string) controller.Options {
 				Clock: clk,
 			})
 			if obs != nil {
-				return obs.WrapQueue(name, q)
+				return obs.WrapQueue(name, q, rl)
 			}
 			return q
 		},

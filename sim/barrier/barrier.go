@@ -1,0 +1,173 @@
+package barrier
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+)
+
+// objKey names one object of one kind.
+type objKey struct {
+	gk        schema.GroupKind
+	namespace string
+	name      string
+}
+
+func (k objKey) String() string { return k.gk.String() + " " + k.namespace + "/" + k.name }
+
+// write is an object version the stack produced that handlers must observe.
+type write struct {
+	rv      int64 // resourceVersion returned by the apiserver; 0 for deletes
+	deleted bool
+}
+
+// observation is the latest state a handler saw of an object.
+type observation struct {
+	rv          int64
+	gone        bool // a delete event was handled
+	terminating bool // the object carries a deletionTimestamp
+}
+
+// Barrier tracks writes, event handlers and workqueues. It implements
+// reconciler.Observer.
+type Barrier struct {
+	scheme *runtime.Scheme
+	clock  clock.WithDelayedExecution
+
+	mu       sync.Mutex
+	changed  *sync.Cond
+	queues   map[string]*queue
+	handlers map[schema.GroupKind][]*handlerState
+	pending  map[objKey]write
+}
+
+// New returns a Barrier. Delayed requeues of wrapped queues are scheduled on
+// clk, so on a virtual clock they are engine events from the moment they are
+// asked for, with no window in which time could pass them by.
+func New(scheme *runtime.Scheme, clk clock.WithDelayedExecution) (*Barrier, error) {
+	if scheme == nil || clk == nil {
+		return nil, fmt.Errorf("barrier: scheme and clock are required")
+	}
+	b := &Barrier{
+		scheme:   scheme,
+		clock:    clk,
+		queues:   map[string]*queue{},
+		handlers: map[schema.GroupKind][]*handlerState{},
+		pending:  map[objKey]write{},
+	}
+	b.changed = sync.NewCond(&b.mu)
+	return b, nil
+}
+
+func (b *Barrier) keyOf(obj client.Object) (objKey, error) {
+	gvk := obj.GetObjectKind().GroupVersionKind()
+	if gvk.Kind == "" {
+		var err error
+		if gvk, err = apiutil.GVKForObject(obj, b.scheme); err != nil {
+			return objKey{}, err
+		}
+	}
+	return objKey{gk: gvk.GroupKind(), namespace: obj.GetNamespace(), name: obj.GetName()}, nil
+}
+
+// recordWrite notes that the stack wrote obj (or deleted it).
+func (b *Barrier) recordWrite(obj client.Object, deleted bool) {
+	key, err := b.keyOf(obj)
+	if err != nil {
+		return // a kind outside the scheme has no handlers to wait for
+	}
+	w := write{deleted: deleted}
+	if !deleted {
+		w.rv, _ = strconv.ParseInt(obj.GetResourceVersion(), 10, 64)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if old, ok := b.pending[key]; ok && !deleted && !old.deleted && old.rv > w.rv {
+		w = old
+	}
+	b.pending[key] = w
+	b.changed.Broadcast()
+}
+
+// observedLocked reports whether every handler of w's kind has seen w.
+func (b *Barrier) observedLocked(key objKey, w write) bool {
+	for _, h := range b.handlers[key.gk] {
+		o, ok := h.seen[key]
+		switch {
+		case !ok:
+			if w.deleted {
+				continue // never seen, never will be: nothing to wait for
+			}
+			return false
+		case o.gone || o.terminating && w.deleted:
+		case !w.deleted && o.rv >= w.rv:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// quiescentLocked prunes observed writes and reports whether the control
+// plane is idle, with a reason when it is not.
+func (b *Barrier) quiescentLocked() (bool, string) {
+	for key, w := range b.pending {
+		if b.observedLocked(key, w) {
+			delete(b.pending, key)
+		}
+	}
+	if len(b.pending) > 0 {
+		keys := make([]string, 0, len(b.pending))
+		for k := range b.pending {
+			keys = append(keys, k.String())
+		}
+		sort.Strings(keys)
+		return false, "waiting for informers to observe " + strings.Join(keys[:min(3, len(keys))], ", ")
+	}
+	for name, q := range b.queues {
+		if len(q.busy) > 0 {
+			return false, fmt.Sprintf("controller %s is busy (%d queued, %d reconciling)", name, q.inner.Len(), q.inflight)
+		}
+	}
+	return true, ""
+}
+
+// Quiescent reports whether the control plane is idle right now.
+func (b *Barrier) Quiescent() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	ok, _ := b.quiescentLocked()
+	return ok
+}
+
+// Wait blocks until the control plane is idle or ctx ends; the error then
+// says what was still busy.
+func (b *Barrier) Wait(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() {
+		b.mu.Lock()
+		b.changed.Broadcast()
+		b.mu.Unlock()
+	})
+	defer stop()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for {
+		ok, why := b.quiescentLocked()
+		if ok {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("control plane not quiescent: %s: %w", why, ctx.Err())
+		}
+		b.changed.Wait()
+	}
+}
