@@ -109,7 +109,7 @@ var _ = Describe("virtual time against envtest", Ordered, func() {
 		Expect(w.Client.Get(ctx, key, svc)).To(Succeed())
 		Expect(svc.Status.IsReady()).To(BeTrue(), "conditions: %+v", svc.Status.Conditions)
 		ready := svc.Status.GetCondition("Ready")
-		Expect(ready.LastTransitionTime.Time.Equal(t0.Add(2 * time.Second))).To(BeTrue(),
+		Expect(ready.LastTransitionTime.Time.Equal(t0.Add(2*time.Second))).To(BeTrue(),
 			"Ready at %s, want %s", ready.LastTransitionTime.Time, t0.Add(2*time.Second))
 	})
 })
