@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/knsim/knsim/sim/manifest"
 )
 
 // errWallClock is returned by the virtual-time methods of a wall-clock world.
@@ -52,3 +56,8 @@ func (w *World) RunFor(ctx context.Context, d time.Duration) error {
 
 // Now is the world's current time: virtual when it has an engine.
 func (w *World) Now() time.Time { return w.clock.Now() }
+
+// Apply server-side-applies objs, defaulting the namespace of namespaced kinds.
+func (w *World) Apply(ctx context.Context, defaultNamespace string, objs ...*unstructured.Unstructured) error {
+	return manifest.Apply(ctx, w.Client, defaultNamespace, objs...)
+}

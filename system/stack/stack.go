@@ -7,6 +7,8 @@ import (
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
@@ -54,4 +56,33 @@ func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) error {
 		return webhook.SetupWithManager(mgr)
 	}
 	return nil
+}
+
+// Reconciler is one controller's reconciler bound to a client, with the kind
+// it reconciles, for drivers that run reconcilers without a manager (the
+// memory control plane reconciles every object of every kind to a fixpoint).
+type Reconciler struct {
+	// Name is the controller's name.
+	Name string
+	// List is an empty list of the reconciled kind.
+	List client.ObjectList
+	// Reconciler is the controller's logic.
+	Reconciler reconcile.Reconciler
+}
+
+// Reconcilers returns every Serving reconciler bound to c, in the order a
+// change flows down: Service, Configuration, Revision, PodAutoscaler,
+// ServerlessService, Route.
+func Reconcilers(c client.Client, opts reconciler.Options) ([]Reconciler, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return []Reconciler{
+		{"service", &servingv1.ServiceList{}, &service.Reconciler{Client: c, Options: opts}},
+		{"configuration", &servingv1.ConfigurationList{}, &configuration.Reconciler{Client: c, Options: opts}},
+		{"revision", &servingv1.RevisionList{}, &revision.Reconciler{Client: c, Options: opts}},
+		{"podautoscaler", &autoscalingv1alpha1.PodAutoscalerList{}, &podautoscaler.Reconciler{Client: c, Options: opts}},
+		{"serverlessservice", &networkingv1alpha1.ServerlessServiceList{}, &serverlessservice.Reconciler{Client: c, Options: opts}},
+		{"route", &servingv1.RouteList{}, &route.Reconciler{Client: c, Options: opts}},
+	}, nil
 }

@@ -20,12 +20,9 @@ type object interface {
 	Validate() *fielderr.FieldError
 }
 
-// kind adapts an API type's SetDefaults/Validate/ValidateUpdate methods to
+// kind adapts an API type's SetDefaults and the shared validate to
 // controller-runtime's Defaulter and Validator.
-type kind[T object] struct {
-	// validateUpdate checks an update; nil means re-validate the new object.
-	validateUpdate func(old, new T) *fielderr.FieldError
-}
+type kind[T object] struct{}
 
 // Default implements admission.Defaulter.
 func (kind[T]) Default(_ context.Context, obj T) error {
@@ -35,15 +32,12 @@ func (kind[T]) Default(_ context.Context, obj T) error {
 
 // ValidateCreate implements admission.Validator.
 func (kind[T]) ValidateCreate(_ context.Context, obj T) (admission.Warnings, error) {
-	return nil, failed(obj.Validate())
+	return nil, failed(validate(obj, nil))
 }
 
 // ValidateUpdate implements admission.Validator.
-func (k kind[T]) ValidateUpdate(_ context.Context, old, obj T) (admission.Warnings, error) {
-	if k.validateUpdate == nil {
-		return nil, failed(obj.Validate())
-	}
-	return nil, failed(k.validateUpdate(old, obj))
+func (kind[T]) ValidateUpdate(_ context.Context, old, obj T) (admission.Warnings, error) {
+	return nil, failed(validate(obj, old))
 }
 
 // ValidateDelete implements admission.Validator.
@@ -71,16 +65,10 @@ var Kinds = []schema.GroupVersionKind{
 // ValidatingConfiguration name.
 func SetupWithManager(mgr ctrl.Manager) error {
 	errs := []error{
-		register(mgr, &servingv1.Service{}, kind[*servingv1.Service]{validateUpdate: func(old, obj *servingv1.Service) *fielderr.FieldError {
-			return obj.ValidateUpdate(old)
-		}}),
-		register(mgr, &servingv1.Configuration{}, kind[*servingv1.Configuration]{validateUpdate: func(old, obj *servingv1.Configuration) *fielderr.FieldError {
-			return obj.ValidateUpdate(old)
-		}}),
-		register(mgr, &servingv1.Revision{}, kind[*servingv1.Revision]{validateUpdate: func(old, obj *servingv1.Revision) *fielderr.FieldError {
-			return obj.ValidateUpdate(old)
-		}}),
-		register(mgr, &servingv1.Route{}, kind[*servingv1.Route]{}),
+		register(mgr, &servingv1.Service{}),
+		register(mgr, &servingv1.Configuration{}),
+		register(mgr, &servingv1.Revision{}),
+		register(mgr, &servingv1.Route{}),
 	}
 	for _, err := range errs {
 		if err != nil {
@@ -90,7 +78,8 @@ func SetupWithManager(mgr ctrl.Manager) error {
 	return nil
 }
 
-func register[T object](mgr ctrl.Manager, obj T, k kind[T]) error {
+func register[T object](mgr ctrl.Manager, obj T) error {
+	k := kind[T]{}
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	if gvk.Empty() {
 		kinds, _, err := mgr.GetScheme().ObjectKinds(obj)
