@@ -57,19 +57,16 @@ type SubscriptionsAPIFilter struct {
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
-	// +kubebuilder:validation:Type=array
 	All []SubscriptionsAPIFilter `json:"all,omitempty"`
 	// Any passes when at least one nested filter passes.
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
-	// +kubebuilder:validation:Type=array
 	Any []SubscriptionsAPIFilter `json:"any,omitempty"`
 	// Not passes when the nested filter does not.
 	// +optional
 	// +kubebuilder:validation:Schemaless
 	// +kubebuilder:pruning:PreserveUnknownFields
-	// +kubebuilder:validation:Type=object
 	Not *SubscriptionsAPIFilter `json:"not,omitempty"`
 	// Exact matches attribute values exactly.
 	// +optional
