@@ -11,8 +11,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
+	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
+	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/configuration"
 	"github.com/knsim/knsim/system/reconciler/podautoscaler"
@@ -30,6 +34,10 @@ func Scheme() *runtime.Scheme {
 	utilruntime.Must(servingv1.AddToScheme(s))
 	utilruntime.Must(autoscalingv1alpha1.AddToScheme(s))
 	utilruntime.Must(networkingv1alpha1.AddToScheme(s))
+	utilruntime.Must(eventingv1.AddToScheme(s))
+	utilruntime.Must(messagingv1.AddToScheme(s))
+	utilruntime.Must(flowsv1.AddToScheme(s))
+	utilruntime.Must(sourcesv1.AddToScheme(s))
 	return s
 }
 
