@@ -12,6 +12,6 @@ emulated cluster that turns Deployments into Ready pods.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newUpCommand())
+	root.AddCommand(newUpCommand(), newReportCommand())
 	return root
 }

@@ -38,6 +38,9 @@ func Domain(rt *servingv1.Route, cm *corev1.ConfigMap) string {
 	}
 	keys := make([]string, 0, len(cm.Data))
 	for k := range cm.Data {
+		if k == "_example" {
+			continue // Knative's ConfigMaps document themselves under this key
+		}
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // deterministic among equally specific entries
