@@ -1,0 +1,165 @@
+package dataplane
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+
+	"github.com/knsim/knsim/sim/engine"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/queue"
+)
+
+type fakeMetrics struct {
+	pokes   []time.Duration
+	reports int
+	start   time.Time
+}
+
+func (f *fakeMetrics) Report(time.Time, types.NamespacedName, string, queue.Stat) { f.reports++ }
+func (f *fakeMetrics) Poke(now time.Time, _ types.NamespacedName) {
+	f.pokes = append(f.pokes, now.Sub(f.start))
+}
+
+var revKey = types.NamespacedName{Namespace: "default", Name: "hello-1"}
+
+func route() *servingv1.Route {
+	return &servingv1.Route{
+		ObjectMeta: metaNS("hello"),
+		Status: servingv1.RouteStatus{RouteStatusFields: servingv1.RouteStatusFields{
+			URL:     "http://hello.default.example.com",
+			Traffic: []servingv1.TrafficTarget{{RevisionName: "hello-1", Percent: ptr.To[int64](100), LatestRevision: ptr.To(true)}},
+		}},
+	}
+}
+
+func constant(d time.Duration) Sampler { return func(*rand.Rand) time.Duration { return d } }
+
+// harness runs a plane with one revision (hello-1) behind hello.default.example.com.
+type harness struct {
+	eng     *engine.Engine
+	p       *Plane
+	m       *fakeMetrics
+	records []Record
+}
+
+func newHarness(t *testing.T, cc int, pods []string, proxy bool, w Workload) *harness {
+	t.Helper()
+	eng, err := engine.New(engine.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{eng: eng, m: &fakeMetrics{start: eng.Now()}}
+	h.p, err = New(Config{Engine: eng, Hop: time.Millisecond, Metrics: h.m, DefaultWorkload: w,
+		OnRequest: func(r Record) { h.records = append(h.records, r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.sync(cc, pods, proxy)
+	return h
+}
+
+func (h *harness) sync(cc int, pods []string, proxy bool) {
+	h.p.Sync(h.eng.Now(), &Snapshot{Routes: []*servingv1.Route{route()}, Revisions: map[types.NamespacedName]RevisionInfo{
+		revKey: {Service: "hello", ContainerConcurrency: cc, Timeout: 300 * time.Second, Proxy: proxy, ReadyPods: pods},
+	}})
+}
+
+func (h *harness) send(at time.Duration, host string) {
+	h.eng.Schedule(h.eng.Start().Add(at), func(now time.Time) { h.p.Send(now, host, nil) })
+}
+
+func TestDirectPath(t *testing.T) {
+	h := newHarness(t, 0, []string{"pod-a"}, false, Workload{ServiceTime: constant(10 * time.Millisecond)})
+	h.send(0, "hello.default.example.com")
+	h.eng.RunUntil(h.eng.Start().Add(time.Second))
+	want := []Record{{Start: h.eng.Start(), End: h.eng.Start().Add(13 * time.Millisecond), Host: "hello.default.example.com",
+		Namespace: "default", Service: "hello", Revision: "hello-1", Pod: "pod-a", Status: 200, Path: PathDirect}}
+	if d := cmp.Diff(want, h.records); d != "" {
+		t.Errorf("records (-want +got):\n%s", d)
+	}
+}
+
+func TestUnknownHostIs404(t *testing.T) {
+	h := newHarness(t, 0, []string{"pod-a"}, false, Workload{})
+	h.send(0, "nope.default.example.com")
+	h.eng.RunUntil(h.eng.Start().Add(time.Second))
+	if len(h.records) != 1 || h.records[0].Status != 404 || h.records[0].Path != PathGateway {
+		t.Errorf("records = %+v, want one 404 at the gateway", h.records)
+	}
+}
+
+func TestScaleFromZeroBuffersThenServes(t *testing.T) {
+	h := newHarness(t, 0, nil, true, Workload{ServiceTime: constant(10 * time.Millisecond)})
+	h.send(0, "hello.default.example.com")
+	h.eng.RunUntil(h.eng.Start().Add(2 * time.Second))
+	if len(h.records) != 0 {
+		t.Fatalf("request finished without a pod: %+v", h.records)
+	}
+	if d := cmp.Diff([]time.Duration{time.Millisecond}, h.m.pokes); d != "" {
+		t.Errorf("pokes (-want +got):\n%s", d)
+	}
+	h.sync(0, []string{"pod-a"}, true) // the pod became ready at 2 s
+	h.eng.RunUntil(h.eng.Start().Add(3 * time.Second))
+	if len(h.records) != 1 {
+		t.Fatalf("got %d records, want 1", len(h.records))
+	}
+	r := h.records[0]
+	if !r.ColdStart || r.Path != PathActivator || r.Status != 200 {
+		t.Errorf("record %+v, want a cold start served through the activator", r)
+	}
+	// 2 s buffered + hop to pod + 10 ms + 3 hops back to the client
+	if got, want := r.Latency(), 2*time.Second+14*time.Millisecond; got != want {
+		t.Errorf("latency %s, want %s", got, want)
+	}
+}
+
+func TestContainerConcurrencyQueuesAtQueueProxy(t *testing.T) {
+	h := newHarness(t, 1, []string{"pod-a"}, false, Workload{ServiceTime: constant(100 * time.Millisecond)})
+	for i := 0; i < 3; i++ {
+		h.send(0, "hello.default.example.com")
+	}
+	h.eng.RunUntil(h.eng.Start().Add(time.Second))
+	var ends []time.Duration
+	for _, r := range h.records {
+		ends = append(ends, r.End.Sub(h.eng.Start()))
+	}
+	want := []time.Duration{103 * time.Millisecond, 203 * time.Millisecond, 303 * time.Millisecond}
+	if d := cmp.Diff(want, ends); d != "" {
+		t.Errorf("completion times (-want +got):\n%s", d)
+	}
+}
+
+func TestBreakerOverflowIs503(t *testing.T) {
+	// CC=1: one in flight plus a queue of 10; the twelfth is refused.
+	h := newHarness(t, 1, []string{"pod-a"}, false, Workload{ServiceTime: constant(time.Second)})
+	for i := 0; i < 12; i++ {
+		h.send(0, "hello.default.example.com")
+	}
+	h.eng.RunUntil(h.eng.Start().Add(20 * time.Second))
+	codes := map[int]int{}
+	for _, r := range h.records {
+		codes[r.Status]++
+	}
+	if d := cmp.Diff(map[int]int{200: 11, 503: 1}, codes); d != "" {
+		t.Errorf("status codes (-want +got):\n%s", d)
+	}
+}
+
+func TestStatsReportedEverySecond(t *testing.T) {
+	h := newHarness(t, 0, []string{"pod-a", "pod-b"}, false, Workload{})
+	h.eng.RunUntil(h.eng.Start().Add(3 * time.Second))
+	// two pods and the activator, three seconds
+	if h.m.reports != 9 {
+		t.Errorf("reports = %d, want 9", h.m.reports)
+	}
+}
+
+func metaNS(name string) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Namespace: "default", Name: name}
+}
