@@ -13,5 +13,6 @@ emulated cluster that turns Deployments into Ready pods.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(newUpCommand(), newReportCommand())
+	root.AddCommand(newAutoscalerCommand())
 	return root
 }
