@@ -1,0 +1,83 @@
+package scenario
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+)
+
+// The Azure Functions 2019 invocation trace (AzureFunctionsDataset2019,
+// files invocations_per_function_md.anon.dNN.csv): a header line
+//
+//	HashOwner,HashApp,HashFunction,Trigger,1,2,...,1440
+//
+// then one line per function: the hashed owner, app and function, the
+// trigger (http, timer, queue, event, storage, orchestration, others) and
+// 1440 per-minute invocation counts. sim/traffic reads and replays it; the
+// loader checks each trace's header so a wrong file fails before the run.
+const traceMinutes = 1440
+
+var traceKeys = []string{"HashOwner", "HashApp", "HashFunction", "Trigger"}
+
+// traceHeader checks a trace's header line.
+func traceHeader(h []string) error {
+	want := fmt.Sprintf("the header %s,%s,%s,%s,1,2,...,%d", traceKeys[0], traceKeys[1], traceKeys[2], traceKeys[3], traceMinutes)
+	if len(h) != len(traceKeys)+traceMinutes {
+		return fmt.Errorf("expected %s (%d columns), got %d columns", want, len(traceKeys)+traceMinutes, len(h))
+	}
+	for i, k := range traceKeys {
+		if h[i] != k {
+			return fmt.Errorf("column %d of the header: expected %q, got %q (an Azure Functions 2019 trace starts with %s)", i+1, k, h[i], want)
+		}
+	}
+	for i, c := range h[len(traceKeys):] {
+		if c != strconv.Itoa(i+1) {
+			return fmt.Errorf("column %d of the header: expected minute %q, got %q", i+1+len(traceKeys), strconv.Itoa(i+1), c)
+		}
+	}
+	return nil
+}
+
+// checkTraceHeader opens a trace and checks its header only.
+func checkTraceHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return checkTraceReader(path, f)
+}
+
+func checkTraceReader(name string, r io.Reader) error {
+	header, err := csv.NewReader(r).Read()
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: the trace is empty", name)
+	case err != nil:
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := traceHeader(header); err != nil {
+		return fmt.Errorf("%s:1: %w", name, err)
+	}
+	return nil
+}
+
+// ReplayTime maps a time in the trace (minute m covers [(m−1)·1m, m·1m)) to
+// the time after the generator's start at which it is replayed:
+// (traceTime − Offset) / Speedup. ok is false for times before Offset,
+// which are not replayed.
+func (t *Trace) ReplayTime(traceTime time.Duration) (at time.Duration, ok bool) {
+	rel := traceTime - t.Offset.D()
+	if rel < 0 {
+		return 0, false
+	}
+	speedup := t.Speedup
+	if speedup <= 0 {
+		speedup = 1
+	}
+	return time.Duration(float64(rel) / speedup), true
+}
