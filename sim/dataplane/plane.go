@@ -30,9 +30,9 @@ type Workload struct {
 
 // Metrics receives what queue-proxies and the activator report.
 type Metrics interface {
-	// Report is one second's stat of a pod's queue-proxy, or of the
-	// activator for the revision when pod is "".
-	Report(now time.Time, rev types.NamespacedName, pod string, s queue.Stat)
+	// Report is one second of a revision's stats: each ready or draining
+	// pod's queue-proxy, and the activator's.
+	Report(now time.Time, rev types.NamespacedName, pods []queue.Stat, activator queue.Stat)
 	// Poke asks for a scale from zero now.
 	Poke(now time.Time, rev types.NamespacedName)
 }

@@ -21,7 +21,9 @@ type fakeMetrics struct {
 	start   time.Time
 }
 
-func (f *fakeMetrics) Report(time.Time, types.NamespacedName, string, queue.Stat) { f.reports++ }
+func (f *fakeMetrics) Report(_ time.Time, _ types.NamespacedName, pods []queue.Stat, _ queue.Stat) {
+	f.reports += len(pods) + 1
+}
 func (f *fakeMetrics) Poke(now time.Time, _ types.NamespacedName) {
 	f.pokes = append(f.pokes, now.Sub(f.start))
 }

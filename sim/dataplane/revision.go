@@ -218,18 +218,17 @@ func (r *revision) report(now time.Time) RevisionSecond {
 	}
 	sortStrings(names)
 	proxied := 0.0
+	stats := make([]queue.Stat, 0, len(names))
 	for _, n := range names {
 		s := r.pods[n].stats.Report(now)
 		load.Concurrency += s.AverageConcurrency
 		load.RPS += s.RequestCount
 		proxied += s.AverageProxiedConcurrency
-		if m != nil {
-			m.Report(now, r.key, n, s)
-		}
+		stats = append(stats, s)
 	}
 	s := r.actStats.Report(now)
 	if m != nil {
-		m.Report(now, r.key, "", s)
+		m.Report(now, r.key, stats, s)
 	}
 	// The activator also counts requests the pods already see as proxied;
 	// only the rest (waiting or on the wire) is extra load.

@@ -23,13 +23,14 @@ import (
 	"github.com/knsim/knsim/sim/controlplane"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/reconciler/podautoscaler"
 	"github.com/knsim/knsim/system/stack"
 )
 
 // Config describes the world to start.
 type Config struct {
 	// Clock drives controllers and the cluster (default: the wall clock).
-	Clock clock.WithTicker
+	Clock clock.WithTickerAndDelayedExecution
 	// Cluster configures the emulated nodes and pod start-up.
 	Cluster cluster.Config
 	// AssetsDir holds the envtest binaries (default controlplane.AssetsDir()).
@@ -49,6 +50,8 @@ type World struct {
 	Client client.Client
 	// ControlPlane is the running apiserver and etcd.
 	ControlPlane *controlplane.ControlPlane
+	// Autoscaler takes the data plane's stats.
+	Autoscaler *podautoscaler.Multiscaler
 
 	clock   clock.PassiveClock
 	engine  *engine.Engine
@@ -114,9 +117,11 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 	if err != nil {
 		return fmt.Errorf("creating manager: %w", err)
 	}
-	if err := stack.Setup(mgr, opts, true); err != nil {
+	handles, err := stack.Setup(mgr, opts, true)
+	if err != nil {
 		return err
 	}
+	w.Autoscaler = handles.Autoscaler
 	if err := sim.SetupWithManager(mgr, opts); err != nil {
 		return fmt.Errorf("setting up cluster emulation: %w", err)
 	}

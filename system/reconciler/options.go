@@ -36,7 +36,7 @@ type Observer interface {
 type Options struct {
 	// Clock stamps every condition and drives every requeue. On the simulator's
 	// virtual clock, RequeueAfter and rate-limit backoff run in virtual time.
-	Clock clock.WithTicker
+	Clock clock.WithTickerAndDelayedExecution
 	// SystemNamespace overrides SystemNamespace.
 	SystemNamespace string
 	// Observer, when set, watches queues and handlers (see Observer).

@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 )
@@ -39,7 +39,7 @@ func (t *Trigger) Source() source.Source {
 }
 
 // Enqueue requests a reconcile of key.
-func (t *Trigger) Enqueue(key client.ObjectKey) {
+func (t *Trigger) Enqueue(key types.NamespacedName) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r := reconcile.Request{NamespacedName: key}

@@ -41,29 +41,40 @@ func Scheme() *runtime.Scheme {
 	return s
 }
 
+// Handles are the parts of a running stack its shells talk to.
+type Handles struct {
+	// Autoscaler receives the data plane's stats and decides scales.
+	Autoscaler *podautoscaler.Multiscaler
+}
+
 // Setup adds every Serving controller to mgr, and the webhooks when
 // withWebhooks is set (the memory control plane defaults and validates in
 // process instead).
-func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) error {
+func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) (*Handles, error) {
 	if err := opts.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	for name, setup := range map[string]func(ctrl.Manager, reconciler.Options) error{
 		"service":           service.SetupWithManager,
 		"configuration":     configuration.SetupWithManager,
 		"revision":          revision.SetupWithManager,
 		"route":             route.SetupWithManager,
-		"podautoscaler":     podautoscaler.SetupWithManager,
 		"serverlessservice": serverlessservice.SetupWithManager,
 	} {
 		if err := setup(mgr, opts); err != nil {
-			return fmt.Errorf("setting up %s controller: %w", name, err)
+			return nil, fmt.Errorf("setting up %s controller: %w", name, err)
 		}
 	}
-	if withWebhooks {
-		return webhook.SetupWithManager(mgr)
+	ms, err := podautoscaler.SetupWithManager(mgr, opts)
+	if err != nil {
+		return nil, fmt.Errorf("setting up podautoscaler controller: %w", err)
 	}
-	return nil
+	if withWebhooks {
+		if err := webhook.SetupWithManager(mgr); err != nil {
+			return nil, err
+		}
+	}
+	return &Handles{Autoscaler: ms}, nil
 }
 
 // Reconciler is one controller's reconciler bound to a client, with the kind
@@ -81,7 +92,7 @@ type Reconciler struct {
 // Reconcilers returns every Serving reconciler bound to c, in the order a
 // change flows down: Service, Configuration, Revision, PodAutoscaler,
 // ServerlessService, Route.
-func Reconcilers(c client.Client, opts reconciler.Options) ([]Reconciler, error) {
+func Reconcilers(c client.Client, opts reconciler.Options, ms *podautoscaler.Multiscaler) ([]Reconciler, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -89,7 +100,7 @@ func Reconcilers(c client.Client, opts reconciler.Options) ([]Reconciler, error)
 		{"service", &servingv1.ServiceList{}, &service.Reconciler{Client: c, Options: opts}},
 		{"configuration", &servingv1.ConfigurationList{}, &configuration.Reconciler{Client: c, Options: opts}},
 		{"revision", &servingv1.RevisionList{}, &revision.Reconciler{Client: c, Options: opts}},
-		{"podautoscaler", &autoscalingv1alpha1.PodAutoscalerList{}, &podautoscaler.Reconciler{Client: c, Options: opts}},
+		{"podautoscaler", &autoscalingv1alpha1.PodAutoscalerList{}, &podautoscaler.Reconciler{Client: c, Options: opts, Scaler: ms}},
 		{"serverlessservice", &networkingv1alpha1.ServerlessServiceList{}, &serverlessservice.Reconciler{Client: c, Options: opts}},
 		{"route", &servingv1.RouteList{}, &route.Reconciler{Client: c, Options: opts}},
 	}, nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -14,9 +15,18 @@ import (
 	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
 	"github.com/knsim/knsim/system/apis/duck"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
+	"github.com/knsim/knsim/system/autoscaler/config"
+	"github.com/knsim/knsim/system/autoscaler/scaler"
 	"github.com/knsim/knsim/system/reconciler"
-	"github.com/knsim/knsim/system/reconciler/revision/resources"
 )
+
+// ConfigName is the ConfigMap holding the autoscaler's defaults.
+const ConfigName = "config-autoscaler"
+
+// ActivatorSinceAnnotation records on the ServerlessService when the
+// activator was put in the path (Knative reads it from the activator
+// endpoints' readiness).
+const ActivatorSinceAnnotation = "autoscaling.knsim.dev/activator-since"
 
 var paConditions = duck.NewLivingConditionSet(
 	autoscalingv1alpha1.PodAutoscalerConditionActive,
@@ -24,19 +34,25 @@ var paConditions = duck.NewLivingConditionSet(
 	autoscalingv1alpha1.PodAutoscalerConditionSKSReady,
 )
 
-// Reconciler reports a PodAutoscaler's scale and activity.
+// Reconciler applies the KPA's decisions to a revision's Deployment and
+// ServerlessService and reports the PodAutoscaler's status.
 type Reconciler struct {
 	client.Client
 	reconciler.Options
+	Scaler *Multiscaler
 }
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	pa := &autoscalingv1alpha1.PodAutoscaler{}
-	if err := r.Get(ctx, req.NamespacedName, pa); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+	if err := r.Get(ctx, req.NamespacedName, pa); apierrors.IsNotFound(err) {
+		r.Scaler.Remove(req.NamespacedName)
+		return ctrl.Result{}, nil
+	} else if err != nil {
+		return ctrl.Result{}, err
 	}
 	if pa.DeletionTimestamp != nil {
+		r.Scaler.Remove(req.NamespacedName)
 		return ctrl.Result{}, nil
 	}
 	before := pa.Status.DeepCopy()
@@ -47,46 +63,135 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	dep := &appsv1.Deployment{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: pa.Namespace, Name: pa.Spec.ScaleTargetRef.Name}, dep)
 	if apierrors.IsNotFound(err) {
-		// The Revision creates the Deployment; its creation triggers us again.
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, nil // the Revision creates it; its creation triggers us again
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: getting deployment: %w", err)
 	}
 	sks := &networkingv1alpha1.ServerlessService{}
-	if err := r.Get(ctx, req.NamespacedName, sks); client.IgnoreNotFound(err) != nil {
+	if err := r.Get(ctx, req.NamespacedName, sks); apierrors.IsNotFound(err) {
+		return ctrl.Result{}, nil
+	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: getting serverlessservice: %w", err)
 	}
-
-	reportScale(pa, dep, sks, now)
+	spec, err := r.deciderSpec(ctx, pa)
+	if err != nil {
+		conds.MarkFalse(autoscalingv1alpha1.PodAutoscalerConditionActive, "InvalidSpec", err.Error(), now)
+		return ctrl.Result{}, reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status)
+	}
+	ready := int(dep.Status.ReadyReplicas)
+	if err := r.Scaler.Ensure(now, req.NamespacedName, spec, ready); err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
+	}
+	st, _ := r.Scaler.Status(req.NamespacedName)
+	res := scaler.Reconcile(scaler.Input{
+		Now:             now,
+		Spec:            spec,
+		Decider:         st,
+		PA:              paState(pa),
+		SKS:             sksState(sks),
+		ActivatorInPath: sks.Spec.Mode == networkingv1alpha1.SKSModeProxy,
+		ReadyPods:       ready,
+	})
+	if err := r.apply(ctx, dep, sks, res, now); err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
+	}
+	report(pa, sks, res, int32(ready), now)
 	pa.Status.ObservedGeneration = pa.Generation
 	if err := reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
 	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{RequeueAfter: res.RequeueAfter}, nil
 }
 
-// reportScale fills the status from the Deployment and the SKS.
-func reportScale(pa *autoscalingv1alpha1.PodAutoscaler, dep *appsv1.Deployment, sks *networkingv1alpha1.ServerlessService, now time.Time) {
+// deciderSpec merges config-autoscaler with the revision's annotations.
+func (r *Reconciler) deciderSpec(ctx context.Context, pa *autoscalingv1alpha1.PodAutoscaler) (config.DeciderSpec, error) {
+	cfg := config.Default()
+	cm := &corev1.ConfigMap{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: r.SystemNamespace, Name: ConfigName}, cm)
+	switch {
+	case err == nil:
+		if cfg, err = config.NewConfigFromMap(cm.Data); err != nil {
+			return config.DeciderSpec{}, err
+		}
+	case !apierrors.IsNotFound(err):
+		return config.DeciderSpec{}, err
+	}
+	return cfg.Resolve(config.Revision{
+		Annotations:          pa.Annotations,
+		ContainerConcurrency: pa.Spec.ContainerConcurrency,
+		Reachability:         pa.Spec.Reachability,
+	})
+}
+
+// apply writes the scale to the Deployment and the mode to the SKS.
+func (r *Reconciler) apply(ctx context.Context, dep *appsv1.Deployment, sks *networkingv1alpha1.ServerlessService, res scaler.Result, now time.Time) error {
+	if res.Apply && ptr.Deref(dep.Spec.Replicas, 1) != res.Want {
+		dep.Spec.Replicas = ptr.To(res.Want)
+		if err := r.Update(ctx, dep); err != nil {
+			return fmt.Errorf("scaling deployment %s to %d: %w", dep.Name, res.Want, err)
+		}
+	}
+	mode := networkingv1alpha1.ServerlessServiceMode(res.Mode)
+	if sks.Spec.Mode == mode && sks.Spec.NumActivators == res.NumActivators {
+		return nil
+	}
+	if mode == networkingv1alpha1.SKSModeProxy && sks.Spec.Mode != mode {
+		if sks.Annotations == nil {
+			sks.Annotations = map[string]string{}
+		}
+		sks.Annotations[ActivatorSinceAnnotation] = now.UTC().Format(time.RFC3339Nano)
+	} else if mode == networkingv1alpha1.SKSModeServe {
+		delete(sks.Annotations, ActivatorSinceAnnotation)
+	}
+	sks.Spec.Mode, sks.Spec.NumActivators = mode, res.NumActivators
+	if err := r.Update(ctx, sks); err != nil {
+		return fmt.Errorf("switching serverlessservice %s to %s: %w", sks.Name, mode, err)
+	}
+	return nil
+}
+
+// paState reads the scaler's view of the PodAutoscaler from its conditions.
+func paState(pa *autoscalingv1alpha1.PodAutoscaler) scaler.PodAutoscaler {
+	st := scaler.PodAutoscaler{Activity: scaler.Activating}
+	if c := pa.Status.GetCondition(autoscalingv1alpha1.PodAutoscalerConditionActive); c != nil {
+		st.Since = c.LastTransitionTime.Time
+		switch c.Status {
+		case corev1.ConditionTrue:
+			st.Activity = scaler.Active
+		case corev1.ConditionFalse:
+			st.Activity = scaler.Inactive
+		}
+	}
+	st.ScaleTargetInitialized = pa.Status.GetCondition(autoscalingv1alpha1.PodAutoscalerConditionScaleTargetInitialized).IsTrue()
+	return st
+}
+
+func sksState(sks *networkingv1alpha1.ServerlessService) scaler.ServerlessService {
+	st := scaler.ServerlessService{Mode: scaler.Mode(sks.Spec.Mode)}
+	if t, err := time.Parse(time.RFC3339Nano, sks.Annotations[ActivatorSinceAnnotation]); err == nil {
+		st.ActivatorSince = t
+	}
+	return st
+}
+
+// report writes the scale and conditions into the PodAutoscaler's status.
+func report(pa *autoscalingv1alpha1.PodAutoscaler, sks *networkingv1alpha1.ServerlessService, res scaler.Result, ready int32, now time.Time) {
 	conds := paConditions.Manage(&pa.Status.Status)
-	desired := ptr.Deref(dep.Spec.Replicas, 1)
-	ready := dep.Status.ReadyReplicas
-	pa.Status.DesiredScale = ptr.To(desired)
+	pa.Status.DesiredScale = ptr.To(res.Want)
 	pa.Status.ActualScale = ptr.To(ready)
 	pa.Status.ServiceName = sks.Status.ServiceName
 	pa.Status.MetricsServiceName = sks.Status.PrivateServiceName
-
-	if ready >= resources.InitialReplicas(pa.Annotations) {
+	if res.PA.ScaleTargetInitialized {
 		conds.MarkTrue(autoscalingv1alpha1.PodAutoscalerConditionScaleTargetInitialized, now)
-	} else if !conds.IsTrue(autoscalingv1alpha1.PodAutoscalerConditionScaleTargetInitialized) {
+	} else {
 		conds.MarkUnknown(autoscalingv1alpha1.PodAutoscalerConditionScaleTargetInitialized, "Queued",
 			"Requests to the target are being buffered as resources are provisioned.", now)
 	}
-	switch {
-	case ready > 0:
+	switch res.PA.Activity {
+	case scaler.Active:
 		conds.MarkTrue(autoscalingv1alpha1.PodAutoscalerConditionActive, now)
-	case desired == 0:
-		conds.MarkFalse(autoscalingv1alpha1.PodAutoscalerConditionActive, "NoTraffic",
-			"The target is not receiving traffic.", now)
+	case scaler.Inactive:
+		conds.MarkFalse(autoscalingv1alpha1.PodAutoscalerConditionActive, "NoTraffic", "The target is not receiving traffic.", now)
 	default:
 		conds.MarkUnknown(autoscalingv1alpha1.PodAutoscalerConditionActive, "Queued",
 			"Requests to the target are being buffered as resources are provisioned.", now)

@@ -22,15 +22,10 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	c := mgr.GetClient()
-	r := &Reconciler{Client: c, Options: opts}
-	routesIn := func(ctx context.Context, namespace string) []reconcile.Request {
+	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
+	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
 		var list servingv1.RouteList
-		var opts []client.ListOption
-		if namespace != "" {
-			opts = append(opts, client.InNamespace(namespace))
-		}
-		if err := c.List(ctx, &list, opts...); err != nil {
+		if err := r.List(ctx, &list, client.InNamespace(o.GetNamespace())); err != nil {
 			log.FromContext(ctx).Error(err, "listing routes to requeue")
 			return nil
 		}
@@ -39,16 +34,8 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
 		}
 		return reqs
-	}
-	sameNamespace := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-		return routesIn(ctx, o.GetNamespace())
 	})
-	domainChanged := handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-		if o.GetNamespace() != r.SystemNamespace || o.GetName() != resources.DomainConfigName {
-			return nil
-		}
-		return routesIn(ctx, "")
-	})
+	domainChanged := opts.EnqueueAllOnConfig(mgr, resources.DomainConfigName, &servingv1.RouteList{})
 	return opts.NewController(mgr, "route", &servingv1.Route{}).
 		Watches(opts.Watch("route", &servingv1.Configuration{}, sameNamespace)).
 		Watches(opts.Watch("route", &servingv1.Revision{}, sameNamespace)).
