@@ -13,7 +13,7 @@ import (
 // Config describes the emulated cluster.
 type Config struct {
 	// Clock drives pod start-up and requeues.
-	Clock clock.WithTicker
+	Clock clock.WithTickerAndDelayedExecution
 	// Nodes is the number of worker nodes (default 3).
 	Nodes int
 	// NodeCPU and NodeMemory are each node's allocatable capacity
