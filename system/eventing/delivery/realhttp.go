@@ -1,0 +1,158 @@
+package delivery
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"k8s.io/utils/clock"
+
+	"github.com/knsim/knsim/system/eventing/wire"
+)
+
+// Clock is the part of k8s.io/utils/clock the Dispatcher needs: the time
+// of an outcome and timers for backoff and per-attempt timeouts. Both
+// clock.RealClock and the testing FakeClock satisfy it.
+type Clock interface {
+	Now() time.Time
+	AfterFunc(d time.Duration, f func()) clock.Timer
+}
+
+// Observer is told every decision the Dispatcher makes, for the delivery it
+// started and for the dead-letter delivery that may follow, in order, from
+// the goroutine that made it. It must not block for long.
+type Observer func(d *Delivery, dec Decision)
+
+// Dispatcher is the real shell around Delivery: it sends each attempt with
+// the sdk-go HTTP binding (binary mode), reads the answer into an Attempt,
+// asks the Delivery what next, and waits for retries with timers from its
+// Clock (no sleeping goroutines). A DeadLetter decision starts the
+// dead-letter delivery at once.
+type Dispatcher struct {
+	client   *http.Client
+	clock    Clock
+	maxBytes int64
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	inflight atomic.Int64
+}
+
+// DispatcherOptions configure NewDispatcher; zero values pick defaults.
+type DispatcherOptions struct {
+	// Client sends the requests; nil means a client on NewTransport().
+	Client *http.Client
+	// MaxResponseBytes bounds response bodies; 0 means wire.DefaultMaxBodyBytes.
+	MaxResponseBytes int64
+}
+
+// NewTransport is an HTTP transport tuned for event fan-out to a few hosts,
+// with Knative's connection limits (1000 idle, 100 per host; 1000 per host
+// here, as loopback benchmarks fan out to one subscriber host).
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        1000,
+		MaxIdleConnsPerHost: 1000,
+		IdleConnTimeout:     90 * time.Second,
+		ForceAttemptHTTP2:   false,
+		DisableCompression:  true,
+	}
+}
+
+// NewDispatcher returns a Dispatcher using clk for time and timers.
+func NewDispatcher(clk Clock, opts DispatcherOptions) *Dispatcher {
+	c := opts.Client
+	if c == nil {
+		c = &http.Client{Transport: NewTransport()}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Dispatcher{client: c, clock: clk, maxBytes: opts.MaxResponseBytes, ctx: ctx, cancel: cancel}
+}
+
+// Close aborts requests in flight; deliveries still pending then fail as
+// transport errors and end as their policy says. It does not wait.
+func (x *Dispatcher) Close() {
+	x.cancel()
+}
+
+// InFlight is the number of deliveries started and not yet finished (a
+// dead-letter delivery counts with the one it came from).
+func (x *Dispatcher) InFlight() int64 { return x.inflight.Load() }
+
+// Start runs d in the background and tells observe (may be nil) each
+// decision. It returns at once.
+func (x *Dispatcher) Start(d *Delivery, observe Observer) {
+	x.inflight.Add(1)
+	go x.run(d, observe)
+}
+
+// Run runs d in the calling goroutine until it finishes or waits for a
+// retry timer (after which it continues in the timer's goroutine).
+func (x *Dispatcher) Run(d *Delivery, observe Observer) {
+	x.inflight.Add(1)
+	x.run(d, observe)
+}
+
+// run performs attempts until the delivery is final or must wait.
+func (x *Dispatcher) run(d *Delivery, observe Observer) {
+	for {
+		a := x.attempt(d)
+		dec := d.Next(x.clock.Now(), a)
+		if observe != nil {
+			observe(d, dec)
+		}
+		switch dec.Action {
+		case Retry:
+			if dec.Wait > 0 {
+				// FakeClock runs callbacks under its lock, so never do the
+				// work inside the callback itself.
+				x.clock.AfterFunc(dec.Wait, func() { go x.run(d, observe) })
+				return
+			}
+		case DeadLetter:
+			d = d.DeadLetterDelivery(dec)
+		default:
+			x.inflight.Add(-1)
+			return
+		}
+	}
+}
+
+// attempt sends d's event once and reports what happened.
+func (x *Dispatcher) attempt(d *Delivery) Attempt {
+	ctx := x.ctx
+	if t := d.Timeout(); t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		timer := x.clock.AfterFunc(t, cancel)
+		defer func() {
+			timer.Stop()
+			cancel()
+		}()
+	}
+	req, err := wire.NewRequest(ctx, d.Target(), d.Event())
+	if err != nil {
+		return Attempt{Err: err}
+	}
+	if d.Kind() == ToSubscriber {
+		// As Knative: ask for a reply whether or not one is routed anywhere.
+		req.Header.Set("Prefer", "reply")
+	}
+	resp, err := x.client.Do(req)
+	if err != nil {
+		return Attempt{Err: err}
+	}
+	r := wire.ReadResponse(resp, x.maxBytes)
+	return Attempt{
+		Status:     r.Status,
+		RetryAfter: r.RetryAfter,
+		Body:       r.Body,
+		Reply:      r.Reply,
+		ReplyErr:   r.ReplyErr,
+	}
+}
