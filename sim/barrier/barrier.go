@@ -48,6 +48,7 @@ type Barrier struct {
 	queues   map[string]*queue
 	handlers map[schema.GroupKind][]*handlerState
 	pending  map[objKey]write
+	writes   uint64
 }
 
 // New returns a Barrier. Delayed requeues of wrapped queues are scheduled on
@@ -91,6 +92,7 @@ func (b *Barrier) recordWrite(obj client.Object, deleted bool) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.writes++
 	if old, ok := b.pending[key]; ok && !deleted && !old.deleted && old.rv > w.rv {
 		w = old
 	}
@@ -139,6 +141,14 @@ func (b *Barrier) quiescentLocked() (bool, string) {
 		}
 	}
 	return true, ""
+}
+
+// Writes counts the writes recorded so far; a change means the control
+// plane's state changed.
+func (b *Barrier) Writes() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.writes
 }
 
 // Quiescent reports whether the control plane is idle right now.

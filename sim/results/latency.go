@@ -23,6 +23,7 @@ func Summarize(lat []time.Duration) Percentiles {
 		sum += l
 	}
 	return Percentiles{
+		Min: ms(lat[0]),
 		P50: ms(rank(0.50)), P90: ms(rank(0.90)), P95: ms(rank(0.95)), P99: ms(rank(0.99)),
 		Max: ms(lat[len(lat)-1]), Mean: ms(sum / time.Duration(len(lat))),
 	}

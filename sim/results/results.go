@@ -68,6 +68,7 @@ type Sample struct {
 
 // Percentiles of a latency distribution, in milliseconds.
 type Percentiles struct {
+	Min  float64 `json:"min"`
 	P50  float64 `json:"p50"`
 	P90  float64 `json:"p90"`
 	P95  float64 `json:"p95"`
