@@ -12,7 +12,7 @@ emulated cluster that turns Deployments into Ready pods.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newUpCommand(), newReportCommand())
+	root.AddCommand(newUpCommand(), newRunCommand(), newReportCommand())
 	root.AddCommand(newAutoscalerCommand())
 	return root
 }

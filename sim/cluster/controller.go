@@ -1,23 +1,101 @@
 package cluster
 
 import (
+	"context"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/knsim/knsim/system/reconciler"
 )
 
-// SetupWithManager registers the emulated Deployment controller and kubelets.
-// Pods are listed straight from the apiserver so that a lagging cache never
-// makes the emulation create or delete a pod twice.
+// ControllerName names the emulation's controller (and its workqueue).
+const ControllerName = "sim-deployment"
+
+// SetupWithManager registers the emulated Deployment controller, scheduler
+// and kubelets. Every watch goes through opts, so queues and handlers are
+// observed and requeues run on the cluster's clock (opts.Clock when
+// Config.Clock cannot schedule). Besides each
+// Deployment's own objects it watches pod deletions and node changes, which
+// free or take capacity, to retry the Deployments with pending pods and to
+// replace the pods of lost nodes.
 func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
-	opts.Clock = c.cfg.Clock
+	if clk, ok := c.cfg.Clock.(clock.WithTickerAndDelayedExecution); ok {
+		opts.Clock = clk // requeues run on the clock the stages are planned on
+	}
 	if err := opts.Validate(); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	c.client, c.reader = mgr.GetClient(), mgr.GetAPIReader()
+	c.mu.Unlock()
 	r := &deploymentReconciler{cluster: c, Client: mgr.GetClient(), reader: mgr.GetAPIReader()}
-	return opts.NewController(mgr, "sim-deployment", &appsv1.Deployment{}).
-		Watches(opts.Owns(mgr, "sim-deployment", &appsv1.Deployment{}, &corev1.Pod{})).
+	return opts.NewController(mgr, ControllerName, &appsv1.Deployment{}).
+		Watches(opts.Owns(mgr, ControllerName, &appsv1.Deployment{}, &corev1.Pod{})).
+		Watches(opts.Watch(ControllerName, &corev1.Pod{}, handler.Funcs{DeleteFunc: c.podDeleted})).
+		Watches(opts.Watch(ControllerName, &corev1.Node{}, c.nodeHandler())).
 		Complete(r)
+}
+
+// Reconciler returns the emulation's reconciler for control planes that
+// drive reconciles themselves, with no manager and no watches (such as the
+// memory control plane): it must be called for every Deployment whenever
+// anything may have changed, and at the RequeueAfter it returns. cl writes
+// and reader reads without a cache. Nodes are read at every reconcile.
+func (c *Cluster) Reconciler(cl client.Client, reader client.Reader) reconcile.Reconciler {
+	c.mu.Lock()
+	c.client, c.reader = cl, reader
+	c.mu.Unlock()
+	return &deploymentReconciler{cluster: c, Client: cl, reader: reader, pollNodes: true}
+}
+
+type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
+
+// podDeleted frees a deleted pod's capacity and retries the Deployments
+// waiting for some.
+func (c *Cluster) podDeleted(_ context.Context, e event.DeleteEvent, q queue) {
+	if e.Object != nil {
+		c.release(types.NamespacedName{Namespace: e.Object.GetNamespace(), Name: e.Object.GetName()})
+	}
+	enqueue(q, c.waiting(""))
+}
+
+// nodeHandler records node changes (cordon, readiness, capacity) and
+// requeues the Deployments with pending pods or pods on that node.
+func (c *Cluster) nodeHandler() handler.EventHandler {
+	observe := func(obj *corev1.Node, deleted bool, q queue) {
+		c.observeNode(obj, deleted)
+		enqueue(q, c.waiting(obj.Name))
+	}
+	return handler.Funcs{
+		CreateFunc: func(_ context.Context, e event.CreateEvent, q queue) {
+			if n, ok := e.Object.(*corev1.Node); ok {
+				observe(n, false, q)
+			}
+		},
+		UpdateFunc: func(_ context.Context, e event.UpdateEvent, q queue) {
+			if n, ok := e.ObjectNew.(*corev1.Node); ok {
+				observe(n, false, q)
+			}
+		},
+		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q queue) {
+			if n, ok := e.Object.(*corev1.Node); ok {
+				observe(n, true, q)
+			}
+		},
+	}
+}
+
+func enqueue(q queue, owners []types.NamespacedName) {
+	for _, o := range owners {
+		q.Add(reconcile.Request{NamespacedName: o})
+	}
 }

@@ -2,8 +2,9 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,195 +12,247 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// deploymentReconciler plays the Deployment controller, scheduler and kubelet
-// for one Deployment at a time.
+// deploymentReconciler plays the Deployment and ReplicaSet controllers, the
+// scheduler and the kubelets for one Deployment at a time.
 type deploymentReconciler struct {
 	client.Client
 	cluster *Cluster
 	reader  client.Reader
+	// pollNodes reads the nodes at every reconcile, for callers that run
+	// no node watch (see Reconciler).
+	pollNodes bool
 }
 
-// Reconcile implements reconcile.Reconciler.
-func (r *deploymentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	d := &appsv1.Deployment{}
-	if err := r.Get(ctx, req.NamespacedName, d); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+// pass is one reconcile of one Deployment.
+type pass struct {
+	r     *deploymentReconciler
+	c     *Cluster
+	d     *appsv1.Deployment
+	owner types.NamespacedName
+	now   time.Time
+	next  time.Time // earliest instant after now something is due
+}
+
+// wakeAt asks for another reconcile at t.
+func (p *pass) wakeAt(t time.Time) {
+	if !t.IsZero() && !t.After(p.now) {
+		t = p.now.Add(time.Nanosecond)
 	}
-	if d.DeletionTimestamp != nil {
+	p.next = earliest(p.next, t)
+}
+
+// Reconcile implements reconcile.Reconciler. In order it: deletes pods of
+// lost nodes, ends finished drains, scales down, retries pending pods,
+// scales up, walks bound pods through their kubelet stages and writes the
+// Deployment's status, then asks to run again when the next stage is due.
+func (r *deploymentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	p := &pass{r: r, c: r.cluster, owner: req.NamespacedName, now: r.cluster.cfg.Clock.Now()}
+	p.d = &appsv1.Deployment{}
+	if err := r.Get(ctx, req.NamespacedName, p.d); err != nil {
+		if apierrors.IsNotFound(err) {
+			return ctrl.Result{}, p.collectOrphans(ctx)
+		}
+		return ctrl.Result{}, err
+	}
+	if p.d.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	now := r.cluster.cfg.Clock.Now()
-	pods, err := r.ownedPods(ctx, d)
-	if err != nil {
+	if err := p.run(ctx); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling deployment %s: %w", req, err)
 	}
-	pods, err = r.scale(ctx, d, pods, now)
-	if err != nil {
-		return ctrl.Result{}, fmt.Errorf("scaling deployment %s: %w", req, err)
-	}
-	next, err := r.startPods(ctx, pods, now)
-	if err != nil {
-		return ctrl.Result{}, fmt.Errorf("starting pods of %s: %w", req, err)
-	}
-	if err := r.updateStatus(ctx, d, pods); err != nil {
-		return ctrl.Result{}, fmt.Errorf("updating status of deployment %s: %w", req, err)
-	}
-	if next > 0 {
-		return ctrl.Result{RequeueAfter: next}, nil
+	if !p.next.IsZero() {
+		return ctrl.Result{RequeueAfter: p.next.Sub(p.now)}, nil
 	}
 	return ctrl.Result{}, nil
 }
 
-func (r *deploymentReconciler) ownedPods(ctx context.Context, d *appsv1.Deployment) ([]*corev1.Pod, error) {
+func (p *pass) run(ctx context.Context) error {
+	pods, err := p.ownedPods(ctx)
+	if err != nil {
+		return err
+	}
+	p.c.syncOwner(p.owner, pods)
+	if p.r.pollNodes {
+		if err := p.c.pollNodes(ctx, p.r.reader); err != nil {
+			return err
+		}
+	}
+	if pods, err = p.dropLost(ctx, pods); err != nil {
+		return err
+	}
+	if pods, err = p.drain(ctx, pods); err != nil {
+		return err
+	}
+	active := slices.DeleteFunc(slices.Clone(pods), isTerminating)
+	if active, err = p.scaleDown(ctx, active); err != nil {
+		return err
+	}
+	if err := p.schedulePending(ctx, active); err != nil {
+		return err
+	}
+	if active, err = p.scaleUp(ctx, active, pods); err != nil {
+		return err
+	}
+	if err := p.runKubelets(ctx, active); err != nil {
+		return err
+	}
+	p.c.setPending(p.owner, slices.ContainsFunc(active, func(pod *corev1.Pod) bool { return pod.Spec.NodeName == "" }))
+	return p.updateStatus(ctx, active)
+}
+
+// ownedPods lists the Deployment's pods straight from the apiserver, so a
+// lagging cache never makes the emulation create or delete a pod twice, in
+// ordinal order. Pods left by an earlier Deployment of the same name are
+// deleted.
+func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
+	sel, err := metav1.LabelSelectorAsSelector(p.d.Spec.Selector)
+	if err != nil {
+		return nil, fmt.Errorf("bad selector: %w", err)
+	}
 	var list corev1.PodList
-	if err := r.reader.List(ctx, &list, client.InNamespace(d.Namespace), client.MatchingLabels(d.Spec.Selector.MatchLabels)); err != nil {
+	if err := p.r.reader.List(ctx, &list, client.InNamespace(p.d.Namespace), client.MatchingLabelsSelector{Selector: sel}); err != nil {
 		return nil, fmt.Errorf("listing pods: %w", err)
 	}
 	var out []*corev1.Pod
 	for i := range list.Items {
-		p := &list.Items[i]
-		if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == d.UID && p.DeletionTimestamp == nil {
-			out = append(out, p)
+		pod := &list.Items[i]
+		ref := metav1.GetControllerOf(pod)
+		switch {
+		case ref == nil || ref.Kind != "Deployment" || ref.Name != p.d.Name:
+		case ref.UID == p.d.UID:
+			out = append(out, pod)
+		default:
+			if err := p.delete(ctx, pod, DeletedOrphaned); err != nil {
+				return nil, err
+			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return ordinal(out[i]) < ordinal(out[j]) })
+	slices.SortFunc(out, func(a, b *corev1.Pod) int { return ordinal(a) - ordinal(b) })
 	return out, nil
 }
 
-// scale creates or deletes pods to match spec.replicas. Scale-down removes
-// pods that are not ready first, then the newest, as the ReplicaSet controller does.
-func (r *deploymentReconciler) scale(ctx context.Context, d *appsv1.Deployment, pods []*corev1.Pod, now time.Time) ([]*corev1.Pod, error) {
-	want := int(ptr.Deref(d.Spec.Replicas, 1))
-	if len(pods) < want {
-		tmplHash := templateHash(d)
-		minNext := 0
-		if len(pods) > 0 {
-			minNext = ordinal(pods[len(pods)-1]) + 1
-		}
-		key := d.Namespace + "/" + d.Name
-		for len(pods) < want {
-			ord, seq := r.cluster.nextPod(key, minNext)
-			p := r.cluster.makePod(d, tmplHash, ord, seq, now)
-			if err := r.Create(ctx, p); err != nil {
-				return pods, fmt.Errorf("creating pod %s: %w", p.Name, err)
-			}
-			p.Status = pendingStatus(p, podIP(seq), now)
-			if err := r.Status().Update(ctx, p); err != nil {
-				return pods, fmt.Errorf("scheduling pod %s: %w", p.Name, err)
-			}
-			pods = append(pods, p)
-		}
-		return pods, nil
+// collectOrphans deletes the pods of a deleted Deployment, as the garbage
+// collector would.
+func (p *pass) collectOrphans(ctx context.Context) error {
+	p.c.setPending(p.owner, false)
+	var list corev1.PodList
+	if err := p.r.reader.List(ctx, &list, client.InNamespace(p.owner.Namespace)); err != nil {
+		return fmt.Errorf("listing pods: %w", err)
 	}
-	if len(pods) > want {
-		victims := append([]*corev1.Pod(nil), pods...)
-		sort.SliceStable(victims, func(i, j int) bool {
-			if IsReady(victims[i]) != IsReady(victims[j]) {
-				return !IsReady(victims[i])
-			}
-			return ordinal(victims[i]) > ordinal(victims[j])
-		})
-		drop := map[string]bool{}
-		for _, p := range victims[:len(pods)-want] {
-			// Grace 0: there is no kubelet to confirm a graceful deletion.
-			if err := r.Delete(ctx, p, client.GracePeriodSeconds(0)); client.IgnoreNotFound(err) != nil {
-				return pods, fmt.Errorf("deleting pod %s: %w", p.Name, err)
-			}
-			drop[p.Name] = true
-		}
-		kept := pods[:0]
-		for _, p := range pods {
-			if !drop[p.Name] {
-				kept = append(kept, p)
+	for i := range list.Items {
+		pod := &list.Items[i]
+		if ref := metav1.GetControllerOf(pod); ref != nil && ref.Kind == "Deployment" && ref.Name == p.owner.Name {
+			if err := p.delete(ctx, pod, DeletedOrphaned); err != nil {
+				return err
 			}
 		}
-		pods = kept
 	}
-	return pods, nil
+	p.c.syncOwner(p.owner, nil)
+	return nil
 }
 
-// startPods marks pods Ready once their start-up delay has passed and returns
-// how long until the next one is due (0 when none is waiting).
-func (r *deploymentReconciler) startPods(ctx context.Context, pods []*corev1.Pod, now time.Time) (time.Duration, error) {
-	var next time.Duration
-	for _, p := range pods {
-		if IsReady(p) {
-			continue
-		}
-		due := scheduledAt(p).Add(r.cluster.cfg.PodStartup)
-		if wait := due.Sub(now); wait > 0 {
-			if next == 0 || wait < next {
-				next = wait
-			}
-			continue
-		}
-		p.Status = readyStatus(p, now)
-		if err := r.Status().Update(ctx, p); err != nil {
-			if apierrors.IsNotFound(err) {
-				continue
-			}
-			return 0, fmt.Errorf("marking pod %s ready: %w", p.Name, err)
+// scaleDown terminates the pods beyond spec.replicas (see victims). During a
+// rollout, pods of an older template are kept only while the current
+// template's ready pods fall short of spec.replicas. It returns the pods
+// that stay active.
+func (p *pass) scaleDown(ctx context.Context, active []*corev1.Pod) ([]*corev1.Pod, error) {
+	want := int(ptr.Deref(p.d.Spec.Replicas, 1))
+	hash := templateHash(p.d)
+	var cur, old []*corev1.Pod
+	for _, pod := range active {
+		if pod.Labels[podTemplateHashLabel] == hash {
+			cur = append(cur, pod)
+		} else {
+			old = append(old, pod)
 		}
 	}
-	return next, nil
+	drop := victims(cur, len(cur)-want)
+	readyCur := 0
+	for _, pod := range cur {
+		if IsReady(pod) && !slices.Contains(drop, pod) {
+			readyCur++
+		}
+	}
+	drop = append(drop, victims(old, len(old)-max(0, want-readyCur))...)
+	for _, pod := range drop {
+		if err := p.terminate(ctx, pod); err != nil {
+			return nil, err
+		}
+	}
+	return slices.DeleteFunc(active, func(pod *corev1.Pod) bool { return slices.Contains(drop, pod) }), nil
 }
 
-func (r *deploymentReconciler) updateStatus(ctx context.Context, d *appsv1.Deployment, pods []*corev1.Pod) error {
-	want := ptr.Deref(d.Spec.Replicas, 1)
-	var ready int32
-	for _, p := range pods {
-		if IsReady(p) {
-			ready++
+// scaleUp creates pods of the current template until there are
+// spec.replicas of them, scheduling each at once when a node fits. all are
+// every existing pod, whose ordinals new names must not reuse.
+func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev1.Pod, error) {
+	want := int(ptr.Deref(p.d.Spec.Replicas, 1))
+	hash := templateHash(p.d)
+	have := 0
+	for _, pod := range active {
+		if pod.Labels[podTemplateHashLabel] == hash {
+			have++
 		}
 	}
-	st := appsv1.DeploymentStatus{
-		ObservedGeneration:  d.Generation,
-		Replicas:            int32(len(pods)),
-		UpdatedReplicas:     int32(len(pods)),
-		ReadyReplicas:       ready,
-		AvailableReplicas:   ready,
-		UnavailableReplicas: max(0, want-ready),
+	minNext := 0
+	for _, pod := range all {
+		minNext = max(minNext, ordinal(pod)+1)
 	}
-	now := metav1.NewTime(r.cluster.cfg.Clock.Now())
-	available := corev1.ConditionFalse
-	availableReason, availableMsg := "MinimumReplicasUnavailable", "Deployment does not have minimum availability."
-	if ready >= want {
-		available, availableReason, availableMsg = corev1.ConditionTrue, "MinimumReplicasAvailable", "Deployment has minimum availability."
+	for ; have < want; have++ {
+		ord, _ := p.c.nextPod(p.owner.String(), minNext)
+		pod := makePod(p.d, hash, ord, p.now)
+		key := keyOf(pod)
+		var b binding
+		var unsched *unschedulableError
+		if pod.Spec.NodeName == "" { // a template naming its node skips the scheduler
+			var err error
+			b, err = p.c.reserve(key, p.owner, &pod.Spec, p.now)
+			switch {
+			case errors.As(err, &unsched):
+			case err != nil:
+				return nil, err
+			default:
+				pod.Spec.NodeName = b.node
+				b.plan.annotate(pod, p.now)
+			}
+		}
+		if err := p.r.Create(ctx, pod); err != nil {
+			p.c.release(key)
+			return nil, fmt.Errorf("creating pod %s: %w", pod.Name, err)
+		}
+		p.c.emit(podEvent(p.now, key, p.owner, "", StageCreated, ""))
+		active = append(active, pod)
+		step := func() error { return p.runKubelet(ctx, pod, b.podIP) }
+		if unsched != nil {
+			step = func() error { return p.markUnschedulable(ctx, pod, unsched.message) }
+		}
+		if err := step(); err != nil {
+			return nil, err
+		}
 	}
-	progressReason := "ReplicaSetUpdated"
-	if ready == want && int32(len(pods)) == want {
-		progressReason = "NewReplicaSetAvailable"
-	}
-	st.Conditions = []appsv1.DeploymentCondition{
-		keepTime(d, appsv1.DeploymentCondition{Type: appsv1.DeploymentAvailable, Status: available, Reason: availableReason, Message: availableMsg}, now),
-		keepTime(d, appsv1.DeploymentCondition{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: progressReason}, now),
-	}
-	if equality.Semantic.DeepEqual(d.Status, st) {
+	return active, nil
+}
+
+// updateStatus writes the Deployment's status when it changed.
+func (p *pass) updateStatus(ctx context.Context, active []*corev1.Pod) error {
+	st, next := deploymentStatus(p.d, active, templateHash(p.d), p.now)
+	p.wakeAt(next)
+	if equality.Semantic.DeepEqual(p.d.Status, st) {
 		return nil
 	}
-	d.Status = st
-	return r.Status().Update(ctx, d)
+	p.d.Status = st
+	if err := p.r.Status().Update(ctx, p.d); err != nil {
+		return fmt.Errorf("updating status: %w", err)
+	}
+	return nil
 }
 
-// keepTime carries over a condition's timestamps while its status is unchanged,
-// so an idle reconcile writes nothing.
-func keepTime(d *appsv1.Deployment, c appsv1.DeploymentCondition, now metav1.Time) appsv1.DeploymentCondition {
-	c.LastUpdateTime, c.LastTransitionTime = now, now
-	for _, old := range d.Status.Conditions {
-		if old.Type != c.Type {
-			continue
-		}
-		if old.Status == c.Status {
-			c.LastTransitionTime = old.LastTransitionTime
-		}
-		if old.Status == c.Status && old.Reason == c.Reason {
-			c.LastUpdateTime = old.LastUpdateTime
-		}
-	}
-	return c
+func keyOf(pod *corev1.Pod) types.NamespacedName {
+	return types.NamespacedName{Namespace: pod.Namespace, Name: pod.Name}
 }

@@ -2,8 +2,8 @@ package cluster
 
 import (
 	"encoding/json"
-	"fmt"
 	"hash/fnv"
+	"maps"
 	"strconv"
 	"time"
 
@@ -13,12 +13,29 @@ import (
 	"k8s.io/utils/ptr"
 )
 
-// Annotations the emulation keeps on its pods. Times come from the injected
-// clock (possibly virtual), which the apiserver's creationTimestamp is not.
+// Annotations the emulation keeps on its pods: the pod's timeline. Times are
+// RFC 3339 with nanoseconds from the injected clock (possibly virtual), which
+// the apiserver's timestamps are not. The kubelet stages (pulled, started,
+// ready) are planned when the pod is bound: on the virtual clock the pod
+// reaches each exactly then, on the wall clock as soon after as its
+// reconcile runs; a pod deleted earlier never reaches the later ones.
 const (
+	// OrdinalAnnotation is the pod's number within its Deployment.
+	OrdinalAnnotation = "sim.knsim.dev/ordinal"
+	// CreatedAtAnnotation is when the pod was created.
+	CreatedAtAnnotation = "sim.knsim.dev/created-at"
+	// ScheduledAtAnnotation is when the pod was bound to a node (image pull starts).
 	ScheduledAtAnnotation = "sim.knsim.dev/scheduled-at"
-	OrdinalAnnotation     = "sim.knsim.dev/ordinal"
-	podTemplateHashLabel  = "pod-template-hash"
+	// PulledAtAnnotation is when the pod's images are present (containers start).
+	PulledAtAnnotation = "sim.knsim.dev/pulled-at"
+	// StartedAtAnnotation is when the containers run (readiness starts).
+	StartedAtAnnotation = "sim.knsim.dev/started-at"
+	// ReadyAtAnnotation is when the pod becomes Ready.
+	ReadyAtAnnotation = "sim.knsim.dev/ready-at"
+	// TerminatingAtAnnotation is when the pod started draining before deletion.
+	TerminatingAtAnnotation = "sim.knsim.dev/terminating-at"
+
+	podTemplateHashLabel = "pod-template-hash"
 )
 
 // alphabet avoids vowels and look-alike digits, as Kubernetes' generated names do.
@@ -54,21 +71,15 @@ func PodName(d *appsv1.Deployment, tmplHash string, ordinal int) string {
 	return d.Name + "-" + tmplHash + "-" + encode(hash(d.Namespace, d.Name, strconv.Itoa(ordinal)), 5)
 }
 
-// makePod builds a pod of d already bound to a node.
-func (c *Cluster) makePod(d *appsv1.Deployment, tmplHash string, ordinal, seq int, now time.Time) *corev1.Pod {
+// makePod builds an unscheduled pod of d.
+func makePod(d *appsv1.Deployment, tmplHash string, ordinal int, now time.Time) *corev1.Pod {
 	labels := map[string]string{podTemplateHashLabel: tmplHash}
-	for k, v := range d.Spec.Template.Labels {
-		labels[k] = v
-	}
+	maps.Copy(labels, d.Spec.Template.Labels)
 	annotations := map[string]string{
-		ScheduledAtAnnotation: now.UTC().Format(time.RFC3339Nano),
-		OrdinalAnnotation:     strconv.Itoa(ordinal),
+		CreatedAtAnnotation: formatTime(now),
+		OrdinalAnnotation:   strconv.Itoa(ordinal),
 	}
-	for k, v := range d.Spec.Template.Annotations {
-		annotations[k] = v
-	}
-	spec := *d.Spec.Template.Spec.DeepCopy()
-	spec.NodeName = NodeName(seq % c.cfg.Nodes)
+	maps.Copy(annotations, d.Spec.Template.Annotations)
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:        PodName(d, tmplHash, ordinal),
@@ -80,19 +91,26 @@ func (c *Cluster) makePod(d *appsv1.Deployment, tmplHash string, ordinal, seq in
 				Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
 			}},
 		},
-		Spec: spec,
+		Spec: *d.Spec.Template.Spec.DeepCopy(),
 	}
 }
 
-// podIP gives each pod a distinct address from the cluster-wide sequence.
-func podIP(seq int) string { return fmt.Sprintf("10.244.%d.%d", seq/250, seq%250+2) }
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-func scheduledAt(p *corev1.Pod) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, p.Annotations[ScheduledAtAnnotation])
+// annotationTime reads a time annotation (zero when absent or malformed).
+func annotationTime(p *corev1.Pod, key string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, p.Annotations[key])
 	if err != nil {
 		return time.Time{}
 	}
 	return t
+}
+
+func setAnnotation(p *corev1.Pod, key, value string) {
+	if p.Annotations == nil {
+		p.Annotations = map[string]string{}
+	}
+	p.Annotations[key] = value
 }
 
 func ordinal(p *corev1.Pod) int {
@@ -113,54 +131,7 @@ func IsReady(p *corev1.Pod) bool {
 	return false
 }
 
-// pendingStatus is a freshly scheduled pod's status.
-func pendingStatus(p *corev1.Pod, ip string, now time.Time) corev1.PodStatus {
-	t := metav1.NewTime(now)
-	st := corev1.PodStatus{
-		Phase:     corev1.PodPending,
-		HostIP:    nodeIPFor(p.Spec.NodeName),
-		PodIP:     ip,
-		PodIPs:    []corev1.PodIP{{IP: ip}},
-		StartTime: &t,
-		Conditions: []corev1.PodCondition{
-			{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: t},
-			{Type: corev1.PodReady, Status: corev1.ConditionFalse, Reason: "ContainersNotReady", LastTransitionTime: t},
-		},
-	}
-	for _, ctr := range p.Spec.Containers {
-		st.ContainerStatuses = append(st.ContainerStatuses, corev1.ContainerStatus{
-			Name: ctr.Name, Image: ctr.Image,
-			State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}},
-		})
-	}
-	return st
-}
-
-// readyStatus is the status of a pod whose containers all started and passed readiness.
-func readyStatus(p *corev1.Pod, now time.Time) corev1.PodStatus {
-	t := metav1.NewTime(now)
-	st := p.Status.DeepCopy()
-	st.Phase = corev1.PodRunning
-	st.Conditions = []corev1.PodCondition{
-		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: ptr.Deref(st.StartTime, t)},
-		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue, LastTransitionTime: t},
-		{Type: corev1.ContainersReady, Status: corev1.ConditionTrue, LastTransitionTime: t},
-		{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: t},
-	}
-	st.ContainerStatuses = nil
-	for _, ctr := range p.Spec.Containers {
-		st.ContainerStatuses = append(st.ContainerStatuses, corev1.ContainerStatus{
-			Name: ctr.Name, Image: ctr.Image, ImageID: "sim://" + ctr.Image, Ready: true, Started: ptr.To(true),
-			State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: t}},
-		})
-	}
-	return *st
-}
-
-func nodeIPFor(node string) string {
-	var i int
-	if _, err := fmt.Sscanf(node, "knsim-worker-%d", &i); err != nil {
-		return ""
-	}
-	return nodeIP(i - 1)
+// isTerminating reports whether the pod is draining or being deleted.
+func isTerminating(p *corev1.Pod) bool {
+	return p.DeletionTimestamp != nil || p.Annotations[TerminatingAtAnnotation] != ""
 }

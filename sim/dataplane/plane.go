@@ -92,9 +92,23 @@ type Config struct {
 	OnSecond func(now time.Time, load []RevisionSecond)
 }
 
+// Fault makes a Service's containers fail or slow down for a while.
+type Fault struct {
+	// Until ends the fault.
+	Until time.Time
+	// ErrorRate is the share of requests answered with Status (0..1).
+	ErrorRate float64
+	// Status is the error status (default 500).
+	Status int
+	// SlowFactor multiplies service times (values <= 1 leave them alone).
+	SlowFactor float64
+}
+
 // Plane is the simulated data plane.
 type Plane struct {
 	cfg       Config
+	faults    map[string]Fault // by namespace/service
+	faultRand *rand.Rand
 	eng       *engine.Engine
 	router    *ingress.Router
 	revisions map[types.NamespacedName]*revision
@@ -123,6 +137,8 @@ func New(cfg Config) (*Plane, error) {
 		router:    ingress.NewRouter(),
 		revisions: map[types.NamespacedName]*revision{},
 		routeRand: cfg.Engine.Rand("dataplane/router"),
+		faults:    map[string]Fault{},
+		faultRand: cfg.Engine.Rand("dataplane/faults"),
 		podRand:   cfg.Engine.Rand("dataplane/kube-proxy"),
 	}
 	p.eng.Schedule(p.eng.Now().Add(queue.ReportingPeriod), p.report)
@@ -238,6 +254,23 @@ func (p *Plane) workload(rev *revision) Workload {
 		return w
 	}
 	return p.cfg.DefaultWorkload
+}
+
+// SetFault injects f into the Service (namespace/name) until f.Until.
+func (p *Plane) SetFault(service string, f Fault) {
+	if f.Status == 0 {
+		f.Status = http.StatusInternalServerError
+	}
+	p.faults[service] = f
+}
+
+// fault returns the Service's fault active at now, if any.
+func (p *Plane) fault(service string, now time.Time) (Fault, bool) {
+	f, ok := p.faults[service]
+	if !ok || !now.Before(f.Until) {
+		return Fault{}, false
+	}
+	return f, true
 }
 
 // InFlight counts requests anywhere in the data plane, for tests and drains.

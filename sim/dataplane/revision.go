@@ -165,11 +165,20 @@ func (r *revision) startApp(now time.Time, pd *pod, req *request) {
 		d += r.work.ColdStartExtra(r.rand)
 	}
 	pd.served++
-	r.p.eng.Schedule(now.Add(d), func(at time.Time) { r.endApp(at, pd, req) })
+	status := http.StatusOK
+	if f, ok := r.p.fault(r.key.Namespace+"/"+r.info.Service, now); ok {
+		if f.SlowFactor > 1 {
+			d = time.Duration(float64(d) * f.SlowFactor)
+		}
+		if f.ErrorRate > 0 && r.p.faultRand.Float64() < f.ErrorRate {
+			status = f.Status
+		}
+	}
+	r.p.eng.Schedule(now.Add(d), func(at time.Time) { r.endApp(at, pd, req, status) })
 }
 
 // endApp runs when the container answers req.
-func (r *revision) endApp(now time.Time, pd *pod, req *request) {
+func (r *revision) endApp(now time.Time, pd *pod, req *request, status int) {
 	pd.inApp--
 	if len(pd.appQueue) > 0 {
 		next := pd.appQueue[0]
@@ -185,7 +194,7 @@ func (r *revision) endApp(now time.Time, pd *pod, req *request) {
 		}
 	}
 	pd.stats.RequestOut(now, req.viaActivator)
-	r.finish(now, req, http.StatusOK)
+	r.finish(now, req, status)
 	if !pd.ready && pd.idle() {
 		delete(r.pods, pd.name)
 	}

@@ -61,3 +61,12 @@ func (w *World) Now() time.Time { return w.clock.Now() }
 func (w *World) Apply(ctx context.Context, defaultNamespace string, objs ...*unstructured.Unstructured) error {
 	return manifest.Apply(ctx, w.Client, defaultNamespace, objs...)
 }
+
+// Writes counts the control plane's writes so far (virtual worlds only), so
+// a caller can tell whether anything changed since it last looked.
+func (w *World) Writes() uint64 {
+	if w.barrier == nil {
+		return 0
+	}
+	return w.barrier.Writes()
+}

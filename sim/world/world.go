@@ -52,6 +52,8 @@ type World struct {
 	ControlPlane *controlplane.ControlPlane
 	// Autoscaler takes the data plane's stats.
 	Autoscaler *podautoscaler.Multiscaler
+	// Cluster is the emulated cluster.
+	Cluster *cluster.Cluster
 
 	clock   clock.PassiveClock
 	engine  *engine.Engine
@@ -79,7 +81,7 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &World{ControlPlane: cp, clock: cfg.Clock, engine: cfg.Engine, done: make(chan error, 1)}
+	w := &World{ControlPlane: cp, Cluster: sim, clock: cfg.Clock, engine: cfg.Engine, done: make(chan error, 1)}
 	if cfg.Engine != nil {
 		if w.barrier, err = barrier.New(scheme, cfg.Engine.Clock()); err != nil {
 			return nil, errors.Join(err, cp.Stop())

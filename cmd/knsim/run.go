@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/knsim/knsim/sim/results"
+	"github.com/knsim/knsim/sim/runner"
+	"github.com/knsim/knsim/sim/scenario"
+)
+
+type runOptions struct {
+	out          string
+	mode         string
+	controlPlane string
+	seed         uint64
+	seedSet      bool
+	report       bool
+	quiet        bool
+}
+
+func newRunCommand() *cobra.Command {
+	o := runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run FILE...",
+		Short: "Run scenario files and check their expectations",
+		Long: `run validates each scenario file (a bad file fails before anything runs, with
+file:line:column), runs it in virtual time on an envtest (or memory) control
+plane, prints a summary in the shape hey users know, writes results JSON into
+--out, and exits non-zero when an expectation fails.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.seedSet = cmd.Flags().Changed("seed")
+			return o.run(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.out, "out", "out", "directory for results JSON (and the report with --report)")
+	f.StringVar(&o.mode, "mode", "", "override the scenarios' mode: virtual or real")
+	f.StringVar(&o.controlPlane, "control-plane", "", "override the scenarios' control plane: envtest or memory")
+	f.Uint64Var(&o.seed, "seed", 0, "override the scenarios' seed")
+	f.BoolVar(&o.report, "report", false, "also write report.md and report.html for all runs")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the verdict lines")
+	return cmd
+}
+
+func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []string) error {
+	ctrl.SetLogger(zap.New(zap.WriteTo(io.Discard)))
+	if o.mode != "" && o.mode != string(scenario.Virtual) && o.mode != string(scenario.Real) {
+		return fmt.Errorf("--mode must be virtual or real, got %q", o.mode)
+	}
+	if o.controlPlane != "" && o.controlPlane != string(scenario.Envtest) && o.controlPlane != string(scenario.Memory) {
+		return fmt.Errorf("--control-plane must be envtest or memory, got %q", o.controlPlane)
+	}
+	// Every file is validated before anything runs.
+	var scs []*scenario.Scenario
+	var errs []error
+	for _, f := range files {
+		sc, err := scenario.Load(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if o.mode != "" {
+			sc.Metadata.Mode = scenario.Mode(o.mode)
+		}
+		scs = append(scs, sc)
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	var runs []*results.Results
+	var failed []string
+	for _, sc := range scs {
+		res, err := o.runOne(ctx, sc, stderr)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.File, err)
+		}
+		path := filepath.Join(o.out, resultsName(res))
+		if err := res.Write(path); err != nil {
+			return err
+		}
+		if !o.quiet {
+			printSummary(stdout, res)
+		}
+		verdict := "PASS"
+		if !res.Passed {
+			verdict = "FAIL"
+			failed = append(failed, res.Scenario.Name)
+		}
+		fmt.Fprintf(stdout, "%s %s (%s) -> %s\n", verdict, res.Scenario.Name, sc.File, path)
+		for _, e := range res.Expectations {
+			if !e.Pass {
+				fmt.Fprintf(stdout, "  expectation failed: %s: %s\n", e.Expr, e.Observed)
+			}
+		}
+		runs = append(runs, res)
+	}
+	if o.report {
+		md, html, err := writeReports(o.out, runs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "report: %s, %s\n", md, html)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("expectations failed in %s", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io.Writer) (*results.Results, error) {
+	opts := runner.Options{ControlPlane: scenario.ControlPlane(o.controlPlane)}
+	if o.seedSet {
+		opts.Seed = &o.seed
+	}
+	bar := newProgress(stderr, sc.Metadata.Name)
+	opts.Progress = bar.update
+	defer bar.done()
+	if sc.Metadata.Mode == scenario.Real {
+		return runner.RunReal(ctx, sc, opts)
+	}
+	return runner.Run(ctx, sc, opts)
+}
+
+func resultsName(r *results.Results) string {
+	mode := r.Scenario.Mode
+	if mode == "" || mode == string(scenario.Virtual) {
+		mode = "virtual-" + r.Scenario.ControlPlane
+	}
+	return r.Scenario.Name + "." + mode + ".json"
+}
+
+// progress draws a bar on stderr once a run has taken more than a second.
+type progress struct {
+	w       io.Writer
+	name    string
+	started time.Time
+	last    time.Time
+	drawn   bool
+}
+
+func newProgress(w io.Writer, name string) *progress {
+	return &progress{w: w, name: name, started: time.Now()}
+}
+
+func (p *progress) update(done, total time.Duration) {
+	if time.Since(p.started) < time.Second || total <= 0 || done < total && time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	n := int(float64(width) * float64(done) / float64(total))
+	fmt.Fprintf(p.w, "\r%-24s [%s%s] %5.1f%%  %s of %s virtual, %s wall", trim(p.name, 24), strings.Repeat("=", n),
+		strings.Repeat(" ", width-n), 100*float64(done)/float64(total), done.Truncate(time.Second), total, time.Since(p.started).Truncate(100*time.Millisecond))
+	p.drawn = true
+}
+
+func (p *progress) done() {
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
+
+func trim(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}

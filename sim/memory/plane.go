@@ -1,0 +1,306 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/engine"
+	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
+	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/reconciler/podautoscaler"
+	"github.com/knsim/knsim/system/stack"
+	"github.com/knsim/knsim/system/webhook"
+)
+
+// MaxPasses bounds the reconcile passes at one instant; more means two
+// controllers keep undoing each other, which is a bug worth reporting.
+const MaxPasses = 100
+
+// Config describes a memory control plane.
+type Config struct {
+	// Engine owns virtual time (required).
+	Engine *engine.Engine
+	// Cluster configures the emulated nodes and pods.
+	Cluster cluster.Config
+}
+
+// Plane is a running memory control plane.
+type Plane struct {
+	// Client reads and writes the store; writes through it are admitted
+	// (defaulted and validated) like writes to an apiserver.
+	Client client.Client
+	// Autoscaler takes the data plane's stats.
+	Autoscaler *podautoscaler.Multiscaler
+	// Cluster is the emulated cluster.
+	Cluster *cluster.Cluster
+
+	engine      *engine.Engine
+	store       *countingClient
+	reconcilers []stack.Reconciler
+	wakeups     map[time.Time]bool
+}
+
+// Start builds the store, the reconcilers and the emulated nodes.
+func Start(ctx context.Context, cfg Config) (*Plane, error) {
+	if cfg.Engine == nil {
+		return nil, errors.New("memory: Engine is required")
+	}
+	clk := cfg.Engine.Clock()
+	cfg.Cluster.Clock = clk
+	sim, err := cluster.New(cfg.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	scheme := stack.Scheme()
+	base := fake.NewClientBuilder().WithScheme(scheme).WithStatusSubresource(
+		&servingv1.Service{}, &servingv1.Configuration{}, &servingv1.Revision{}, &servingv1.Route{},
+		&autoscalingv1alpha1.PodAutoscaler{}, &networkingv1alpha1.ServerlessService{},
+		&appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{},
+	).Build()
+	store := &countingClient{Client: base}
+	ms := podautoscaler.NewMultiscaler(clk, nil)
+	rs, err := stack.Reconcilers(store, reconciler.Options{Clock: clk}, ms)
+	if err != nil {
+		return nil, err
+	}
+	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.Reconciler(store, store)})
+	p := &Plane{
+		Client:      &admittingClient{Client: store},
+		Autoscaler:  ms,
+		Cluster:     sim,
+		engine:      cfg.Engine,
+		store:       store,
+		reconcilers: rs,
+		wakeups:     map[time.Time]bool{},
+	}
+	if err := sim.EnsureNodes(ctx, store); err != nil {
+		return nil, err
+	}
+	return p, p.Settle(ctx)
+}
+
+// Settle reconciles every object of every kind, in a fixed order, until a
+// whole pass writes nothing.
+func (p *Plane) Settle(ctx context.Context) error {
+	for pass := 0; pass < MaxPasses; pass++ {
+		before := p.store.writes
+		for _, r := range p.reconcilers {
+			if err := p.reconcileAll(ctx, r); err != nil {
+				return err
+			}
+		}
+		if p.store.writes == before {
+			return nil
+		}
+	}
+	return fmt.Errorf("memory: no fixpoint after %d passes at virtual %s", MaxPasses, p.engine.Now().Format(time.RFC3339Nano))
+}
+
+func (p *Plane) reconcileAll(ctx context.Context, r stack.Reconciler) error {
+	list := r.List.DeepCopyObject().(client.ObjectList)
+	if err := p.store.List(ctx, list); err != nil {
+		return fmt.Errorf("memory: listing for %s: %w", r.Name, err)
+	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return err
+	}
+	keys := make([]client.ObjectKey, 0, len(items))
+	for _, it := range items {
+		keys = append(keys, client.ObjectKeyFromObject(it.(client.Object)))
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+	for _, k := range keys {
+		res, err := r.Reconciler.Reconcile(ctx, reconcile.Request{NamespacedName: k})
+		switch {
+		case err != nil && !apierrors.IsConflict(err):
+			// A reconcile error retries at the next pass, as a rate-limited
+			// requeue would; persistent errors end in the pass limit.
+			p.wakeAfter(time.Second)
+		case res.RequeueAfter > 0:
+			p.wakeAfter(res.RequeueAfter)
+		}
+	}
+	return nil
+}
+
+// wakeAfter makes sure the engine stops at now+d so the next fixpoint runs
+// then; one wake-up per instant is enough since every pass visits everything.
+func (p *Plane) wakeAfter(d time.Duration) {
+	at := p.engine.Now().Add(d)
+	if p.wakeups[at] {
+		return
+	}
+	p.wakeups[at] = true
+	p.engine.Schedule(at, func(time.Time) { delete(p.wakeups, at) })
+}
+
+// RunUntil advances virtual time to t, settling after every engine event.
+func (p *Plane) RunUntil(ctx context.Context, t time.Time) error {
+	for {
+		if err := p.Settle(ctx); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		next, ok := p.engine.Next()
+		if !ok || next.After(t) {
+			break
+		}
+		p.engine.Step()
+	}
+	if p.engine.Now().Before(t) {
+		p.engine.RunUntil(t)
+	}
+	return p.Settle(ctx)
+}
+
+// RunFor advances virtual time by d.
+func (p *Plane) RunFor(ctx context.Context, d time.Duration) error {
+	return p.RunUntil(ctx, p.engine.Now().Add(d))
+}
+
+// Writes counts the store's writes so far.
+func (p *Plane) Writes() uint64 { return uint64(p.store.writes) }
+
+// Now is the virtual time.
+func (p *Plane) Now() time.Time { return p.engine.Now() }
+
+// Stop releases the plane (nothing runs in the background).
+func (p *Plane) Stop() error { return nil }
+
+// countingClient counts writes so Settle can detect a fixpoint.
+type countingClient struct {
+	client.Client
+	writes int
+}
+
+func (c *countingClient) count(err error) error {
+	if err == nil {
+		c.writes++
+	}
+	return err
+}
+
+func (c *countingClient) Create(ctx context.Context, obj client.Object, opts ...client.CreateOption) error {
+	obj.SetGeneration(1)
+	return c.count(c.Client.Create(ctx, obj, opts...))
+}
+
+func (c *countingClient) Update(ctx context.Context, obj client.Object, opts ...client.UpdateOption) error {
+	if err := c.setGeneration(ctx, obj); err != nil {
+		return err
+	}
+	return c.count(c.Client.Update(ctx, obj, opts...))
+}
+
+// setGeneration keeps metadata.generation as the apiserver does, which the
+// in-memory store does not: it moves exactly when the spec changes.
+func (c *countingClient) setGeneration(ctx context.Context, obj client.Object) error {
+	old := obj.DeepCopyObject().(client.Object)
+	if err := c.Client.Get(ctx, client.ObjectKeyFromObject(obj), old); err != nil {
+		return err
+	}
+	a, err := runtime.DefaultUnstructuredConverter.ToUnstructured(old)
+	if err != nil {
+		return err
+	}
+	b, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return err
+	}
+	gen := old.GetGeneration()
+	if !equality.Semantic.DeepEqual(a["spec"], b["spec"]) {
+		gen++
+	}
+	obj.SetGeneration(gen)
+	return nil
+}
+
+func (c *countingClient) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
+	return c.count(c.Client.Patch(ctx, obj, patch, opts...))
+}
+
+func (c *countingClient) Delete(ctx context.Context, obj client.Object, opts ...client.DeleteOption) error {
+	return c.count(c.Client.Delete(ctx, obj, opts...))
+}
+
+func (c *countingClient) Status() client.SubResourceWriter {
+	return &countingStatus{SubResourceWriter: c.Client.Status(), c: c}
+}
+
+type countingStatus struct {
+	client.SubResourceWriter
+	c *countingClient
+}
+
+func (s *countingStatus) Update(ctx context.Context, obj client.Object, opts ...client.SubResourceUpdateOption) error {
+	return s.c.count(s.SubResourceWriter.Update(ctx, obj, opts...))
+}
+
+func (s *countingStatus) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+	return s.c.count(s.SubResourceWriter.Patch(ctx, obj, patch, opts...))
+}
+
+// admittingClient runs admission on writes from outside the stack, as the
+// apiserver's webhooks would.
+type admittingClient struct{ client.Client }
+
+func (c *admittingClient) typed(obj client.Object) (client.Object, error) {
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok {
+		return obj, nil
+	}
+	typed, err := c.Scheme().New(u.GroupVersionKind())
+	if err != nil {
+		return nil, fmt.Errorf("memory: %s %q: %w", u.GetKind(), u.GetName(), err)
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructuredWithValidation(u.Object, typed, true); err != nil {
+		return nil, fmt.Errorf("memory: %s %q: %w", u.GetKind(), u.GetName(), err)
+	}
+	return typed.(client.Object), nil
+}
+
+func (c *admittingClient) Create(ctx context.Context, obj client.Object, opts ...client.CreateOption) error {
+	typed, err := c.typed(obj)
+	if err != nil {
+		return err
+	}
+	if err := webhook.Admit(typed, nil); err != nil {
+		return apierrors.NewBadRequest(err.Error())
+	}
+	return c.Client.Create(ctx, typed, opts...)
+}
+
+func (c *admittingClient) Update(ctx context.Context, obj client.Object, opts ...client.UpdateOption) error {
+	typed, err := c.typed(obj)
+	if err != nil {
+		return err
+	}
+	old := typed.DeepCopyObject().(client.Object)
+	if err := c.Client.Get(ctx, client.ObjectKeyFromObject(typed), old); err != nil {
+		return err
+	}
+	if err := webhook.Admit(typed, old); err != nil {
+		return apierrors.NewBadRequest(err.Error())
+	}
+	return c.Client.Update(ctx, typed, opts...)
+}

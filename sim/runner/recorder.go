@@ -1,0 +1,197 @@
+package runner
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/dataplane"
+)
+
+// request is a finished request, kept small: long traces finish millions.
+type request struct {
+	end, latency time.Duration
+	status       int
+	service      string // namespace/name
+	cold, viaAct bool
+}
+
+// podLife is one pod's history.
+type podLife struct {
+	revision       types.NamespacedName
+	created, ready time.Duration // ready is -1 until Ready
+	gone           time.Duration // -1 while it exists
+	pending        bool          // not yet Ready and not terminating
+	cpu, gib       float64
+}
+
+// sample is the state of one revision at one second.
+type sample struct {
+	t                       time.Duration
+	desired, ready, pending int32
+	total                   int32
+	concurrency, rps        float64
+	activator               bool
+}
+
+// coldStart is one episode of a revision waiting for its first pod.
+type coldStart struct {
+	revision    types.NamespacedName
+	start, done time.Duration // done is -1 while waiting
+	requests    int
+}
+
+// recorder collects everything a run produces.
+type recorder struct {
+	start    time.Time
+	requests []request
+	pods     map[types.NamespacedName]*podLife
+	podOrder []types.NamespacedName
+	series   map[types.NamespacedName][]sample
+	services map[types.NamespacedName]string // revision -> namespace/service
+	revOrder []types.NamespacedName
+	colds    []*coldStart
+	open     map[types.NamespacedName]*coldStart
+	// desired reads the autoscaler's desired scale of a revision.
+	desired func(types.NamespacedName) int32
+	// resources gives a revision's per-pod CPU (cores) and memory (GiB).
+	resources func(types.NamespacedName) (float64, float64)
+}
+
+func newRecorder(start time.Time) *recorder {
+	return &recorder{
+		start: start, pods: map[types.NamespacedName]*podLife{}, series: map[types.NamespacedName][]sample{},
+		services: map[types.NamespacedName]string{}, open: map[types.NamespacedName]*coldStart{},
+		desired:   func(types.NamespacedName) int32 { return 0 },
+		resources: func(types.NamespacedName) (float64, float64) { return defaultCPU, defaultGiB },
+	}
+}
+
+// Pods without resource requests are billed as this much.
+const (
+	defaultCPU = 1.0
+	defaultGiB = 0.5
+)
+
+func (r *recorder) since(t time.Time) time.Duration { return t.Sub(r.start) }
+
+// onRequest records a finished request and opens cold-start episodes.
+func (r *recorder) onRequest(rec dataplane.Record) {
+	svc := ""
+	if rec.Service != "" {
+		svc = rec.Namespace + "/" + rec.Service
+	}
+	r.requests = append(r.requests, request{
+		end: r.since(rec.End), latency: rec.Latency(), status: rec.Status, service: svc,
+		cold: rec.ColdStart, viaAct: rec.Path == dataplane.PathActivator,
+	})
+	if rec.ColdStart {
+		key := types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision}
+		// Episodes are opened by arrival time; a request finishing later
+		// than the episode it belongs to still counts towards it.
+		for _, c := range r.colds {
+			if c.revision == key && r.since(rec.Start) >= c.start && (c.done < 0 || r.since(rec.Start) <= c.done) {
+				c.requests++
+				return
+			}
+		}
+		c := &coldStart{revision: key, start: r.since(rec.Start), done: -1, requests: 1}
+		if ready := r.firstReadyAfter(key, c.start); ready >= 0 {
+			c.done = ready
+		}
+		r.colds = append(r.colds, c)
+	}
+}
+
+// firstReadyAfter is when a pod of the revision first became Ready at or
+// after t, or -1.
+func (r *recorder) firstReadyAfter(rev types.NamespacedName, t time.Duration) time.Duration {
+	best := time.Duration(-1)
+	for _, p := range r.pods {
+		if p.revision == rev && p.ready >= t && (best < 0 || p.ready < best) {
+			best = p.ready
+		}
+	}
+	return best
+}
+
+// onPod records a pod lifecycle transition from the cluster emulation.
+func (r *recorder) onPod(e cluster.PodEvent) {
+	key := types.NamespacedName{Namespace: e.Namespace, Name: e.Pod}
+	t := r.since(e.Time)
+	p := r.pods[key]
+	if p == nil {
+		rev := types.NamespacedName{Namespace: e.Namespace, Name: strings.TrimSuffix(e.Deployment, "-deployment")}
+		cpu, gib := r.resources(rev)
+		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib}
+		r.pods[key] = p
+		r.podOrder = append(r.podOrder, key)
+	}
+	switch e.Stage {
+	case cluster.StageReady:
+		if p.ready < 0 {
+			p.ready = t
+		}
+		p.pending = false
+		for _, c := range r.colds {
+			if c.revision == p.revision && c.done < 0 && t >= c.start {
+				c.done = t
+			}
+		}
+	case cluster.StageTerminating:
+		p.pending = false
+	case cluster.StageDeleted:
+		p.gone, p.pending = t, false
+	}
+}
+
+// noteRevision learns a revision's service from the control plane, so pods
+// of revisions that never saw traffic are still scoped correctly.
+func (r *recorder) noteRevision(rev types.NamespacedName, service string) {
+	if _, ok := r.services[rev]; !ok {
+		r.services[rev] = rev.Namespace + "/" + service
+		r.revOrder = append(r.revOrder, rev)
+	}
+}
+
+// onSecond records every revision's state for the last second.
+func (r *recorder) onSecond(now time.Time, load []dataplane.RevisionSecond) {
+	t := r.since(now)
+	counts := map[types.NamespacedName]*sample{}
+	for _, key := range r.podOrder {
+		p := r.pods[key]
+		if p.gone >= 0 && p.gone <= t {
+			continue
+		}
+		s := counts[p.revision]
+		if s == nil {
+			s = &sample{}
+			counts[p.revision] = s
+		}
+		s.total++
+		switch {
+		case p.pending:
+			s.pending++
+		case p.ready >= 0 && p.ready <= t && (p.gone < 0):
+			s.ready++
+		}
+	}
+	for _, l := range load {
+		r.noteRevision(l.Revision, l.Service)
+		s := sample{t: t, concurrency: l.Concurrency, rps: l.RPS, activator: l.ActivatorInPath, desired: r.desired(l.Revision)}
+		if c := counts[l.Revision]; c != nil {
+			s.ready, s.pending, s.total = c.ready, c.pending, c.total
+		}
+		r.series[l.Revision] = append(r.series[l.Revision], s)
+	}
+}
+
+// revisions returns the revisions in a stable order.
+func (r *recorder) revisions() []types.NamespacedName {
+	out := slices.Clone(r.revOrder)
+	slices.SortFunc(out, func(a, b types.NamespacedName) int { return strings.Compare(a.String(), b.String()) })
+	return out
+}

@@ -1,0 +1,231 @@
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/sim/expect"
+	"github.com/knsim/knsim/sim/results"
+	"github.com/knsim/knsim/sim/scenario"
+)
+
+// Options adjust a run.
+type Options struct {
+	// Seed, when non-nil, replaces the scenario's seed.
+	Seed *uint64
+	// ControlPlane, when set, replaces the scenario's control plane.
+	ControlPlane scenario.ControlPlane
+	// AssetsDir holds the envtest binaries (default: as `make envtest` caches them).
+	AssetsDir string
+	// Progress, when set, is told how much virtual time has passed.
+	Progress func(done, total time.Duration)
+}
+
+// Run executes a loaded scenario in virtual time and returns its results.
+// A failed expectation is not an error: results.Passed says so.
+func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Results, error) {
+	if opts.Seed != nil {
+		sc.Metadata.Seed = *opts.Seed
+	}
+	if opts.ControlPlane != "" {
+		sc.Metadata.ControlPlane = opts.ControlPlane
+	}
+	if sc.Metadata.Mode == scenario.Real {
+		return nil, errors.New("real mode runs through the loopback data plane: use RunReal")
+	}
+	exprs, err := sc.Expectations()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := engine.New(engine.Config{Seed: sc.Metadata.Seed})
+	if err != nil {
+		return nil, err
+	}
+	start, total := eng.Now(), sc.Metadata.Duration.D()
+	rec := newRecorder(start)
+	var mu sync.Mutex // the cluster reports pod events from controller goroutines on envtest
+	cc := clusterConfig(sc)
+	cc.OnPodEvent = func(e cluster.PodEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		rec.onPod(e)
+	}
+	b, err := startBackend(ctx, sc, eng, cc, opts.AssetsDir)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Stop()
+
+	r := &run{sc: sc, eng: eng, b: b, rec: rec, mu: &mu, start: start}
+	if err := r.setUp(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.loop(ctx, start.Add(total), opts.Progress); err != nil {
+		return nil, err
+	}
+	return r.finish(exprs, total)
+}
+
+// run is one scenario execution in progress.
+type run struct {
+	sc    *scenario.Scenario
+	eng   *engine.Engine
+	b     backend
+	rec   *recorder
+	mu    *sync.Mutex
+	dp    *dataplane.Plane
+	start time.Time
+	seen  uint64 // control-plane writes the data plane has synced
+	err   error  // the first action failure
+}
+
+// setUp applies the manifests and schedules traffic and actions.
+func (r *run) setUp(ctx context.Context) error {
+	var objs []*unstructured.Unstructured
+	for _, m := range r.sc.Manifests {
+		objs = append(objs, m.Objects...)
+	}
+	if err := ensureNamespaces(ctx, r.b, objs); err != nil {
+		return err
+	}
+	if err := r.b.Apply(ctx, "default", objs...); err != nil {
+		return err
+	}
+	ms := r.b.Autoscaler()
+	r.rec.desired = func(k types.NamespacedName) int32 {
+		if st, ok := ms.Status(k); ok && st.DesiredScale >= 0 {
+			return st.DesiredScale
+		}
+		return 0
+	}
+	r.rec.resources = func(rev types.NamespacedName) (float64, float64) { return podResources(ctx, r.b.Client(), rev) }
+	ws, def := workloads(r.sc)
+	dp, err := dataplane.New(dataplane.Config{
+		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms,
+		OnRequest: func(rec dataplane.Record) { r.locked(func() { r.rec.onRequest(rec) }) },
+		OnSecond:  func(now time.Time, l []dataplane.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
+	})
+	if err != nil {
+		return err
+	}
+	r.dp = dp
+	for i, t := range r.sc.Traffic {
+		gens, err := generator(r.sc, i, t, r.eng)
+		if err != nil {
+			return err
+		}
+		for _, g := range gens {
+			if err := g.Validate(); err != nil {
+				return fmt.Errorf("traffic[%d]: %w", i, err)
+			}
+			g.Run(r.eng, r.start.Add(t.Start.D()), dp.Send)
+		}
+	}
+	for i := range r.sc.Actions {
+		a := r.sc.Actions[i]
+		r.eng.Schedule(r.start.Add(a.At.D()), func(now time.Time) {
+			if err := r.act(ctx, now, a); err != nil && r.err == nil {
+				r.err = fmt.Errorf("actions[%d] (%s at %s): %w", i, a.Kind(), a.At.D(), err)
+			}
+		})
+	}
+	return nil
+}
+
+func (r *run) locked(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f()
+}
+
+// loop advances virtual time to end one event at a time, letting the control
+// plane settle and the data plane catch up with it before each event.
+func (r *run) loop(ctx context.Context, end time.Time, progress func(done, total time.Duration)) error {
+	total := end.Sub(r.start)
+	lastReport := time.Duration(-1)
+	for {
+		if err := r.settle(ctx); err != nil {
+			return err
+		}
+		if r.err != nil {
+			return r.err
+		}
+		next, ok := r.eng.Next()
+		if !ok || next.After(end) {
+			break
+		}
+		r.eng.Step()
+		if done := r.eng.Now().Sub(r.start); progress != nil && done-lastReport >= total/200 {
+			progress(done, total)
+			lastReport = done
+		}
+	}
+	r.eng.RunUntil(end)
+	if err := r.settle(ctx); err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(total, total)
+	}
+	return r.err
+}
+
+// settle waits for the control plane, then syncs the data plane if anything
+// was written since it last looked.
+func (r *run) settle(ctx context.Context) error {
+	if err := r.b.Settle(ctx); err != nil {
+		return err
+	}
+	if w := r.b.Writes(); w != r.seen {
+		r.seen = w
+		snap, err := dataplane.Read(ctx, r.b.Client())
+		if err != nil {
+			return err
+		}
+		r.locked(func() {
+			for k, info := range snap.Revisions {
+				r.rec.noteRevision(k, info.Service)
+			}
+		})
+		r.dp.Sync(r.eng.Now(), snap)
+	}
+	return nil
+}
+
+// finish summarises the run and evaluates the expectations.
+func (r *run) finish(exprs []*expect.Expr, total time.Duration) (*results.Results, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	cfg, err := json.Marshal(r.sc)
+	if err != nil {
+		return nil, err
+	}
+	md := r.sc.Metadata
+	res := &results.Results{
+		Scenario: results.Scenario{Name: md.Name, Description: md.Description, File: r.sc.File, Seed: md.Seed,
+			Mode: string(md.Mode), ControlPlane: string(md.ControlPlane), Duration: results.Seconds(total.Seconds()), Labels: md.Labels},
+		Config: cfg,
+		Passed: true,
+	}
+	r.rec.summarize(res, total, r.sc.Prices)
+	l := &lookup{r: r.rec, end: total, prices: r.sc.Prices}
+	for _, e := range exprs {
+		o, err := e.Eval(l)
+		if err != nil {
+			o = expect.Outcome{Text: e.String(), Observed: err.Error()}
+		}
+		res.Expectations = append(res.Expectations, results.Outcome{Expr: o.Text, Pass: o.Pass, Observed: o.Observed})
+		res.Passed = res.Passed && o.Pass
+	}
+	return res, nil
+}

@@ -1,0 +1,171 @@
+package runner
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/knsim/knsim/sim/results"
+	"github.com/knsim/knsim/sim/scenario"
+)
+
+// cost integrates the pods' lives up to at.
+func (r *recorder) cost(at time.Duration, inScope func(string) bool, p scenario.Prices) results.Cost {
+	var c results.Cost
+	for _, key := range r.podOrder {
+		pod := r.pods[key]
+		if !inScope(r.serviceOf(pod.revision)) || pod.created > at {
+			continue
+		}
+		end := at
+		if pod.gone >= 0 && pod.gone < at {
+			end = pod.gone
+		}
+		secs := (end - pod.created).Seconds()
+		c.PodSeconds += secs
+		c.VCPUSeconds += secs * pod.cpu
+		c.GiBSeconds += secs * pod.gib
+	}
+	reqs := 0
+	for _, q := range r.requests {
+		if q.end <= at && inScope(q.service) {
+			reqs++
+		}
+	}
+	c.Total = c.VCPUSeconds*p.VCPUSecond + c.GiBSeconds*p.GiBSecond + float64(reqs)*p.Request
+	c.PodSeconds, c.VCPUSeconds, c.GiBSeconds, c.Total = round(c.PodSeconds), round(c.VCPUSeconds), round(c.GiBSeconds), round6(c.Total)
+	return c
+}
+
+func round(v float64) float64  { return math.Round(v*1000) / 1000 }
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// summarize fills the results' summaries from the recorder.
+func (r *recorder) summarize(res *results.Results, end time.Duration, prices scenario.Prices) {
+	all := func(string) bool { return true }
+	var lat []time.Duration
+	q := results.Requests{StatusCodes: map[string]int{}, ByService: map[string]results.ServiceRequests{}}
+	perService := map[string][]time.Duration{}
+	for _, req := range r.requests {
+		q.Total++
+		q.StatusCodes[strconv.Itoa(req.status)]++
+		ok := req.status >= 200 && req.status < 300
+		if ok {
+			q.OK++
+		} else {
+			q.Errors++
+		}
+		lat = append(lat, req.latency)
+		if req.service != "" {
+			s := q.ByService[req.service]
+			s.Total++
+			if !ok {
+				s.Errors++
+			}
+			q.ByService[req.service] = s
+			perService[req.service] = append(perService[req.service], req.latency)
+		}
+	}
+	for svc, l := range perService {
+		s := q.ByService[svc]
+		s.Latency = results.Summarize(l)
+		q.ByService[svc] = s
+	}
+	if end > 0 {
+		q.PerSecond = round(float64(q.Total) / end.Seconds())
+	}
+	q.Latency = results.Summarize(lat) // sorts lat
+	q.Histogram = results.Histogram(lat, 10)
+	res.Requests = q
+	res.Latency = r.latencySeries(end)
+
+	var delays []time.Duration
+	for _, c := range r.colds {
+		res.ColdStarts.Count++
+		res.ColdStarts.Times = append(res.ColdStarts.Times, results.Seconds(c.start.Seconds()))
+		if c.done >= 0 {
+			delays = append(delays, c.done-c.start)
+		}
+	}
+	res.ColdStarts.Latency = results.Summarize(delays)
+
+	res.Pods.Max = int32(maxPods(r, end, all))
+	for _, rev := range r.revisions() {
+		series := r.series[rev]
+		rs := results.RevisionSeries{Namespace: rev.Namespace, Service: serviceName(r.serviceOf(rev)), Revision: rev.Name}
+		for _, s := range series {
+			rs.Samples = append(rs.Samples, results.Sample{T: results.Seconds(s.t.Seconds()), Desired: s.desired, Ready: s.ready,
+				Pending: s.pending, Concurrency: round(s.concurrency), RPS: round(s.rps), ActivatorInPath: s.activator})
+			res.Pods.MaxPending = max(res.Pods.MaxPending, s.pending)
+		}
+		if n := len(series); n > 0 {
+			res.Pods.Final += series[n-1].total
+		}
+		res.Revisions = append(res.Revisions, rs)
+	}
+	res.Pods.MaxReady = r.maxReady(end)
+	res.Cost = r.cost(end, all, prices)
+}
+
+// maxReady is the most pods Ready at once.
+func (r *recorder) maxReady(end time.Duration) int32 {
+	type edge struct {
+		t time.Duration
+		d int
+	}
+	var edges []edge
+	for _, key := range r.podOrder {
+		p := r.pods[key]
+		if p.ready < 0 || p.ready > end {
+			continue
+		}
+		edges = append(edges, edge{p.ready, 1})
+		if p.gone >= 0 {
+			edges = append(edges, edge{p.gone, -1})
+		}
+	}
+	sort.Slice(edges, func(i, j int) bool {
+		if edges[i].t != edges[j].t {
+			return edges[i].t < edges[j].t
+		}
+		return edges[i].d < edges[j].d
+	})
+	n, best := 0, 0
+	for _, e := range edges {
+		n += e.d
+		best = max(best, n)
+	}
+	return int32(best)
+}
+
+// latencySeries buckets latencies by completion into windows (10 s, or
+// longer for long runs so a chart has at most ~360 points).
+func (r *recorder) latencySeries(end time.Duration) []results.LatencyPoint {
+	win := 10 * time.Second
+	for end/win > 360 {
+		win *= 2
+	}
+	buckets := map[int][]time.Duration{}
+	for _, q := range r.requests {
+		if q.status >= 200 && q.status < 300 {
+			i := int(q.end / win)
+			buckets[i] = append(buckets[i], q.latency)
+		}
+	}
+	var out []results.LatencyPoint
+	for i := 0; time.Duration(i)*win < end; i++ {
+		p := results.Summarize(buckets[i])
+		out = append(out, results.LatencyPoint{T: results.Seconds((time.Duration(i+1) * win).Seconds()), P50: p.P50, P95: p.P95, P99: p.P99, N: len(buckets[i])})
+	}
+	return out
+}
+
+func serviceName(nsName string) string {
+	for i := range nsName {
+		if nsName[i] == '/' {
+			return nsName[i+1:]
+		}
+	}
+	return nsName
+}
