@@ -2,7 +2,9 @@ package route
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -50,8 +52,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	conds.MarkTrueWithReason(servingv1.RouteConditionCertificateProvisioned, "TLSNotEnabled", "autoTLS is not enabled", now)
 
 	traffic, terr := resources.ResolveTraffic(rt, r.lookup(ctx, rt.Namespace), domain)
+	var requeue time.Duration
 	switch {
 	case terr == nil:
+		// A latestRevision target that moved to a new revision shifts to it
+		// gradually when the Route has a rollout duration.
+		var rollouts []resources.Rollout
+		traffic, rollouts, requeue = resources.ApplyRollouts(rt, traffic, before.Traffic, now)
+		setRollouts(rt, rollouts)
 		// The gateway routes straight from Route status, so once traffic is
 		// assigned the ingress is ready too.
 		rt.Status.Traffic = traffic
@@ -73,7 +81,23 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if terr != nil && terr.Err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling route traffic: %w", terr.Err)
 	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{RequeueAfter: requeue}, nil
+}
+
+// setRollouts records the rollouts in progress in status annotations.
+func setRollouts(rt *servingv1.Route, rollouts []resources.Rollout) {
+	if len(rollouts) == 0 {
+		delete(rt.Status.Annotations, resources.RolloutAnnotation)
+		if len(rt.Status.Annotations) == 0 {
+			rt.Status.Annotations = nil
+		}
+		return
+	}
+	b, _ := json.Marshal(rollouts) // plain structs always marshal
+	if rt.Status.Annotations == nil {
+		rt.Status.Annotations = map[string]string{}
+	}
+	rt.Status.Annotations[resources.RolloutAnnotation] = string(b)
 }
 
 func (r *Reconciler) domain(ctx context.Context, rt *servingv1.Route) (string, error) {
