@@ -85,12 +85,11 @@ func ensureNamespaces(ctx context.Context, b backend, objs []*unstructured.Unstr
 	return nil
 }
 
-// podResources reads a revision's per-pod requests from its Deployment
-// (CPU cores, memory GiB), falling back to the defaults for pods that
-// request nothing.
-func podResources(ctx context.Context, c client.Reader, rev types.NamespacedName) (float64, float64) {
+// podResources reads a Deployment's per-pod requests (CPU cores, memory
+// GiB), falling back to the defaults for pods that request nothing.
+func podResources(ctx context.Context, c client.Reader, deployment types.NamespacedName) (float64, float64) {
 	dep := &appsv1.Deployment{}
-	if err := c.Get(ctx, types.NamespacedName{Namespace: rev.Namespace, Name: rev.Name + "-deployment"}, dep); err != nil {
+	if err := c.Get(ctx, deployment, dep); err != nil {
 		return defaultCPU, defaultGiB
 	}
 	var cpu, mem float64

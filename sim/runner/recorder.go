@@ -57,8 +57,8 @@ type recorder struct {
 	open     map[types.NamespacedName]*coldStart
 	// desired reads the autoscaler's desired scale of a revision.
 	desired func(types.NamespacedName) int32
-	// resources gives a revision's per-pod CPU (cores) and memory (GiB).
-	resources func(types.NamespacedName) (float64, float64)
+	// resources gives a Deployment's per-pod CPU (cores) and memory (GiB).
+	resources func(deployment types.NamespacedName) (float64, float64)
 }
 
 func newRecorder(start time.Time) *recorder {
@@ -124,8 +124,10 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 	t := r.since(e.Time)
 	p := r.pods[key]
 	if p == nil {
-		rev := types.NamespacedName{Namespace: e.Namespace, Name: strings.TrimSuffix(e.Deployment, "-deployment")}
-		cpu, gib := r.resources(rev)
+		// Standard pods belong to <rev>-deployment, reserve instances to <rev>-reserve.
+		name := strings.TrimSuffix(strings.TrimSuffix(e.Deployment, "-deployment"), "-reserve")
+		rev := types.NamespacedName{Namespace: e.Namespace, Name: name}
+		cpu, gib := r.resources(types.NamespacedName{Namespace: e.Namespace, Name: e.Deployment})
 		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib}
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)

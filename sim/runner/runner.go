@@ -108,7 +108,7 @@ func (r *run) setUp(ctx context.Context) error {
 		}
 		return 0
 	}
-	r.rec.resources = func(rev types.NamespacedName) (float64, float64) { return podResources(ctx, r.b.Client(), rev) }
+	r.rec.resources = func(dep types.NamespacedName) (float64, float64) { return podResources(ctx, r.b.Client(), dep) }
 	ws, def := workloads(r.sc)
 	dp, err := dataplane.New(dataplane.Config{
 		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms,

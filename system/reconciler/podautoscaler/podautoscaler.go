@@ -95,7 +95,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.apply(ctx, dep, sks, res, now); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
 	}
-	report(pa, sks, res, int32(ready), now)
+	reserved, err := r.scaleReserve(ctx, pa, dep, res)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
+	}
+	report(pa, sks, res, int32(ready)+reserved, now)
 	pa.Status.ObservedGeneration = pa.Generation
 	if err := reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/autoscaler/reserve"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/revision/resources"
 )
@@ -56,6 +57,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if _, err := reconciler.EnsureChild(ctx, r.Client, rev,
 		resources.MakeServerlessService(rev), &networkingv1alpha1.ServerlessService{}, mutateSKS); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling revision serverlessservice: %w", err)
+	}
+	if spec, err := reserve.FromAnnotations(rev.Annotations); err == nil && spec.Enabled {
+		if _, err := reconciler.EnsureChild(ctx, r.Client, rev,
+			resources.MakeReserveDeployment(rev, spec), &appsv1.Deployment{}, mutateDeployment); err != nil {
+			return ctrl.Result{}, fmt.Errorf("reconciling revision reserve deployment: %w", err)
+		}
 	}
 
 	propagate(rev, dep, pa, now)
