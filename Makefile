@@ -1,6 +1,8 @@
 # knsim: a Knative-compatible serverless stack and its simulation test-bed.
-#   make run    start the stack (envtest apiserver + controllers + cluster emulation)
+#   make run    run the shipped scenarios in virtual time, write out/report.html,
+#               then keep the stack up for kubectl, curl and hey (Ctrl-C stops)
 #   make test   build the envtest binaries when missing, then run every suite
+#   make up     start the stack for kubectl, curl and hey (knsim up)
 
 SHELL := /usr/bin/env bash
 GO ?= go
@@ -19,8 +21,11 @@ export KUBEBUILDER_ASSETS := $(ENVTEST_DIR)
 
 TEST_FLAGS ?=
 RUN_ARGS ?=
+UP_ARGS ?=
+OUT ?= out
+SCENARIOS ?= $(wildcard scenarios/*.yaml)
 
-.PHONY: all run test test-race envtest generate lint vet fmt bench build clean-envtest help
+.PHONY: all run report up test test-race envtest generate lint vet fmt bench build clean-envtest help
 
 all: build
 
@@ -30,11 +35,20 @@ help: ## list the targets
 build: ## build bin/knsim
 	$(GO) build -o bin/knsim ./cmd/knsim
 
-run: envtest ## start knsim up: the Serving control plane on a real kube-apiserver
-	$(GO) run ./cmd/knsim up $(RUN_ARGS)
+run: envtest build ## run the shipped scenarios (report in $(OUT)/report.html), then knsim up
+	-bin/knsim run --report --out $(OUT) $(RUN_ARGS) $(SCENARIOS)
+	@echo "report: $(CURDIR)/$(OUT)/report.html"
+	bin/knsim up $(UP_ARGS)
 
-test: envtest ## run every suite (unit, envtest, scenarios) through go test
-	$(GO) test $(TEST_FLAGS) ./...
+report: envtest build ## only run the shipped scenarios and write $(OUT)/report.html
+	bin/knsim run --report --out $(OUT) $(RUN_ARGS) $(SCENARIOS)
+
+up: envtest ## start knsim up: the Serving control plane on a real kube-apiserver, for kubectl
+	$(GO) run ./cmd/knsim up $(UP_ARGS)
+
+test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUnit in $(OUT)/
+	@mkdir -p $(OUT)
+	KNSIM_JUNIT=$(CURDIR)/$(OUT)/junit-scenarios.xml $(GO) test $(TEST_FLAGS) ./...
 
 test-race: envtest ## race-check the core packages
 	$(GO) test -race ./system/... ./sim/...
