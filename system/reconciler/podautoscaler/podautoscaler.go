@@ -17,6 +17,7 @@ import (
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	"github.com/knsim/knsim/system/autoscaler/config"
 	"github.com/knsim/knsim/system/autoscaler/scaler"
+	"github.com/knsim/knsim/system/autoscaler/schedule"
 	"github.com/knsim/knsim/system/reconciler"
 )
 
@@ -73,7 +74,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: getting serverlessservice: %w", err)
 	}
-	spec, err := r.deciderSpec(ctx, pa)
+	spec, scheduleWake, err := r.deciderSpec(ctx, pa, now)
 	if err != nil {
 		conds.MarkFalse(autoscalingv1alpha1.PodAutoscalerConditionActive, "InvalidSpec", err.Error(), now)
 		return ctrl.Result{}, reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status)
@@ -104,27 +105,49 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
 	}
-	return ctrl.Result{RequeueAfter: res.RequeueAfter}, nil
+	requeue := res.RequeueAfter
+	if scheduleWake > 0 && (requeue == 0 || scheduleWake < requeue) {
+		requeue = scheduleWake
+	}
+	return ctrl.Result{RequeueAfter: requeue}, nil
 }
 
-// deciderSpec merges config-autoscaler with the revision's annotations.
-func (r *Reconciler) deciderSpec(ctx context.Context, pa *autoscalingv1alpha1.PodAutoscaler) (config.DeciderSpec, error) {
+// deciderSpec merges config-autoscaler with the revision's annotations and
+// its scheduled min-scale windows; the duration is when the schedule next
+// changes the min-scale (0: never).
+func (r *Reconciler) deciderSpec(ctx context.Context, pa *autoscalingv1alpha1.PodAutoscaler, now time.Time) (config.DeciderSpec, time.Duration, error) {
 	cfg := config.Default()
 	cm := &corev1.ConfigMap{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: r.SystemNamespace, Name: ConfigName}, cm)
 	switch {
 	case err == nil:
 		if cfg, err = config.NewConfigFromMap(cm.Data); err != nil {
-			return config.DeciderSpec{}, err
+			return config.DeciderSpec{}, 0, err
 		}
 	case !apierrors.IsNotFound(err):
-		return config.DeciderSpec{}, err
+		return config.DeciderSpec{}, 0, err
 	}
-	return cfg.Resolve(config.Revision{
+	spec, err := cfg.Resolve(config.Revision{
 		Annotations:          pa.Annotations,
 		ContainerConcurrency: pa.Spec.ContainerConcurrency,
 		Reachability:         pa.Spec.Reachability,
 	})
+	if err != nil {
+		return spec, 0, err
+	}
+	sched, ok, err := schedule.FromAnnotations(pa.Annotations)
+	if err != nil || !ok {
+		return spec, 0, err
+	}
+	spec.MinScale = sched.Effective(spec.MinScale, now)
+	if spec.MaxScale > 0 && spec.MinScale > spec.MaxScale {
+		spec.MinScale = spec.MaxScale
+	}
+	var wake time.Duration
+	if next := sched.NextChange(now); !next.IsZero() {
+		wake = next.Sub(now)
+	}
+	return spec, wake, nil
 }
 
 // apply writes the scale to the Deployment and the mode to the SKS.
