@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -55,7 +56,17 @@ type Plane struct {
 	store       *countingClient
 	reconcilers []stack.Reconciler
 	wakeups     map[time.Time]bool
+	// dirty is set when something may need reconciling: a write from
+	// outside the reconcilers, a requeue coming due, a new recommendation.
+	// Engine events of the data plane change nothing here, so settling
+	// after them is free.
+	dirty     bool
+	settledAt int // store writes at the end of the last fixpoint
 }
+
+// Touch marks the plane as needing a fixpoint at the next Settle; call it
+// after changing the world behind the store's back (killing a node).
+func (p *Plane) Touch() { p.dirty = true }
 
 // Start builds the store, the reconcilers and the emulated nodes.
 func Start(ctx context.Context, cfg Config) (*Plane, error) {
@@ -75,13 +86,15 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		&appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{},
 	).Build()
 	store := &countingClient{Client: base}
-	ms := podautoscaler.NewMultiscaler(clk, nil)
+	var p *Plane
+	// A changed recommendation must be applied at the next settle.
+	ms := podautoscaler.NewMultiscaler(clk, func(types.NamespacedName) { p.Touch() })
 	rs, err := stack.Reconcilers(store, reconciler.Options{Clock: clk}, ms)
 	if err != nil {
 		return nil, err
 	}
 	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.Reconciler(store, store)})
-	p := &Plane{
+	p = &Plane{
 		Client:      &admittingClient{Client: store},
 		Autoscaler:  ms,
 		Cluster:     sim,
@@ -93,12 +106,18 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if err := sim.EnsureNodes(ctx, store); err != nil {
 		return nil, err
 	}
+	p.dirty = true
 	return p, p.Settle(ctx)
 }
 
 // Settle reconciles every object of every kind, in a fixed order, until a
 // whole pass writes nothing.
 func (p *Plane) Settle(ctx context.Context) error {
+	if !p.dirty && p.store.writes == p.settledAt {
+		return nil
+	}
+	p.dirty = false
+	defer func() { p.settledAt = p.store.writes }()
 	for pass := 0; pass < MaxPasses; pass++ {
 		before := p.store.writes
 		for _, r := range p.reconcilers {
@@ -149,7 +168,10 @@ func (p *Plane) wakeAfter(d time.Duration) {
 		return
 	}
 	p.wakeups[at] = true
-	p.engine.Schedule(at, func(time.Time) { delete(p.wakeups, at) })
+	p.engine.Schedule(at, func(time.Time) {
+		delete(p.wakeups, at)
+		p.dirty = true
+	})
 }
 
 // RunUntil advances virtual time to t, settling after every engine event.
