@@ -18,12 +18,24 @@ import (
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/reconciler/apiserversource"
+	"github.com/knsim/knsim/system/reconciler/broker"
+	"github.com/knsim/knsim/system/reconciler/channel"
 	"github.com/knsim/knsim/system/reconciler/configuration"
+	"github.com/knsim/knsim/system/reconciler/containersource"
+	"github.com/knsim/knsim/system/reconciler/eventtype"
+	"github.com/knsim/knsim/system/reconciler/inmemorychannel"
+	"github.com/knsim/knsim/system/reconciler/parallel"
+	"github.com/knsim/knsim/system/reconciler/pingsource"
 	"github.com/knsim/knsim/system/reconciler/podautoscaler"
 	"github.com/knsim/knsim/system/reconciler/revision"
 	"github.com/knsim/knsim/system/reconciler/route"
+	"github.com/knsim/knsim/system/reconciler/sequence"
 	"github.com/knsim/knsim/system/reconciler/serverlessservice"
 	"github.com/knsim/knsim/system/reconciler/service"
+	"github.com/knsim/knsim/system/reconciler/sinkbinding"
+	"github.com/knsim/knsim/system/reconciler/subscription"
+	"github.com/knsim/knsim/system/reconciler/trigger"
 	"github.com/knsim/knsim/system/webhook"
 )
 
@@ -47,9 +59,10 @@ type Handles struct {
 	Autoscaler *podautoscaler.Multiscaler
 }
 
-// Setup adds every Serving controller to mgr, and the webhooks when
-// withWebhooks is set (the memory control plane defaults and validates in
-// process instead).
+// Setup adds every Serving and Eventing controller to mgr, and the webhooks
+// (of both) when withWebhooks is set (the memory control plane defaults and
+// validates in process instead). Event sources emit through the Emitter
+// attached to mgr (see system/source.Attach), or nowhere.
 func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) (*Handles, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -60,6 +73,18 @@ func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) (*Handl
 		"revision":          revision.SetupWithManager,
 		"route":             route.SetupWithManager,
 		"serverlessservice": serverlessservice.SetupWithManager,
+		"broker":            broker.SetupWithManager,
+		"trigger":           trigger.SetupWithManager,
+		"inmemorychannel":   inmemorychannel.SetupWithManager,
+		"channel":           channel.SetupWithManager,
+		"subscription":      subscription.SetupWithManager,
+		"sequence":          sequence.SetupWithManager,
+		"parallel":          parallel.SetupWithManager,
+		"pingsource":        pingsource.SetupWithManager,
+		"apiserversource":   apiserversource.SetupWithManager,
+		"containersource":   containersource.SetupWithManager,
+		"sinkbinding":       sinkbinding.SetupWithManager,
+		"eventtype":         eventtype.SetupWithManager,
 	} {
 		if err := setup(mgr, opts); err != nil {
 			return nil, fmt.Errorf("setting up %s controller: %w", name, err)
@@ -89,9 +114,12 @@ type Reconciler struct {
 	Reconciler reconcile.Reconciler
 }
 
-// Reconcilers returns every Serving reconciler bound to c, in the order a
-// change flows down: Service, Configuration, Revision, PodAutoscaler,
-// ServerlessService, Route.
+// Reconcilers returns every reconciler bound to c, in the order a change
+// flows down: Service, Configuration, Revision, PodAutoscaler,
+// ServerlessService, Route; then Broker, Channel, InMemoryChannel, Trigger,
+// Sequence, Parallel, Subscription, ContainerSource, SinkBinding,
+// PingSource, ApiServerSource and EventType. Without a manager nothing is
+// watched: ApiServerSources resolve their sink but run no informers.
 func Reconcilers(c client.Client, opts reconciler.Options, ms *podautoscaler.Multiscaler) ([]Reconciler, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -103,5 +131,17 @@ func Reconcilers(c client.Client, opts reconciler.Options, ms *podautoscaler.Mul
 		{"podautoscaler", &autoscalingv1alpha1.PodAutoscalerList{}, &podautoscaler.Reconciler{Client: c, Options: opts, Scaler: ms}},
 		{"serverlessservice", &networkingv1alpha1.ServerlessServiceList{}, &serverlessservice.Reconciler{Client: c, Options: opts}},
 		{"route", &servingv1.RouteList{}, &route.Reconciler{Client: c, Options: opts}},
+		{"broker", &eventingv1.BrokerList{}, &broker.Reconciler{Client: c, Options: opts}},
+		{"channel", &messagingv1.ChannelList{}, &channel.Reconciler{Client: c, Options: opts}},
+		{"inmemorychannel", &messagingv1.InMemoryChannelList{}, &inmemorychannel.Reconciler{Client: c, Options: opts}},
+		{"trigger", &eventingv1.TriggerList{}, &trigger.Reconciler{Client: c, Options: opts}},
+		{"sequence", &flowsv1.SequenceList{}, &sequence.Reconciler{Client: c, Options: opts}},
+		{"parallel", &flowsv1.ParallelList{}, &parallel.Reconciler{Client: c, Options: opts}},
+		{"subscription", &messagingv1.SubscriptionList{}, &subscription.Reconciler{Client: c, Options: opts}},
+		{"containersource", &sourcesv1.ContainerSourceList{}, &containersource.Reconciler{Client: c, Options: opts}},
+		{"sinkbinding", &sourcesv1.SinkBindingList{}, &sinkbinding.Reconciler{Client: c, Options: opts}},
+		{"pingsource", &sourcesv1.PingSourceList{}, &pingsource.Reconciler{Client: c, Options: opts}},
+		{"apiserversource", &sourcesv1.ApiServerSourceList{}, &apiserversource.Reconciler{Client: c, Options: opts}},
+		{"eventtype", &eventingv1.EventTypeList{}, &eventtype.Reconciler{Client: c, Options: opts}},
 	}, nil
 }

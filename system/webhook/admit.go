@@ -39,5 +39,5 @@ func validate(obj, old runtime.Object) *fielderr.FieldError {
 	case *servingv1.Route:
 		return o.Validate()
 	}
-	return nil
+	return validateEventing(obj, old)
 }

@@ -25,7 +25,9 @@ func pathSuffix(gvk schema.GroupVersionKind) string {
 	return "-" + strings.ReplaceAll(gvk.Group, ".", "-") + "-" + gvk.Version + "-" + strings.ToLower(gvk.Kind)
 }
 
-// plural names the resource of a kind; all of knsim's are regular plurals.
+// plural names the resource of a kind. All of knsim's kinds, eventing ones
+// included, are regular: InMemoryChannel -> inmemorychannels, ApiServerSource
+// -> apiserversources, Parallel -> parallels, Sequence -> sequences.
 func plural(gvk schema.GroupVersionKind) string { return strings.ToLower(gvk.Kind) + "s" }
 
 // MutatingConfiguration points the apiserver at the defaulting webhooks. The

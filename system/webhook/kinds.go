@@ -52,13 +52,17 @@ func failed(fe *fielderr.FieldError) error {
 	return nil
 }
 
-// Kinds are the resources knsim's webhooks default and validate.
-var Kinds = []schema.GroupVersionKind{
+// ServingKinds are the serving.knative.dev kinds the webhooks serve.
+var ServingKinds = []schema.GroupVersionKind{
 	servingv1.SchemeGroupVersion.WithKind("Service"),
 	servingv1.SchemeGroupVersion.WithKind("Configuration"),
 	servingv1.SchemeGroupVersion.WithKind("Revision"),
 	servingv1.SchemeGroupVersion.WithKind("Route"),
 }
+
+// Kinds are the resources knsim's webhooks default and validate: the
+// Serving kinds, then the eventing ones (see EventingKinds).
+var Kinds = append(append([]schema.GroupVersionKind{}, ServingKinds...), EventingKinds...)
 
 // SetupWithManager serves the defaulting and validating webhooks on the
 // manager's webhook server, at the paths MutatingConfiguration and
@@ -70,6 +74,7 @@ func SetupWithManager(mgr ctrl.Manager) error {
 		register(mgr, &servingv1.Revision{}),
 		register(mgr, &servingv1.Route{}),
 	}
+	errs = append(errs, registerEventing(mgr)...)
 	for _, err := range errs {
 		if err != nil {
 			return fmt.Errorf("setting up webhooks: %w", err)

@@ -1,0 +1,93 @@
+package channel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/knsim/knsim/system/apis/duck"
+	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	"github.com/knsim/knsim/system/reconciler"
+	"github.com/knsim/knsim/system/reconciler/channel/resources"
+)
+
+// Channel condition types, as in Knative.
+const (
+	ConditionBackingChannelReady    duck.ConditionType = "BackingChannelReady"
+	ConditionAddressable            duck.ConditionType = "Addressable"
+	ConditionDeadLetterSinkResolved duck.ConditionType = "DeadLetterSinkResolved"
+)
+
+var channelConditions = duck.NewLivingConditionSet(ConditionBackingChannelReady, ConditionAddressable, ConditionDeadLetterSinkResolved)
+
+// Reconciler keeps a Channel's backing channel in line and mirrors it.
+type Reconciler struct {
+	client.Client
+	reconciler.Options
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	c := &messagingv1.Channel{}
+	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if c.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	before := c.Status.DeepCopy()
+	now := r.Clock.Now()
+	conds := channelConditions.Manage(&c.Status.Status)
+	conds.InitializeConditions(now)
+
+	want, err := resources.MakeBackingChannel(c)
+	if err != nil {
+		conds.MarkFalse(ConditionBackingChannelReady, "InvalidChannelTemplate", err.Error(), now)
+		return ctrl.Result{}, r.writeStatus(ctx, c, before)
+	}
+	backing, err := reconciler.EnsureChild(ctx, r.Client, c, want, resources.New(want.GroupVersionKind()), mutateBacking)
+	if errors.Is(err, reconciler.ErrNotOwned) {
+		conds.MarkFalse(ConditionBackingChannelReady, "NotOwned", err.Error(), now)
+		return ctrl.Result{}, r.writeStatus(ctx, c, before)
+	} else if err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling backing channel of channel %s: %w", c.Name, err)
+	}
+	ref := resources.Ref(c.Spec.ChannelTemplate, c.Namespace, c.Name)
+	c.Status.Channel = &ref
+
+	st, err := resources.Status(backing)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling channel %s: %w", c.Name, err)
+	}
+	resources.MirrorReady(conds, ConditionBackingChannelReady, st.GetCondition(duck.ConditionReady),
+		"BackingChannelNotReady", "The backing channel has not reported readiness yet.", now)
+	c.Status.Address = st.Address
+	if st.Address.URL == "" {
+		conds.MarkUnknown(ConditionAddressable, "BackingChannelNotAddressable", "The backing channel has no address yet.", now)
+	} else {
+		conds.MarkTrue(ConditionAddressable, now)
+	}
+	c.Status.Subscribers = st.Subscribers
+	c.Status.DeliveryStatus = st.DeliveryStatus
+	resources.MirrorReady(conds, ConditionDeadLetterSinkResolved, st.GetCondition(ConditionDeadLetterSinkResolved),
+		"BackingChannelNotReady", "The backing channel has not resolved its dead letter sink yet.", now)
+	c.Status.ObservedGeneration = c.Generation
+	return ctrl.Result{}, r.writeStatus(ctx, c, before)
+}
+
+func (r *Reconciler) writeStatus(ctx context.Context, c *messagingv1.Channel, before *messagingv1.ChannelStatus) error {
+	if err := reconciler.UpdateStatus(ctx, r.Client, c, before, &c.Status); err != nil {
+		return fmt.Errorf("reconciling channel: %w", err)
+	}
+	return nil
+}
+
+// mutateBacking brings the backing channel's spec in line: the template's
+// fields, and exactly the Channel's subscribers and delivery.
+func mutateBacking(have, want *unstructured.Unstructured) bool {
+	return resources.SyncSpec(have, want, "subscribers", "delivery")
+}

@@ -1,0 +1,26 @@
+package sequence
+
+import (
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
+	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	"github.com/knsim/knsim/system/reconciler"
+)
+
+// Name is the controller's name.
+const Name = "sequence"
+
+// SetupWithManager registers the Sequence controller; it watches the
+// Subscriptions and the InMemoryChannels and Channels Sequences own.
+func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
+	return opts.NewController(mgr, Name, &flowsv1.Sequence{}).
+		Watches(opts.Owns(mgr, Name, &flowsv1.Sequence{}, &messagingv1.InMemoryChannel{})).
+		Watches(opts.Owns(mgr, Name, &flowsv1.Sequence{}, &messagingv1.Channel{})).
+		Watches(opts.Owns(mgr, Name, &flowsv1.Sequence{}, &messagingv1.Subscription{})).
+		Complete(r)
+}

@@ -1,0 +1,3 @@
+// Package resources holds the pure parts of the Sequence controller: the
+// names and specs of its channels and Subscriptions.
+package resources
