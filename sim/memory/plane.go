@@ -22,8 +22,12 @@ import (
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/engine"
 	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
+	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
+	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/podautoscaler"
 	"github.com/knsim/knsim/system/stack"
@@ -84,6 +88,10 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		&servingv1.Service{}, &servingv1.Configuration{}, &servingv1.Revision{}, &servingv1.Route{},
 		&autoscalingv1alpha1.PodAutoscaler{}, &networkingv1alpha1.ServerlessService{},
 		&appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{},
+		&eventingv1.Broker{}, &eventingv1.Trigger{}, &eventingv1.EventType{},
+		&messagingv1.Channel{}, &messagingv1.InMemoryChannel{}, &messagingv1.Subscription{},
+		&flowsv1.Sequence{}, &flowsv1.Parallel{},
+		&sourcesv1.PingSource{}, &sourcesv1.ApiServerSource{}, &sourcesv1.ContainerSource{}, &sourcesv1.SinkBinding{},
 	).Build()
 	store := &countingClient{Client: base}
 	var p *Plane
