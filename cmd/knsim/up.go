@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +16,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
 )
 
@@ -22,6 +26,12 @@ type upOptions struct {
 	nodes      int
 	podStartup time.Duration
 	verbose    bool
+	// gatewayPort is the data plane's port on 127.0.0.1 (0: any free one);
+	// portSet tells whether the user chose it, so a busy default can fall
+	// back to a free port.
+	gatewayPort int
+	portSet     bool
+	serviceTime time.Duration
 }
 
 func newUpCommand() *cobra.Command {
@@ -31,15 +41,23 @@ func newUpCommand() *cobra.Command {
 		Short: "Start the Serving control plane on a real kube-apiserver",
 		Long: `up starts an envtest kube-apiserver and etcd, installs knsim's CRDs and
 admission webhooks, runs the Serving controllers and the cluster emulation in
-this process, and writes an admin kubeconfig. Stop it with Ctrl-C.`,
+this process, and writes an admin kubeconfig. A real HTTP data plane on
+127.0.0.1 (gateway, activator, one queue-proxy per ready pod, in-process user
+containers) serves the Routes, so curl and hey reach the Services and their
+load drives the autoscaler. Stop it with Ctrl-C.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return o.run(cmd.Context()) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.portSet = cmd.Flags().Changed("gateway-port")
+			return o.run(cmd.Context())
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.kubeconfig, "kubeconfig", "knsim.kubeconfig", "where to write the kubeconfig")
 	f.IntVar(&o.nodes, "nodes", 3, "number of emulated worker nodes")
 	f.DurationVar(&o.podStartup, "pod-startup", time.Second, "time from scheduling to a pod's readiness")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every reconcile")
+	f.IntVar(&o.gatewayPort, "gateway-port", 8080, "the gateway's port on 127.0.0.1 (0: any free port; a busy default falls back to one)")
+	f.DurationVar(&o.serviceTime, "service-time", 10*time.Millisecond, "how long each in-process user container holds a request")
 	return cmd
 }
 
@@ -49,6 +67,12 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	if o.podStartup < 0 {
 		return fmt.Errorf("--pod-startup must not be negative, got %s", o.podStartup)
+	}
+	if o.gatewayPort < 0 || o.gatewayPort > 65535 {
+		return fmt.Errorf("--gateway-port must be in 0..65535, got %d", o.gatewayPort)
+	}
+	if o.serviceTime < 0 {
+		return fmt.Errorf("--service-time must not be negative, got %s", o.serviceTime)
 	}
 	ctrl.SetLogger(zap.New(zap.UseDevMode(o.verbose), zap.Level(logLevel(o.verbose))))
 	start := time.Now()
@@ -64,19 +88,31 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(fmt.Errorf("writing kubeconfig: %w", err), w.Stop())
 	}
+	plane, err := o.startDataPlane(ctx, w)
+	if err != nil {
+		return errors.Join(err, w.Stop())
+	}
 	abs, _ := filepath.Abs(o.kubeconfig)
+	gw := plane.Addr()
 	fmt.Printf(`knsim is up (%.1fs): Knative Serving on kube-apiserver %s
+and its data plane's gateway on http://%s
 
   export KUBECONFIG=%s
   kubectl apply -f helloworld-go.yaml
   kubectl get ksvc,rev,rt,kpa,sks
   kubectl get pods -o wide
+  curl -H "Host: helloworld-go.default.example.com" http://%s
+  hey -z 30s -c 50 -host helloworld-go.default.example.com http://%s
+
+The KPA aims at 70 requests in flight per pod by default, so -c 50 keeps one
+pod: use -c 200, or annotate the template with autoscaling.knative.dev/target,
+to watch it scale out.
 
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, abs)
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, abs, gw, gw)
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
-	if err := w.Stop(); err != nil {
+	if err := errors.Join(plane.Close(), w.Stop()); err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
@@ -90,4 +126,30 @@ func logLevel(verbose bool) zapcore.Level {
 		return zapcore.DebugLevel
 	}
 	return zapcore.ErrorLevel
+}
+
+// startDataPlane serves the world's Routes on 127.0.0.1: on --gateway-port,
+// or on a free port when the default is taken.
+func (o upOptions) startDataPlane(ctx context.Context, w *world.World) (*loopback.Plane, error) {
+	st := o.serviceTime
+	cfg := loopback.Config{
+		Client: w.Client, Metrics: w.Autoscaler, GatewayPort: o.gatewayPort,
+		DefaultWorkload: dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }},
+		OnError:         func(err error) { ctrl.Log.WithName("loopback").Error(err, "syncing the data plane") },
+	}
+	for {
+		p, err := loopback.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		err = p.Start(ctx)
+		if err == nil {
+			return p, nil
+		}
+		if o.portSet || cfg.GatewayPort == 0 || !errors.Is(err, syscall.EADDRINUSE) {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "knsim: port %d is busy, the gateway takes a free one\n", cfg.GatewayPort)
+		cfg.GatewayPort = 0
+	}
 }

@@ -1,0 +1,73 @@
+package loopback
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/knsim/knsim/sim/dataplane"
+)
+
+// DefaultSyncPeriod is how often a Plane with a Client reads the control
+// plane.
+const DefaultSyncPeriod = 100 * time.Millisecond
+
+// Config configures a Plane.
+type Config struct {
+	// Client reads Routes, Revisions, ServerlessServices and Pods (a
+	// world's uncached Client). Nil: no periodic sync; the caller feeds
+	// the plane with Sync.
+	Client client.Reader
+	// Metrics receives every revision's queue-proxy and activator stats
+	// each second, and the activator's pokes (a world's Autoscaler).
+	// Optional.
+	Metrics dataplane.Metrics
+	// Clock is the wall clock (default clock.RealClock{}).
+	Clock clock.WithTicker
+	// GatewayPort is the gateway's port on 127.0.0.1; 0 picks a free one.
+	GatewayPort int
+	// SyncPeriod is how often the control plane is read (default
+	// DefaultSyncPeriod).
+	SyncPeriod time.Duration
+	// Workloads models user containers by "namespace/service"; others use
+	// DefaultWorkload, whose ServiceTime defaults to DefaultServiceTime.
+	Workloads       map[string]dataplane.Workload
+	DefaultWorkload dataplane.Workload
+	// Seed seeds the traffic splits, the activator's choices and the
+	// workload draws.
+	Seed uint64
+	// OnError receives errors of the background sync (optional; they are
+	// retried at the next period either way).
+	OnError func(error)
+}
+
+func (c *Config) defaults() error {
+	if c.GatewayPort < 0 || c.GatewayPort > 65535 {
+		return fmt.Errorf("loopback: GatewayPort %d is out of range", c.GatewayPort)
+	}
+	if c.SyncPeriod < 0 {
+		return errors.New("loopback: SyncPeriod must not be negative")
+	}
+	if c.SyncPeriod == 0 {
+		c.SyncPeriod = DefaultSyncPeriod
+	}
+	if c.Clock == nil {
+		c.Clock = clock.RealClock{}
+	}
+	return nil
+}
+
+// workload returns the model of a Service's containers.
+func (c *Config) workload(namespace, service string) dataplane.Workload {
+	w, ok := c.Workloads[namespace+"/"+service]
+	if !ok {
+		return c.DefaultWorkload
+	}
+	if w.ServiceTime == nil {
+		w.ServiceTime = c.DefaultWorkload.ServiceTime
+	}
+	return w
+}

@@ -1,0 +1,33 @@
+// Package loopback is knsim's real-mode Serving data plane: the same cores
+// as the simulated shell (sim/dataplane) behind real HTTP servers on
+// 127.0.0.1, driven by the wall clock.
+//
+// A request takes the path Knative's does:
+//
+//	client --TCP--> gateway --TCP--> activator --TCP--> queue-proxy --in-process--> user container
+//	                        \--------------TCP-------------^
+//
+// The gateway (system/ingress.Gateway) listens on Config.GatewayPort and
+// routes by Host header. A revision whose ServerlessService is in Proxy mode,
+// or that has no ready pod, is served through the activator
+// (system/activator.Handler, its own listener); otherwise the gateway picks
+// one of the revision's ready pods at random, as kube-proxy would. Every
+// ready pod gets its own listener on 127.0.0.1 (standing in for podIP:8012)
+// served by a queue-proxy (system/queue.ProxyHandler: breaker and stats).
+//
+// What is real TCP and what is in-process:
+//   - client -> gateway, gateway -> activator, gateway -> queue-proxy and
+//     activator -> queue-proxy are HTTP/1.1 over loopback TCP, with
+//     keep-alive connection pools (httputil.ReverseProxy);
+//   - queue-proxy -> user container is an in-process handler call, where a
+//     Knative pod uses HTTP on localhost;
+//   - the user container is a workload model ([Container]: service time,
+//     cold-start extra, in-flight limit from sim/dataplane.Workload) that
+//     answers "Hello <TARGET>!" as the helloworld-go sample does;
+//   - stats reach the autoscaler by function call (dataplane.Metrics, the
+//     world's Multiscaler) once a second, and the activator pokes it at
+//     once for a revision at zero, where Knative uses a websocket and
+//     scraping;
+//   - the control plane is polled (sim/dataplane.Read on an uncached
+//     client, every Config.SyncPeriod) rather than watched.
+package loopback
