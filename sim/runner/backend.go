@@ -53,7 +53,8 @@ func startBackend(ctx context.Context, sc *scenario.Scenario, eng *engine.Engine
 		}
 		return memoryBackend{p}, nil
 	default:
-		w, err := world.Start(ctx, world.Config{Engine: eng, Cluster: cc, AssetsDir: assets})
+		w, err := world.Start(ctx, world.Config{Engine: eng, Cluster: cc, AssetsDir: assets,
+			Setup: managerSetup(ctx)}) // events: sources emit into the run (events.go)
 		if err != nil {
 			return nil, fmt.Errorf("starting envtest control plane: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/knsim/knsim/sim/eventplane"
 	"github.com/knsim/knsim/sim/expect"
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/scenario"
@@ -20,6 +21,10 @@ type lookup struct {
 	end    time.Duration
 	prices scenario.Prices
 	events *results.Events
+	// eventRecords and start answer events.* metrics with at() or
+	// service() scopes (events.go).
+	eventRecords []eventplane.Record
+	start        time.Time
 }
 
 // Metric implements expect.Results.
@@ -51,6 +56,9 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 			return expect.Num(c.PodSeconds), nil
 		}
 	case strings.HasPrefix(name, "events."):
+		if scope.At != nil || scope.Service != "" {
+			return eventMetricScoped(l.eventRecords, l.start, name, at, scope.Service)
+		}
 		return l.eventMetric(name)
 	case name == "activator.inpath":
 		n := 0
@@ -245,7 +253,7 @@ func (l *lookup) eventMetric(name string) (expect.Value, error) {
 	v := map[string]int{
 		"events.produced": e.Produced, "events.accepted": e.Accepted, "events.delivered": e.Delivered,
 		"events.duplicates": e.Duplicates, "events.retries": e.Retries, "events.deadlettered": e.DeadLettered,
-		"events.dropped": e.DroppedTTL + e.Filtered, "events.lost": e.Lost,
+		"events.dropped": e.DroppedTTL, "events.lost": e.Lost, // filtered events are not dropped
 	}
 	n, ok := v[name]
 	if !ok {

@@ -60,13 +60,16 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 		defer mu.Unlock()
 		rec.onPod(e)
 	}
+	ev := newEvents(sc) // events: sources emit into this run (events.go)
+	ctx = ev.withEmitter(ctx)
 	b, err := startBackend(ctx, sc, eng, cc, opts.AssetsDir)
 	if err != nil {
 		return nil, err
 	}
 	defer b.Stop()
+	defer ev.detach() // events (events.go)
 
-	r := &run{sc: sc, eng: eng, b: b, rec: rec, mu: &mu, start: start}
+	r := &run{sc: sc, eng: eng, b: b, rec: rec, mu: &mu, start: start, ev: ev}
 	if err := r.setUp(ctx); err != nil {
 		return nil, err
 	}
@@ -85,8 +88,9 @@ type run struct {
 	mu    *sync.Mutex
 	dp    *dataplane.Plane
 	start time.Time
-	seen  uint64 // control-plane writes the data plane has synced
-	err   error  // the first action failure
+	seen  uint64  // control-plane writes the data plane has synced
+	err   error   // the first action failure
+	ev    *events // the eventing side of the run (events.go)
 }
 
 // setUp applies the manifests and schedules traffic and actions.
@@ -110,15 +114,22 @@ func (r *run) setUp(ctx context.Context) error {
 	}
 	r.rec.resources = func(dep types.NamespacedName) (float64, float64) { return podResources(ctx, r.b.Client(), dep) }
 	ws, def := workloads(r.sc)
+	r.ev.addWorkloads(ws) // events: subscribers' latency (events.go)
 	dp, err := dataplane.New(dataplane.Config{
 		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms,
-		OnRequest: func(rec dataplane.Record) { r.locked(func() { r.rec.onRequest(rec) }) },
-		OnSecond:  func(now time.Time, l []dataplane.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
+		OnRequest: func(rec dataplane.Record) {
+			r.locked(func() { r.rec.onRequest(rec) })
+			r.ev.onRequest(rec) // events: attempts' statuses (events.go)
+		},
+		OnSecond: func(now time.Time, l []dataplane.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
 	})
 	if err != nil {
 		return err
 	}
 	r.dp = dp
+	if err := r.ev.setUp(r.eng, dp, r.start); err != nil { // events: plane and workloads (events.go)
+		return err
+	}
 	for i, t := range r.sc.Traffic {
 		gens, err := generator(r.sc, i, t, r.eng)
 		if err != nil {
@@ -134,6 +145,10 @@ func (r *run) setUp(ctx context.Context) error {
 	for i := range r.sc.Actions {
 		a := r.sc.Actions[i]
 		r.eng.Schedule(r.start.Add(a.At.D()), func(now time.Time) {
+			if a.RestartDispatcher != nil { // events: channel dispatchers (events.go)
+				r.ev.restart(now, a.RestartDispatcher)
+				return
+			}
 			if err := r.act(ctx, now, a); err != nil && r.err == nil {
 				r.err = fmt.Errorf("actions[%d] (%s at %s): %w", i, a.Kind(), a.At.D(), err)
 			}
@@ -198,7 +213,11 @@ func (r *run) settle(ctx context.Context) error {
 			}
 		})
 		r.dp.Sync(r.eng.Now(), snap)
+		if err := r.ev.sync(ctx, r.b.Client()); err != nil { // events: topology (events.go)
+			return err
+		}
 	}
+	r.ev.drain(r.eng.Now()) // events: what sources emitted while settling (events.go)
 	return nil
 }
 
@@ -218,7 +237,8 @@ func (r *run) finish(exprs []*expect.Expr, total time.Duration) (*results.Result
 		Passed: true,
 	}
 	r.rec.summarize(res, total, r.sc.Prices)
-	l := &lookup{r: r.rec, end: total, prices: r.sc.Prices}
+	r.ev.finish(r.eng.Now(), res) // events: counters (events.go)
+	l := &lookup{r: r.rec, end: total, prices: r.sc.Prices, events: r.ev.summary(), eventRecords: r.ev.records, start: r.start}
 	for _, e := range exprs {
 		o, err := e.Eval(l)
 		if err != nil {

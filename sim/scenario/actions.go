@@ -24,10 +24,13 @@ type Action struct {
 	FailWorkload *FailWorkload `json:"failWorkload,omitempty"`
 	// SlowWorkload makes a service's containers slower.
 	SlowWorkload *SlowWorkload `json:"slowWorkload,omitempty"`
+	// RestartDispatcher restarts channel dispatchers: in-memory ones lose
+	// the events they hold, durable ones redeliver them (see events.go).
+	RestartDispatcher *RestartDispatcher `json:"restartDispatcher,omitempty"`
 }
 
 // actionKinds are the YAML names of Action's operations, in field order.
-var actionKinds = []string{"apply", "patchTraffic", "deletePod", "cordonNode", "killNode", "failWorkload", "slowWorkload"}
+var actionKinds = []string{"apply", "patchTraffic", "deletePod", "cordonNode", "killNode", "failWorkload", "slowWorkload", "restartDispatcher"}
 
 // Kind names the action's operation, e.g. "killNode" ("" when none or
 // several are set).
@@ -41,7 +44,7 @@ func (a *Action) Kind() string {
 
 func (a *Action) kinds() []string {
 	set := []bool{a.Apply != nil, a.PatchTraffic != nil, a.DeletePod != nil, a.CordonNode != nil,
-		a.KillNode != nil, a.FailWorkload != nil, a.SlowWorkload != nil}
+		a.KillNode != nil, a.FailWorkload != nil, a.SlowWorkload != nil, a.RestartDispatcher != nil}
 	var out []string
 	for i, ok := range set {
 		if ok {

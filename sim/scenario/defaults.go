@@ -126,6 +126,8 @@ func (s *Scenario) Default() {
 		}
 	}
 
+	s.defaultEvents() // events and subscribers (validate_events.go)
+
 	for i := range s.Actions {
 		a := &s.Actions[i]
 		if p := a.DeletePod; p != nil && p.Service != "" {

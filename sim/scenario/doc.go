@@ -8,8 +8,12 @@
 //	workloads:  per Knative Service: service time, cold-start extra, capacity, resources
 //	manifests:  Knative YAML as users write it, from files or inline
 //	traffic:    generators: hey (closed loop), rate (open loop), trace (Azure replay)
+//	events:     event workloads: CloudEvents at a rate or from a trace, to a Broker,
+//	            channel, Sequence, Parallel or any addressable (events.go)
+//	subscribers: per Knative Service that receives events: latency, errors, down
+//	            windows, replies
 //	actions:    timed changes: apply, patchTraffic, deletePod, cordonNode, killNode,
-//	            failWorkload, slowWorkload
+//	            failWorkload, slowWorkload, restartDispatcher
 //	prices:     money per vCPU-second, GiB-second and request
 //	expect:     expectations in the language of package sim/expect
 //

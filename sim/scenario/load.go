@@ -215,6 +215,14 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 			}
 		}
 	}
+	for i, e := range s.Events { // event workloads' traces (events.go)
+		path := fmt.Sprintf("events[%d].trace.file", i)
+		if e.Trace != nil && e.Trace.File != "" && !skip(path) {
+			if err := checkTraceHeader(s.Path(e.Trace.File)); err != nil {
+				v.errorf(path, "%s", trimPathError(err))
+			}
+		}
+	}
 	if decodeOK {
 		s.checkServiceRefs(v, services, skip)
 	}
@@ -255,6 +263,7 @@ func (s *Scenario) checkServiceRefs(v *validator, services map[string]bool, skip
 	for _, k := range sortedKeys(s.Workloads) {
 		check("workloads["+k+"]", k)
 	}
+	s.checkEventServiceRefs(check) // subscribers (validate_events.go)
 	for i, a := range s.Actions {
 		path := fmt.Sprintf("actions[%d]", i)
 		switch {

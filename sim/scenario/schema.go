@@ -19,7 +19,7 @@ import (
 
 // The schema's descriptions come from the doc comments of the types.
 //
-//go:embed types.go traffic.go actions.go distribution.go duration.go
+//go:embed types.go traffic.go actions.go distribution.go duration.go events.go
 var typeSources embed.FS
 
 // SchemaTitle is the title of the generated JSON Schema.

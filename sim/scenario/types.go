@@ -21,6 +21,12 @@ type Scenario struct {
 	Manifests []Manifest `json:"manifests,omitempty"`
 	// Traffic lists the request generators.
 	Traffic []Traffic `json:"traffic,omitempty"`
+	// Events lists the event workloads: CloudEvents sent to brokers,
+	// channels, sequences and parallels (see events.go).
+	Events []EventWorkload `json:"events,omitempty"`
+	// Subscribers models how the Knative Services that receive events
+	// behave, keyed by Knative Service ("name" or "namespace/name").
+	Subscribers map[string]Subscriber `json:"subscribers,omitempty"`
 	// Actions change the world at set times.
 	Actions []Action `json:"actions,omitempty"`
 	// Prices turn resource use into cost.

@@ -54,6 +54,7 @@ func (s *Scenario) validate() ErrorList {
 	for i := range s.Traffic {
 		s.Traffic[i].validate(v, fmt.Sprintf("traffic[%d]", i), s.Metadata.Duration, i, names)
 	}
+	s.validateEvents(v) // events and subscribers (validate_events.go)
 	nodes := nodeNames(s.Cluster.Nodes)
 	for i := range s.Actions {
 		s.Actions[i].validate(v, fmt.Sprintf("actions[%d]", i), s.Metadata.Duration, nodes)

@@ -267,6 +267,8 @@ func (a *Action) validate(v *validator, path string, runFor Duration, nodes []st
 		if !(s.Factor > 0) || math.IsInf(s.Factor, 0) {
 			v.errorf(path+".slowWorkload.factor", "expected a factor > 0 that multiplies service times, got %s", got(s.Factor))
 		}
+	case a.RestartDispatcher != nil:
+		a.RestartDispatcher.validate(v, path+".restartDispatcher")
 	}
 }
 

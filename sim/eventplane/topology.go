@@ -1,0 +1,196 @@
+package eventplane
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/knsim/knsim/system/apis/duck"
+	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	"github.com/knsim/knsim/system/eventing/broker"
+	"github.com/knsim/knsim/system/eventing/channel"
+)
+
+// Names the event plane recognises.
+const (
+	// BrokerIngressHost is the host of every Broker's address, as the
+	// Broker controller publishes it.
+	BrokerIngressHost = "broker-ingress.knative-eventing.svc.cluster.local"
+	// DurableAnnotation marks an InMemoryChannel or a Channel as durable:
+	// its events survive a dispatcher restart and are redelivered.
+	DurableAnnotation = "messaging.knsim.dev/durable"
+	// inMemoryKind is the kind of the in-memory channel.
+	inMemoryKind = "InMemoryChannel"
+)
+
+// Topology is the eventing configuration the data plane serves.
+type Topology struct {
+	// Brokers by key, each with its resolved delivery and triggers.
+	Brokers map[broker.Key]broker.Broker
+	// Channels by key.
+	Channels map[channel.Key]Channel
+	// Skipped lists objects that could not be served (a Trigger whose
+	// filter does not compile, a delivery that does not parse), for logs.
+	Skipped []error
+}
+
+// Channel is one channel as the dispatcher serves it.
+type Channel struct {
+	// Host of the channel's address ({name}-kn-channel.{ns}.svc...).
+	Host string
+	// Subscribers of the channel, resolved by the Subscription controller.
+	Subscribers []channel.Subscriber
+	// Durable channels keep their events across dispatcher restarts.
+	Durable bool
+}
+
+// Read takes the eventing topology from the control plane's store.
+func Read(ctx context.Context, c client.Reader) (*Topology, error) {
+	var brokers eventingv1.BrokerList
+	var triggers eventingv1.TriggerList
+	var imcs messagingv1.InMemoryChannelList
+	var chans messagingv1.ChannelList
+	for _, l := range []client.ObjectList{&brokers, &triggers, &imcs, &chans} {
+		if err := c.List(ctx, l); err != nil {
+			return nil, fmt.Errorf("reading eventing state: %w", err)
+		}
+	}
+	return Build(brokers.Items, triggers.Items, imcs.Items, chans.Items), nil
+}
+
+// Build assembles a Topology from the objects' specs and statuses: Brokers
+// with an address, Triggers with a resolved subscriber, channels with an
+// address and their spec.subscribers.
+func Build(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, imcs []messagingv1.InMemoryChannel, chans []messagingv1.Channel) *Topology {
+	t := &Topology{Brokers: map[broker.Key]broker.Broker{}, Channels: map[channel.Key]Channel{}}
+	for i := range brokers {
+		b := &brokers[i]
+		if b.DeletionTimestamp != nil || b.Status.Address.URL == "" {
+			continue
+		}
+		cfg, err := broker.BrokerFromAPI(b, b.Status.DeadLetterSinkURI)
+		if err != nil {
+			t.Skipped = append(t.Skipped, err)
+			continue
+		}
+		t.Brokers[broker.Key{Namespace: b.Namespace, Name: b.Name}] = cfg
+	}
+	slices.SortFunc(triggers, func(a, b eventingv1.Trigger) int {
+		return strings.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
+	})
+	for i := range triggers {
+		tr := &triggers[i]
+		k := broker.Key{Namespace: tr.Namespace, Name: tr.Spec.Broker}
+		b, ok := t.Brokers[k]
+		if !ok || tr.DeletionTimestamp != nil || tr.Status.SubscriberURI == "" {
+			continue
+		}
+		cfg, err := broker.TriggerFromAPI(tr, tr.Status.SubscriberURI, tr.Status.DeadLetterSinkURI)
+		if err != nil {
+			t.Skipped = append(t.Skipped, err)
+			continue
+		}
+		b.Triggers = append(b.Triggers, cfg)
+		t.Brokers[k] = b
+	}
+	durable := map[channel.Key]bool{}
+	for i := range chans {
+		ch := &chans[i]
+		k := channel.Key{Namespace: ch.Namespace, Name: ch.Name}
+		kind := inMemoryKind
+		if tpl := ch.Spec.ChannelTemplate; tpl != nil && tpl.Kind != "" {
+			kind = tpl.Kind
+		}
+		durable[k] = kind != inMemoryKind || annotated(ch.Annotations)
+	}
+	add := func(ns, name, address string, subs []channel.Subscriber, isDurable bool) {
+		host := hostOf(address)
+		if host == "" {
+			return
+		}
+		key, status := channel.ParseTarget(host, pathOf(address))
+		if status != 0 {
+			key = channel.Key{Namespace: ns, Name: name}
+		}
+		prev, seen := t.Channels[key]
+		if seen && len(subs) == 0 {
+			subs = prev.Subscribers
+		}
+		t.Channels[key] = Channel{Host: host, Subscribers: subs, Durable: isDurable || prev.Durable}
+	}
+	for i := range imcs {
+		c := &imcs[i]
+		if c.DeletionTimestamp != nil {
+			continue
+		}
+		subs, errs := subscribers(c.Spec.Subscribers)
+		t.Skipped = append(t.Skipped, errs...)
+		k := channel.Key{Namespace: c.Namespace, Name: c.Name}
+		add(c.Namespace, c.Name, c.Status.Address.URL, subs, annotated(c.Annotations) || durable[k])
+	}
+	for i := range chans {
+		c := &chans[i]
+		if c.DeletionTimestamp != nil {
+			continue
+		}
+		subs, errs := subscribers(c.Spec.Subscribers)
+		t.Skipped = append(t.Skipped, errs...)
+		add(c.Namespace, c.Name, c.Status.Address.URL, subs, durable[channel.Key{Namespace: c.Namespace, Name: c.Name}])
+	}
+	return t
+}
+
+func annotated(a map[string]string) bool {
+	v := strings.ToLower(a[DurableAnnotation])
+	return v == "true" || v == "1" || v == "yes"
+}
+
+// subscribers resolves a channel's spec.subscribers; entries whose
+// delivery does not parse are skipped and reported.
+func subscribers(specs []duck.SubscriberSpec) ([]channel.Subscriber, []error) {
+	var out []channel.Subscriber
+	var errs []error
+	for _, s := range specs {
+		if s.SubscriberURI == "" {
+			continue
+		}
+		sub, err := channel.SubscriberFromSpec(s)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, sub)
+	}
+	return out, errs
+}
+
+// hostOf is the host of an absolute URL ("" when it has none).
+func hostOf(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// pathOf is the path of a URL, "/" when empty.
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// errBadURI is the transport error of an attempt to a URI that does not
+// parse.
+var errBadURI = errors.New("destination is not an absolute URL")
