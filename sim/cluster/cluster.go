@@ -117,6 +117,8 @@ type Cluster struct {
 	podSeq   int                           // cluster-wide pod count
 
 	eventMu sync.Mutex
+
+	fresh *podFreshness // the manager-run emulation's pod lists (see podFreshness)
 }
 
 // New validates cfg, fills defaults and returns a Cluster.
@@ -134,6 +136,7 @@ func New(cfg Config) (*Cluster, error) {
 		pods:     map[types.NamespacedName]boundPod{},
 		pending:  map[types.NamespacedName]bool{},
 		ordinals: map[string]int{},
+		fresh:    &podFreshness{},
 	}
 	for _, pool := range cfg.NodePools {
 		for i := range pool.Count {

@@ -37,7 +37,10 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 	c.mu.Lock()
 	c.client, c.reader = mgr.GetClient(), mgr.GetAPIReader()
 	c.mu.Unlock()
-	r := &deploymentReconciler{cluster: c, Client: mgr.GetClient(), reader: mgr.GetAPIReader()}
+	r := &deploymentReconciler{
+		cluster: c, Client: freshClient{Client: mgr.GetClient(), f: c.fresh}, reader: freshReader{Reader: mgr.GetAPIReader(), f: c.fresh},
+		concurrency: WriteConcurrency, freshness: c.fresh,
+	}
 	return opts.NewController(mgr, ControllerName, &appsv1.Deployment{}).
 		Watches(opts.Owns(mgr, ControllerName, &appsv1.Deployment{}, &corev1.Pod{})).
 		Watches(opts.Watch(ControllerName, &corev1.Pod{}, handler.Funcs{DeleteFunc: c.podDeleted})).
@@ -64,6 +67,7 @@ type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 func (c *Cluster) podDeleted(_ context.Context, e event.DeleteEvent, q queue) {
 	if e.Object != nil {
 		c.release(types.NamespacedName{Namespace: e.Object.GetNamespace(), Name: e.Object.GetName()})
+		c.fresh.observedDeletion(e.Object)
 	}
 	enqueue(q, c.waiting(""))
 }

@@ -27,6 +27,11 @@ type deploymentReconciler struct {
 	// pollNodes reads the nodes at every reconcile, for callers that run
 	// no node watch (see Reconciler).
 	pollNodes bool
+	// concurrency bounds the pods written at once (see forEachPod).
+	concurrency int
+	// freshness, when set, makes pod lists cheap but fresh enough (see
+	// podFreshness).
+	freshness *podFreshness
 }
 
 // pass is one reconcile of one Deployment.
@@ -37,6 +42,9 @@ type pass struct {
 	owner types.NamespacedName
 	now   time.Time
 	next  time.Time // earliest instant after now something is due
+	// buffered passes (see forEachPod) keep their pod events in events.
+	buffered bool
+	events   []PodEvent
 }
 
 // wakeAt asks for another reconcile at t.
@@ -106,9 +114,9 @@ func (p *pass) run(ctx context.Context) error {
 	return p.updateStatus(ctx, active)
 }
 
-// ownedPods lists the Deployment's pods straight from the apiserver, so a
-// lagging cache never makes the emulation create or delete a pod twice, in
-// ordinal order. Pods left by an earlier Deployment of the same name are
+// ownedPods lists the Deployment's pods straight from the apiserver (see
+// podFreshness), so a lagging cache never makes the emulation create or
+// delete a pod twice, in ordinal order. Pods left by an earlier Deployment of the same name are
 // deleted.
 func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
 	sel, err := metav1.LabelSelectorAsSelector(p.d.Spec.Selector)
@@ -116,7 +124,7 @@ func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
 		return nil, fmt.Errorf("bad selector: %w", err)
 	}
 	var list corev1.PodList
-	if err := p.r.reader.List(ctx, &list, client.InNamespace(p.d.Namespace), client.MatchingLabelsSelector{Selector: sel}); err != nil {
+	if err := p.r.listPods(ctx, &list, client.InNamespace(p.d.Namespace), client.MatchingLabelsSelector{Selector: sel}); err != nil {
 		return nil, fmt.Errorf("listing pods: %w", err)
 	}
 	var out []*corev1.Pod
@@ -142,7 +150,7 @@ func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
 func (p *pass) collectOrphans(ctx context.Context) error {
 	p.c.setPending(p.owner, false)
 	var list corev1.PodList
-	if err := p.r.reader.List(ctx, &list, client.InNamespace(p.owner.Namespace)); err != nil {
+	if err := p.r.listPods(ctx, &list, client.InNamespace(p.owner.Namespace)); err != nil {
 		return fmt.Errorf("listing pods: %w", err)
 	}
 	for i := range list.Items {
@@ -204,38 +212,57 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 	for _, pod := range all {
 		minNext = max(minNext, ordinal(pod)+1)
 	}
+	// Ordinals, scheduling decisions and addresses are taken in ordinal
+	// order first; then the pods are created (concurrently, see forEachPod).
+	type newPod struct {
+		b       binding
+		unsched *unschedulableError
+	}
+	var pods []*corev1.Pod
+	planned := map[*corev1.Pod]newPod{}
 	for ; have < want; have++ {
 		ord, _ := p.c.nextPod(p.owner.String(), minNext)
 		pod := makePod(p.d, hash, ord, p.now)
-		key := keyOf(pod)
-		var b binding
-		var unsched *unschedulableError
-		if pod.Spec.NodeName == "" { // a template naming its node skips the scheduler
-			var err error
-			b, err = p.c.reserve(key, p.owner, &pod.Spec, p.now)
+		var np newPod
+		if pod.Spec.NodeName != "" { // a template naming its node skips the scheduler
+			p.c.adoptPlan(keyOf(pod), pod.Spec.NodeName, &pod.Spec, p.now).annotate(pod, p.now)
+			np.b.podIP = p.c.podIPFor(pod.Spec.NodeName)
+		} else {
+			b, err := p.c.reserve(keyOf(pod), p.owner, &pod.Spec, p.now)
 			switch {
-			case errors.As(err, &unsched):
+			case errors.As(err, &np.unsched):
 			case err != nil:
+				for _, done := range pods {
+					p.c.release(keyOf(done))
+				}
 				return nil, err
 			default:
+				np.b = b
 				pod.Spec.NodeName = b.node
 				b.plan.annotate(pod, p.now)
 			}
 		}
-		if err := p.r.Create(ctx, pod); err != nil {
-			p.c.release(key)
-			return nil, fmt.Errorf("creating pod %s: %w", pod.Name, err)
-		}
-		p.c.emit(podEvent(p.now, key, p.owner, "", StageCreated, ""))
-		active = append(active, pod)
-		step := func() error { return p.runKubelet(ctx, pod, b.podIP) }
-		if unsched != nil {
-			step = func() error { return p.markUnschedulable(ctx, pod, unsched.message) }
-		}
-		if err := step(); err != nil {
-			return nil, err
-		}
+		pods = append(pods, pod)
+		planned[pod] = np
 	}
+	err := p.forEachPod(pods, func(q *pass, pod *corev1.Pod) error {
+		np := planned[pod]
+		if err := q.r.Create(ctx, pod); err != nil {
+			q.c.release(keyOf(pod))
+			return fmt.Errorf("creating pod %s: %w", pod.Name, err)
+		}
+		q.emit(podEvent(q.now, keyOf(pod), q.owner, "", StageCreated, ""))
+		if np.unsched != nil {
+			return q.markUnschedulable(ctx, pod, np.unsched.message)
+		}
+		return q.runKubelet(ctx, pod, np.b.podIP)
+	})
+	if err != nil {
+		// Reservations of pods not created are released by the next
+		// reconcile's syncOwner, which finds them missing.
+		return nil, err
+	}
+	active = append(active, pods...)
 	return active, nil
 }
 

@@ -197,16 +197,23 @@ func kubeletStatus(p *corev1.Pod, stage Stage, t timeline, hostIP, podIP string)
 }
 
 // runKubelets moves every bound active pod to the stage its plan has reached.
+// A pod without a plan or an address gets them first, in pod order (they
+// draw from the node's image cache and address range); the others only
+// need their status written, which forEachPod does concurrently.
 func (p *pass) runKubelets(ctx context.Context, active []*corev1.Pod) error {
+	var ready []*corev1.Pod
 	for _, pod := range active {
-		if pod.Spec.NodeName == "" {
-			continue
-		}
-		if err := p.runKubelet(ctx, pod, ""); err != nil {
-			return err
+		switch {
+		case pod.Spec.NodeName == "":
+		case !readTimeline(pod).planned() || pod.Status.PodIP == "":
+			if err := p.runKubelet(ctx, pod, ""); err != nil {
+				return err
+			}
+		default:
+			ready = append(ready, pod)
 		}
 	}
-	return nil
+	return p.forEachPod(ready, func(q *pass, pod *corev1.Pod) error { return q.runKubelet(ctx, pod, "") })
 }
 
 // runKubelet reports the stage pod's plan has reached by now, if its status
@@ -243,7 +250,7 @@ func (p *pass) runKubelet(ctx context.Context, pod *corev1.Pod, podIP string) er
 		return ignoreGone(err, "updating status of pod %s", pod.Name)
 	}
 	for _, s := range kubeletStages[stageIndex(cur)+1 : stageIndex(target)+1] {
-		p.c.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, s, ""))
+		p.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, s, ""))
 	}
 	return nil
 }

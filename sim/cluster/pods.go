@@ -59,9 +59,11 @@ func hash(parts ...string) uint64 {
 	return h.Sum64()
 }
 
-// templateHash identifies the pod template, as pod-template-hash does.
+// templateHash identifies the pod template, as pod-template-hash does. It
+// hashes the normalized template (see normalizedTemplate) so that pod names
+// do not depend on the backend's defaulting or on random UIDs.
 func templateHash(d *appsv1.Deployment) string {
-	b, _ := json.Marshal(d.Spec.Template) // a PodTemplateSpec always marshals
+	b, _ := json.Marshal(normalizedTemplate(&d.Spec.Template)) // a PodTemplateSpec always marshals
 	return encode(hash(string(b)), 10)
 }
 

@@ -80,6 +80,6 @@ func (p *pass) markUnschedulable(ctx context.Context, pod *corev1.Pod, message s
 	if err := p.r.Status().Update(ctx, pod); err != nil {
 		return ignoreGone(err, "marking pod %s unschedulable", pod.Name)
 	}
-	p.c.emit(podEvent(p.now, keyOf(pod), p.owner, "", StageUnschedulable, message))
+	p.emit(podEvent(p.now, keyOf(pod), p.owner, "", StageUnschedulable, message))
 	return nil
 }

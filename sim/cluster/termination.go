@@ -66,7 +66,7 @@ func (p *pass) markTerminating(ctx context.Context, pod *corev1.Pod) error {
 			return ignoreGone(err, "marking pod %s not ready", pod.Name)
 		}
 	}
-	p.c.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, StageTerminating, ""))
+	p.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, StageTerminating, ""))
 	p.wakeAt(p.now.Add(p.c.drainFor(pod)))
 	return nil
 }
@@ -119,7 +119,7 @@ func (p *pass) delete(ctx context.Context, pod *corev1.Pod, reason string) error
 		return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
 	}
 	p.c.release(keyOf(pod))
-	p.c.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, StageDeleted, reason))
+	p.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, StageDeleted, reason))
 	return nil
 }
 

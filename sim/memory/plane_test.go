@@ -1,0 +1,196 @@
+package memory_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/sim/manifest"
+	"github.com/knsim/knsim/sim/memory"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+)
+
+// entry is one pod transition relative to the run's start.
+type entry struct {
+	At                    time.Duration
+	Pod, Node, Stage, Why string
+}
+
+// start returns a plane whose cluster records its pod events into *out.
+func start(t *testing.T, seed uint64, out *[]entry) (*memory.Plane, time.Time) {
+	t.Helper()
+	eng, err := engine.New(engine.Config{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := eng.Now()
+	p, err := memory.Start(context.Background(), memory.Config{Engine: eng, Cluster: cluster.Config{
+		Seed: seed,
+		NodePools: []cluster.NodePool{
+			{Name: "web", Count: 4, CPU: resource.MustParse("2"), Memory: resource.MustParse("8Gi")},
+		},
+		ImagePull:       cluster.LogNormalDuration(0.5, 0.4),
+		CachedImagePull: cluster.UniformDuration(10*time.Millisecond, 100*time.Millisecond),
+		ContainerStart:  cluster.NormalDuration(800*time.Millisecond, 200*time.Millisecond),
+		Readiness:       cluster.ExponentialDuration(1500 * time.Millisecond),
+		// The plane settles on one goroutine: events arrive in order.
+		OnPodEvent: func(e cluster.PodEvent) {
+			*out = append(*out, entry{At: e.Time.Sub(t0), Pod: e.Pod, Node: e.Node, Stage: string(e.Stage), Why: e.Reason})
+		},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, t0
+}
+
+func web(replicas int32) *appsv1.Deployment {
+	labels := map[string]string{"app": "web"}
+	return &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To(replicas),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
+					Name: "app", Image: "example.com/web:1",
+					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m")}},
+				}}},
+			},
+		},
+	}
+}
+
+func scale(ctx context.Context, t *testing.T, c client.Client, replicas int32) {
+	t.Helper()
+	d := &appsv1.Deployment{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: "default", Name: "web"}, d); err != nil {
+		t.Fatal(err)
+	}
+	d.Spec.Replicas = ptr.To(replicas)
+	if err := c.Update(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hour runs an hour of virtual cluster activity on the memory plane: the
+// Deployment scaled every 3 minutes (past the pool's 16-pod capacity at
+// times), a node killed at 26 min and restored at 41 min.
+func hour(t *testing.T, seed uint64) ([]entry, time.Duration) {
+	ctx := context.Background()
+	var out []entry
+	p, t0 := start(t, seed, &out)
+	wall := time.Now()
+	if err := p.Client.Create(ctx, web(2)); err != nil {
+		t.Fatal(err)
+	}
+	sizes := []int32{6, 12, 18, 4, 9, 16, 3, 14, 20, 8}
+	for k := range 20 {
+		if err := p.RunUntil(ctx, t0.Add(time.Duration(k)*3*time.Minute+90*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		scale(ctx, t, p.Client, sizes[k%len(sizes)])
+		switch k {
+		case 8:
+			if err := p.Cluster.KillNode(ctx, "web-2"); err != nil {
+				t.Fatal(err)
+			}
+		case 13:
+			if err := p.Cluster.RestoreNode(ctx, "web-2"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := p.RunUntil(ctx, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return out, time.Since(wall)
+}
+
+func TestHourIsDeterministic(t *testing.T) {
+	a, wa := hour(t, 3)
+	b, wb := hour(t, 3)
+	t.Logf("1 virtual hour on the memory plane: %s and %s of wall time, %d pod events", wa.Round(time.Millisecond), wb.Round(time.Millisecond), len(a))
+	if diff := cmp.Diff(a, b); diff != "" {
+		t.Fatalf("two runs with the same seed differ (-first +second):\n%s", diff)
+	}
+	stages := map[string]int{}
+	for _, e := range a {
+		stages[e.Stage+" "+e.Why]++
+	}
+	for _, want := range []string{"Unschedulable", "Deleted NodeLost", "Deleted Drained", "Ready "} {
+		found := false
+		for k := range stages {
+			if strings.HasPrefix(k, want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no %q event in the hour: %v", want, stages)
+		}
+	}
+	c, _ := hour(t, 4)
+	if cmp.Equal(a, c) {
+		t.Error("another seed gave the same timeline")
+	}
+}
+
+// TestServiceBecomesReady applies helloworld-go and checks the revision's
+// pod and the Service's readiness at the virtual instants the stages give.
+func TestServiceBecomesReady(t *testing.T) {
+	ctx := context.Background()
+	var out []entry
+	p, t0 := start(t, 1, &out)
+	objs, err := manifest.DecodeFile("testdata/helloworld-go.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Apply(ctx, "default", objs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RunFor(ctx, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	svc := &servingv1.Service{}
+	if err := p.Client.Get(ctx, client.ObjectKey{Namespace: "default", Name: "helloworld-go"}, svc); err != nil {
+		t.Fatal(err)
+	}
+	if !svc.Status.IsReady() {
+		t.Fatalf("Service not Ready after 30 s: %+v", svc.Status.Conditions)
+	}
+	i := slices.IndexFunc(out, func(e entry) bool { return e.Stage == string(cluster.StageReady) })
+	if i < 0 {
+		t.Fatalf("no pod became Ready: %v", out)
+	}
+	// Condition times are serialized with whole seconds, on the apiserver
+	// as in the memory store.
+	ready := svc.Status.GetCondition("Ready").LastTransitionTime.Time
+	if got, want := ready.Sub(t0), out[i].At.Truncate(time.Second); got != want {
+		t.Errorf("Service Ready at +%s, pod Ready at +%s; want the same second", got, out[i].At)
+	}
+	if !strings.HasPrefix(out[i].Pod, "helloworld-go-1-deployment-") {
+		t.Errorf("pod %s", out[i].Pod)
+	}
+	fmt.Fprintf(testingWriter{t}, "helloworld-go Ready at +%s on %s\n", out[i].At, out[i].Node)
+}
+
+type testingWriter struct{ t *testing.T }
+
+func (w testingWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
