@@ -9,31 +9,11 @@ import (
 	. "github.com/onsi/gomega"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/cluster/clustertest"
 )
-
-func deployment(name string, replicas int32, cpu string) *appsv1.Deployment {
-	labels := map[string]string{"app": name}
-	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "default"},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(replicas),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{
-					Name: "app", Image: "example.com/" + name + ":1",
-					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu)}},
-				}}},
-			},
-		},
-	}
-}
 
 func podsOf(ctx context.Context, g Gomega, app string) []corev1.Pod {
 	var list corev1.PodList
@@ -47,14 +27,7 @@ func podsOf(ctx context.Context, g Gomega, app string) []corev1.Pod {
 }
 
 func scale(ctx context.Context, name string, replicas int32) {
-	Eventually(func() error {
-		d := &appsv1.Deployment{}
-		if err := c.Get(ctx, client.ObjectKey{Namespace: "default", Name: name}, d); err != nil {
-			return err
-		}
-		d.Spec.Replicas = ptr.To(replicas)
-		return c.Update(ctx, d)
-	}).WithContext(ctx).Should(Succeed())
+	Eventually(func() error { return clustertest.SetReplicas(ctx, c, name, replicas) }).WithContext(ctx).Should(Succeed())
 }
 
 // setNode changes a node's spec (cordon) or its Ready condition, as kubectl
@@ -115,7 +88,7 @@ var _ = Describe("the emulated cluster", Ordered, func() {
 	})
 
 	It("runs a Deployment scaled to 3 as 3 Ready pods on the nodes", func(ctx SpecContext) {
-		Expect(c.Create(ctx, deployment("web", 3, "100m"))).To(Succeed())
+		Expect(c.Create(ctx, clustertest.Deployment("web", 3, "100m", ""))).To(Succeed())
 		nodes := nodeNames(ctx)
 		var pods []corev1.Pod
 		Eventually(func(g Gomega) {
@@ -172,14 +145,14 @@ var _ = Describe("the emulated cluster", Ordered, func() {
 	})
 
 	It("keeps a pod that fits nowhere Pending, and schedules it once capacity frees", func(ctx SpecContext) {
-		Expect(c.Create(ctx, deployment("blocker", 2, "600m"))).To(Succeed())
+		Expect(c.Create(ctx, clustertest.Deployment("blocker", 2, "600m", ""))).To(Succeed())
 		Eventually(func(g Gomega) {
 			pods := podsOf(ctx, g, "blocker")
 			g.Expect(pods).To(HaveLen(2))
 			g.Expect(cluster.IsReady(&pods[0]) && cluster.IsReady(&pods[1])).To(BeTrue())
 		}).WithContext(ctx).Should(Succeed())
 
-		Expect(c.Create(ctx, deployment("big", 1, "600m"))).To(Succeed())
+		Expect(c.Create(ctx, clustertest.Deployment("big", 1, "600m", ""))).To(Succeed())
 		var big corev1.Pod
 		Eventually(func(g Gomega) {
 			pods := podsOf(ctx, g, "big")

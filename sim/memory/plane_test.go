@@ -9,14 +9,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/cluster/clustertest"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/memory"
@@ -57,32 +54,9 @@ func start(t *testing.T, seed uint64, out *[]entry) (*memory.Plane, time.Time) {
 	return p, t0
 }
 
-func web(replicas int32) *appsv1.Deployment {
-	labels := map[string]string{"app": "web"}
-	return &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "default"},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: ptr.To(replicas),
-			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: labels},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{
-					Name: "app", Image: "example.com/web:1",
-					Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("500m")}},
-				}}},
-			},
-		},
-	}
-}
-
 func scale(ctx context.Context, t *testing.T, c client.Client, replicas int32) {
 	t.Helper()
-	d := &appsv1.Deployment{}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: "default", Name: "web"}, d); err != nil {
-		t.Fatal(err)
-	}
-	d.Spec.Replicas = ptr.To(replicas)
-	if err := c.Update(ctx, d); err != nil {
+	if err := clustertest.SetReplicas(ctx, c, "web", replicas); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -95,7 +69,7 @@ func hour(t *testing.T, seed uint64) ([]entry, time.Duration) {
 	var out []entry
 	p, t0 := start(t, seed, &out)
 	wall := time.Now()
-	if err := p.Client.Create(ctx, web(2)); err != nil {
+	if err := p.Client.Create(ctx, clustertest.Deployment("web", 2, "500m", "")); err != nil {
 		t.Fatal(err)
 	}
 	sizes := []int32{6, 12, 18, 4, 9, 16, 3, 14, 20, 8}

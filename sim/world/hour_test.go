@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/cluster/clustertest"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/world"
 )
@@ -68,9 +69,9 @@ func runHour(seed uint64) (*timeline, hourStats) {
 	tl.start = t0
 	wall := time.Now()
 	fired := eng.Fired()
-	web := plainDeployment("web", 2)
+	web := clustertest.Deployment("web", 2, "500m", "256Mi")
 	web.Spec.Template.Spec.NodeSelector = map[string]string{"tier": "web"}
-	batch := plainDeployment("batch", 1)
+	batch := clustertest.Deployment("batch", 1, "500m", "256Mi")
 	batch.Spec.Template.Spec.NodeSelector = map[string]string{"tier": "batch"}
 	batch.Spec.Template.Spec.Containers[0].Resources.Requests[corev1.ResourceCPU] = resource.MustParse("700m")
 	Expect(w.Client.Create(ctx, web)).To(Succeed())
@@ -81,8 +82,8 @@ func runHour(seed uint64) (*timeline, hourStats) {
 	for k := 0; k < 20; k++ {
 		at := t0.Add(time.Duration(k)*step + step/2)
 		Expect(w.RunUntil(ctx, at)).To(Succeed())
-		Expect(setReplicas(ctx, w.Client, "web", webReplicas[k%len(webReplicas)])).To(Succeed())
-		Expect(setReplicas(ctx, w.Client, "batch", []int32{5, 1}[k%2])).To(Succeed())
+		Expect(clustertest.SetReplicas(ctx, w.Client, "web", webReplicas[k%len(webReplicas)])).To(Succeed())
+		Expect(clustertest.SetReplicas(ctx, w.Client, "batch", []int32{5, 1}[k%2])).To(Succeed())
 		if k%3 == 2 {
 			Expect(w.RunFor(ctx, 20*time.Second)).To(Succeed())
 			deleteOldestPod(ctx, w.Client, "web")

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/cluster/clustertest"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/memory"
@@ -47,13 +48,13 @@ func runParity(ctx context.Context, p virtualPlane, c client.Client, t0 time.Tim
 	Expect(err).NotTo(HaveOccurred())
 	Expect(p.Apply(ctx, "default", objs...)).To(Succeed())
 	Expect(p.RunUntil(ctx, t0.Add(5*time.Second))).To(Succeed())
-	u, err := toUnstructured(plainDeployment("parity-web", 1))
+	u, err := toUnstructured(clustertest.Deployment("parity-web", 1, "500m", "256Mi"))
 	Expect(err).NotTo(HaveOccurred())
 	Expect(p.Apply(ctx, "default", u)).To(Succeed())
 	Expect(p.RunUntil(ctx, t0.Add(10*time.Second))).To(Succeed())
-	Expect(setReplicas(ctx, c, "parity-web", 4)).To(Succeed())
+	Expect(clustertest.SetReplicas(ctx, c, "parity-web", 4)).To(Succeed())
 	Expect(p.RunUntil(ctx, t0.Add(20*time.Second))).To(Succeed())
-	Expect(setReplicas(ctx, c, "parity-web", 2)).To(Succeed())
+	Expect(clustertest.SetReplicas(ctx, c, "parity-web", 2)).To(Succeed())
 	Expect(p.RunUntil(ctx, t0.Add(150*time.Second))).To(Succeed())
 }
 
