@@ -118,7 +118,8 @@ type Cluster struct {
 
 	eventMu sync.Mutex
 
-	fresh *podFreshness // the manager-run emulation's pod lists (see podFreshness)
+	fresh  *podFreshness // the manager-run emulation's pod lists (see podFreshness)
+	rounds *rounds       // the manager-run emulation's scheduling rounds, nil when off
 }
 
 // New validates cfg, fills defaults and returns a Cluster.

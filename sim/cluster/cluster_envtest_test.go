@@ -105,7 +105,8 @@ var _ = Describe("the emulated cluster", Ordered, func() {
 			Expect(p.Annotations).To(HaveKey(cluster.ScheduledAtAnnotation))
 			Expect(p.Annotations).To(HaveKey(cluster.ReadyAtAnnotation))
 			Expect(p.Status.PodIP).NotTo(BeEmpty())
-			Expect(stages(events.of(p.Name))).To(Equal([]cluster.Stage{
+			// A stage's event follows its write, so it may trail the poll.
+			Eventually(func() []cluster.Stage { return stages(events.of(p.Name)) }).WithContext(ctx).Should(Equal([]cluster.Stage{
 				cluster.StageCreated, cluster.StageScheduled, cluster.StagePulled, cluster.StageStarted, cluster.StageReady}))
 		}
 		Eventually(func(g Gomega) {
@@ -137,6 +138,7 @@ var _ = Describe("the emulated cluster", Ordered, func() {
 			g.Expect(pods[0].Name).To(Equal(before[0].Name))
 		}).WithContext(ctx).Should(Succeed())
 		for _, p := range before[1:] {
+			Eventually(func() cluster.Stage { evs := events.of(p.Name); return evs[len(evs)-1].Stage }).WithContext(ctx).Should(Equal(cluster.StageDeleted))
 			evs := events.of(p.Name)
 			Expect(stages(evs[len(evs)-2:])).To(Equal([]cluster.Stage{cluster.StageTerminating, cluster.StageDeleted}))
 			Expect(evs[len(evs)-1].Reason).To(Equal(cluster.DeletedDrained))
@@ -174,9 +176,14 @@ var _ = Describe("the emulated cluster", Ordered, func() {
 			g.Expect(cluster.IsReady(&pods[0])).To(BeTrue())
 		}).WithContext(ctx).Should(Succeed())
 		deleted := events.of(blockers[1].Name)
-		scheduled := events.of(big.Name)
-		Expect(stages(scheduled)).To(HaveExactElements(cluster.StageCreated, cluster.StageUnschedulable,
-			cluster.StageScheduled, cluster.StagePulled, cluster.StageStarted, cluster.StageReady))
+		// The kubelet reports a stage after writing it, so the event may
+		// trail the Ready status the poll above saw.
+		var scheduled []cluster.PodEvent
+		Eventually(func(g Gomega) {
+			scheduled = events.of(big.Name)
+			g.Expect(stages(scheduled)).To(HaveExactElements(cluster.StageCreated, cluster.StageUnschedulable,
+				cluster.StageScheduled, cluster.StagePulled, cluster.StageStarted, cluster.StageReady))
+		}).WithContext(ctx).Should(Succeed())
 		Expect(scheduled[2].Time).NotTo(BeTemporally("<", deleted[len(deleted)-1].Time),
 			"a draining pod holds its capacity until deleted")
 	})

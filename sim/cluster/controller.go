@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/knsim/knsim/system/reconciler"
 )
@@ -41,7 +42,12 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 		cluster: c, Client: freshClient{Client: mgr.GetClient(), f: c.fresh}, reader: freshReader{Reader: mgr.GetAPIReader(), f: c.fresh},
 		concurrency: WriteConcurrency, freshness: c.fresh,
 	}
-	return opts.NewController(mgr, ControllerName, &appsv1.Deployment{}).
+	b := opts.NewController(mgr, ControllerName, &appsv1.Deployment{})
+	if clk, ok := c.cfg.Clock.(clock.WithDelayedExecution); ok {
+		c.startRounds(clk)
+		b = b.WatchesRawSource(source.Func(c.takeQueue))
+	}
+	return b.
 		Watches(opts.Owns(mgr, ControllerName, &appsv1.Deployment{}, &corev1.Pod{})).
 		Watches(opts.Watch(ControllerName, &corev1.Pod{}, handler.Funcs{DeleteFunc: c.podDeleted})).
 		Watches(opts.Watch(ControllerName, &corev1.Node{}, c.nodeHandler())).

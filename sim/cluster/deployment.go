@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -149,6 +148,9 @@ func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
 // collector would.
 func (p *pass) collectOrphans(ctx context.Context) error {
 	p.c.setPending(p.owner, false)
+	if p.c.rounds != nil {
+		p.c.rounds.drop(p.c, p.owner)
+	}
 	var list corev1.PodList
 	if err := p.r.listPods(ctx, &list, client.InNamespace(p.owner.Namespace)); err != nil {
 		return fmt.Errorf("listing pods: %w", err)
@@ -212,41 +214,50 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 	for _, pod := range all {
 		minNext = max(minNext, ordinal(pod)+1)
 	}
-	// Ordinals, scheduling decisions and addresses are taken in ordinal
-	// order first; then the pods are created (concurrently, see forEachPod).
-	type newPod struct {
-		b       binding
-		unsched *unschedulableError
-	}
-	var pods []*corev1.Pod
-	planned := map[*corev1.Pod]newPod{}
-	for ; have < want; have++ {
-		ord, _ := p.c.nextPod(p.owner.String(), minNext)
-		pod := makePod(p.d, hash, ord, p.now)
-		var np newPod
-		if pod.Spec.NodeName != "" { // a template naming its node skips the scheduler
-			p.c.adoptPlan(keyOf(pod), pod.Spec.NodeName, &pod.Spec, p.now).annotate(pod, p.now)
-			np.b.podIP = p.c.podIPFor(pod.Spec.NodeName)
-		} else {
-			b, err := p.c.reserve(keyOf(pod), p.owner, &pod.Spec, p.now)
-			switch {
-			case errors.As(err, &np.unsched):
-			case err != nil:
-				for _, done := range pods {
-					p.c.release(keyOf(done))
-				}
-				return nil, err
-			default:
-				np.b = b
-				pod.Spec.NodeName = b.node
-				b.plan.annotate(pod, p.now)
-			}
+	if have >= want {
+		if p.c.rounds != nil {
+			p.c.rounds.drop(p.c, p.owner)
 		}
-		pods = append(pods, pod)
-		planned[pod] = np
+		return active, nil
+	}
+	// Ordinals, scheduling decisions and addresses are taken in ordinal
+	// order first (by a round, see round.go, when rounds are on); then the
+	// pods are created (concurrently, see forEachPod).
+	var pods []*corev1.Pod
+	var placed []placement
+	if rs := p.c.rounds; rs != nil {
+		pl := rs.planned(p.c, p.owner, hash)
+		switch {
+		case pl == nil:
+			rs.propose(p.owner, hash, p.makePods(hash, want-have, minNext))
+			return active, nil
+		case !pl.decided:
+			return active, nil // the round is due at this instant
+		}
+		pods, placed = rs.take(p.c, p.owner, want-have)
+		if len(pods) < want-have {
+			p.wakeAt(p.now) // plan the rest at the next instant
+		}
+	} else {
+		pods = p.makePods(hash, want-have, minNext)
+		for _, pod := range pods {
+			placed = append(placed, p.c.place(p.owner, pod, p.now))
+		}
+	}
+	for _, pl := range placed {
+		if pl.err != nil {
+			for _, pod := range pods {
+				p.c.release(keyOf(pod))
+			}
+			return nil, pl.err
+		}
+	}
+	byPod := make(map[*corev1.Pod]placement, len(pods))
+	for i, pod := range pods {
+		byPod[pod] = placed[i]
 	}
 	err := p.forEachPod(pods, func(q *pass, pod *corev1.Pod) error {
-		np := planned[pod]
+		np := byPod[pod]
 		if err := q.r.Create(ctx, pod); err != nil {
 			q.c.release(keyOf(pod))
 			return fmt.Errorf("creating pod %s: %w", pod.Name, err)
@@ -264,6 +275,17 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 	}
 	active = append(active, pods...)
 	return active, nil
+}
+
+// makePods makes n new pods of the current template, in ordinal order from
+// minNext.
+func (p *pass) makePods(hash string, n, minNext int) []*corev1.Pod {
+	pods := make([]*corev1.Pod, n)
+	for i := range pods {
+		ord, _ := p.c.nextPod(p.owner.String(), minNext)
+		pods[i] = makePod(p.d, hash, ord, p.now)
+	}
+	return pods
 }
 
 // updateStatus writes the Deployment's status when it changed.

@@ -77,6 +77,7 @@ func (c *Cluster) releaseLocked(key types.NamespacedName) bool {
 // pods gone from the apiserver free their capacity, and bound pods the
 // ledger does not know (bound by someone else) take theirs.
 func (c *Cluster) syncOwner(owner types.NamespacedName, pods []*corev1.Pod) {
+	held := c.rounds.held(owner) // before c.mu: rounds lock first
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	present := make(map[types.NamespacedName]bool, len(pods))
@@ -95,7 +96,7 @@ func (c *Cluster) syncOwner(owner types.NamespacedName, pods []*corev1.Pod) {
 		}
 	}
 	for key, bp := range c.pods {
-		if bp.owner == owner && !present[key] {
+		if bp.owner == owner && !present[key] && !held[key] {
 			c.releaseLocked(key)
 		}
 	}

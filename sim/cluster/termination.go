@@ -113,13 +113,18 @@ func (p *pass) drain(ctx context.Context, pods []*corev1.Pod) ([]*corev1.Pod, er
 }
 
 // delete removes pod at once (there is no real kubelet to confirm a
-// graceful deletion) and frees its capacity.
+// graceful deletion) and frees its capacity. Only the call that deleted the
+// pod reports it: a pass that listed the pod before an earlier pass's
+// deletion reached the apiserver's cache finds it gone.
 func (p *pass) delete(ctx context.Context, pod *corev1.Pod, reason string) error {
-	if err := p.r.Delete(ctx, pod, client.GracePeriodSeconds(0)); client.IgnoreNotFound(err) != nil {
+	err := p.r.Delete(ctx, pod, client.GracePeriodSeconds(0))
+	if client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
 	}
 	p.c.release(keyOf(pod))
-	p.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, StageDeleted, reason))
+	if err == nil {
+		p.emit(podEvent(p.now, keyOf(pod), p.owner, pod.Spec.NodeName, StageDeleted, reason))
+	}
 	return nil
 }
 
