@@ -87,7 +87,8 @@ func (o upOptions) run(ctx context.Context) error {
 	ctrl.SetLogger(zap.New(zap.UseDevMode(o.verbose), zap.Level(logLevel(o.verbose))))
 	start := time.Now()
 	fmt.Fprintln(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks...")
-	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}})
+	emitter := &realplane.Emitter{} // PingSource and ApiServerSource events, sent once the eventing plane runs
+	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter})
 	if err != nil {
 		return err
 	}
@@ -109,6 +110,7 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(err, plane.Close(), w.Stop())
 	}
+	emitter.Use(events)
 	abs, _ := filepath.Abs(o.kubeconfig)
 	gw := plane.Addr()
 	fmt.Printf(`knsim is up (%.1fs): Knative Serving on kube-apiserver %s

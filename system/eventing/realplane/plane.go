@@ -57,6 +57,7 @@ type Plane struct {
 	chans     *channel.Dispatcher
 	durable   *jetstream.Channels
 	x         *delivery.Dispatcher
+	hc        *http.Client
 	brokerLn  net.Listener
 	channelLn net.Listener
 	servers   []*http.Server
@@ -99,6 +100,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	}
 	p.router = router{broker: p.brokerLn.Addr().String(), channel: p.channelLn.Addr().String(), gateway: cfg.GatewayAddr}
 	hc := &http.Client{Transport: p.router.transport()}
+	p.hc = hc
 	clk := cfg.Clock
 	p.x = delivery.NewDispatcher(clk, delivery.DispatcherOptions{Client: hc, MaxResponseBytes: cfg.MaxBodyBytes})
 	js := cfg.JetStream
