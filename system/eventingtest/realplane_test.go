@@ -82,9 +82,24 @@ metadata: {name: durable, namespace: %[1]s}
 spec:
   channel: {apiVersion: messaging.knative.dev/v1, kind: InMemoryChannel, name: durable}
   subscriber: {uri: %[2]q}
+---
+apiVersion: messaging.knative.dev/v1
+kind: Channel
+metadata:
+  name: durable-ch
+  namespace: %[1]s
+  annotations: {messaging.knsim.dev/durable: "true"}
+---
+apiVersion: messaging.knative.dev/v1
+kind: Subscription
+metadata: {name: durable-ch, namespace: %[1]s}
+spec:
+  channel: {apiVersion: messaging.knative.dev/v1, kind: Channel, name: durable-ch}
+  subscriber: {uri: %[2]q}
 `, ns, srv.URL+"/"))).To(Succeed())
 		readyTrigger(ctx, ns, "orders")
 		readySubscription(ctx, ns, "durable")
+		readySubscription(ctx, ns, "durable-ch")
 		var err error
 		plane, err = realplane.Start(ctx, realplane.Config{
 			Client: c, MaxBodyBytes: maxBody,
@@ -95,7 +110,8 @@ spec:
 		// The subscription's entry reaches the channel a moment later.
 		Eventually(func(g Gomega) {
 			g.Expect(plane.Sync(ctx)).To(Succeed())
-			g.Expect(plane.DurableChannels()).To(ContainElement(channel.Key{Namespace: ns, Name: "durable"}))
+			g.Expect(plane.DurableChannels()).To(ContainElements(channel.Key{Namespace: ns, Name: "durable"},
+				channel.Key{Namespace: ns, Name: "durable-ch"}))
 		}).Should(Succeed())
 	})
 
@@ -158,11 +174,13 @@ spec:
 			To(Equal(http.StatusRequestEntityTooLarge))
 	})
 
-	It("serves a durable InMemoryChannel from JetStream", func() {
-		h := binary("via-jetstream", "1.0")
-		h["Host"] = "durable-kn-channel." + ns + ".svc.cluster.local"
-		Expect(post("POST", plane.ChannelURL()+"/", h, `{"n":2}`)).To(Equal(http.StatusAccepted))
-		Eventually(subs.got).Should(HaveKeyWithValue("via-jetstream", "1.0"))
-		Expect(plane.Durable().Counters().Snapshot().Accepted).To(BeNumerically(">=", 1))
+	It("serves a durable InMemoryChannel and a durable Channel from JetStream", func() {
+		for _, name := range []string{"durable", "durable-ch"} {
+			h := binary("via-jetstream-"+name, "1.0")
+			h["Host"] = name + "-kn-channel." + ns + ".svc.cluster.local"
+			Expect(post("POST", plane.ChannelURL()+"/", h, `{"n":2}`)).To(Equal(http.StatusAccepted))
+			Eventually(subs.got).Should(HaveKeyWithValue("via-jetstream-"+name, "1.0"))
+		}
+		Expect(plane.Durable().Counters().Snapshot().Accepted).To(BeEquivalentTo(2))
 	})
 })
