@@ -50,7 +50,9 @@ admission webhooks, runs the Serving controllers and the cluster emulation in
 this process, and writes an admin kubeconfig. A real HTTP data plane on
 127.0.0.1 (gateway, activator, one queue-proxy per ready pod, in-process user
 containers) serves the Routes, so curl and hey reach the Services and their
-load drives the autoscaler. Stop it with Ctrl-C.`,
+load drives the autoscaler. The eventing data plane (broker ingress, channels,
+durable channels on an embedded NATS JetStream) runs on 127.0.0.1 too, and
+PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.portSet = cmd.Flags().Changed("gateway-port")
