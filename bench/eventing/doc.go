@@ -1,6 +1,6 @@
 // Package eventingbench benchmarks knsim's real-mode event path on
-// loopback: a producer using the CloudEvents sdk-go HTTP client posts to
-// the broker ingress (system/eventing/broker.Handler), whose fan-out
+// loopback: a producer (a plain HTTP client sending binary-mode events, as
+// a load generator would) posts to the broker ingress (system/eventing/broker.Handler), whose fan-out
 // filters each event through the triggers and delivers it with
 // delivery.Dispatcher to an httptest subscriber.
 //

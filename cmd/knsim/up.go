@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/eventing/realplane"
 )
 
 type upOptions struct {
@@ -32,6 +35,9 @@ type upOptions struct {
 	gatewayPort int
 	portSet     bool
 	serviceTime time.Duration
+	// brokerPort is the eventing broker ingress's port on 127.0.0.1 (0:
+	// any free one); the channel ingress takes a free port.
+	brokerPort int
 }
 
 func newUpCommand() *cobra.Command {
@@ -44,7 +50,9 @@ admission webhooks, runs the Serving controllers and the cluster emulation in
 this process, and writes an admin kubeconfig. A real HTTP data plane on
 127.0.0.1 (gateway, activator, one queue-proxy per ready pod, in-process user
 containers) serves the Routes, so curl and hey reach the Services and their
-load drives the autoscaler. Stop it with Ctrl-C.`,
+load drives the autoscaler. The eventing data plane (broker ingress, channels,
+durable channels on an embedded NATS JetStream) runs on 127.0.0.1 too, and
+PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.portSet = cmd.Flags().Changed("gateway-port")
@@ -58,6 +66,7 @@ load drives the autoscaler. Stop it with Ctrl-C.`,
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every reconcile")
 	f.IntVar(&o.gatewayPort, "gateway-port", 8080, "the gateway's port on 127.0.0.1 (0: any free port; a busy default falls back to one)")
 	f.DurationVar(&o.serviceTime, "service-time", 10*time.Millisecond, "how long each in-process user container holds a request")
+	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
 	return cmd
 }
 
@@ -74,10 +83,14 @@ func (o upOptions) run(ctx context.Context) error {
 	if o.serviceTime < 0 {
 		return fmt.Errorf("--service-time must not be negative, got %s", o.serviceTime)
 	}
+	if o.brokerPort < 0 || o.brokerPort > 65535 {
+		return fmt.Errorf("--broker-port must be in 0..65535, got %d", o.brokerPort)
+	}
 	ctrl.SetLogger(zap.New(zap.UseDevMode(o.verbose), zap.Level(logLevel(o.verbose))))
 	start := time.Now()
 	fmt.Fprintln(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks...")
-	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}})
+	emitter := &realplane.Emitter{} // PingSource and ApiServerSource events, sent once the eventing plane runs
+	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter})
 	if err != nil {
 		return err
 	}
@@ -92,10 +105,20 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(err, w.Stop())
 	}
+	events, err := realplane.Start(ctx, realplane.Config{
+		Client: w.Client, GatewayAddr: plane.Addr(), BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
+		OnError: func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
+	})
+	if err != nil {
+		return errors.Join(err, plane.Close(), w.Stop())
+	}
+	emitter.Use(events)
 	abs, _ := filepath.Abs(o.kubeconfig)
 	gw := plane.Addr()
 	fmt.Printf(`knsim is up (%.1fs): Knative Serving on kube-apiserver %s
 and its data plane's gateway on http://%s
+Eventing: broker ingress on %s/<namespace>/<broker>, channels on %s
+(durable channels on NATS JetStream at %s)
 
   export KUBECONFIG=%s
   kubectl apply -f helloworld-go.yaml
@@ -109,10 +132,10 @@ pod: use -c 200, or annotate the template with autoscaling.knative.dev/target,
 to watch it scale out.
 
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, abs, gw, gw)
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), abs, gw, gw)
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
-	if err := errors.Join(plane.Close(), w.Stop()); err != nil {
+	if err := errors.Join(events.Close(), plane.Close(), w.Stop()); err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")

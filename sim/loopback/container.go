@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +18,8 @@ import (
 // service time drawn from its Workload (plus the cold-start extra on the
 // first request it serves), lets at most MaxInFlight requests work at once
 // (the rest wait, first come first served), and answers 200 with
-// "Hello <target>!\n", as Knative's helloworld-go sample does. A request
+// "Hello <target>!\n", as Knative's helloworld-go sample does (a
+// CloudEvent gets 202 without a body, as the event_display sample). A request
 // whose context ends first gets 504 on a deadline, nothing otherwise.
 type Container struct {
 	clock clock.Clock
@@ -71,9 +73,24 @@ func (c *Container) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if isCloudEvent(r) {
+		// An event sink (Knative's event_display sample) takes the event
+		// and answers without a body: a greeting would be read as a reply
+		// that is not a CloudEvent, which a broker counts as a failure.
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	_, _ = w.Write(c.body)
+}
+
+// isCloudEvent reports whether r carries a CloudEvent in binary
+// (ce-specversion header) or structured (application/cloudevents content
+// type) mode.
+func isCloudEvent(r *http.Request) bool {
+	return r.Header.Get("Ce-Specversion") != "" ||
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/cloudevents")
 }
 
 // draw returns the next request's service time.

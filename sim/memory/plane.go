@@ -91,7 +91,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	// which was about half of a memory run's time. The store serves no
 	// server-side apply (Apply above creates or updates), so it needs none.
 	tracker := clienttesting.NewObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder())
-	base := fake.NewClientBuilder().WithScheme(scheme).WithObjectTracker(tracker).WithStatusSubresource(
+	base := fake.NewClientBuilder().WithScheme(scheme).WithRESTMapper(restMapper(scheme)).WithObjectTracker(tracker).WithStatusSubresource(
 		&servingv1.Service{}, &servingv1.Configuration{}, &servingv1.Revision{}, &servingv1.Route{},
 		&autoscalingv1alpha1.PodAutoscaler{}, &networkingv1alpha1.ServerlessService{},
 		&appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{},
@@ -228,6 +228,7 @@ func (p *Plane) Stop() error { return nil }
 type countingClient struct {
 	client.Client
 	writes int
+	uids   uint64 // UIDs given out by Create
 }
 
 func (c *countingClient) count(err error) error {
@@ -239,6 +240,14 @@ func (c *countingClient) count(err error) error {
 
 func (c *countingClient) Create(ctx context.Context, obj client.Object, opts ...client.CreateOption) error {
 	obj.SetGeneration(1)
+	if obj.GetUID() == "" {
+		// The apiserver gives every object a UID; the in-memory store does
+		// not, and owners are told apart by it (a channel's
+		// spec.subscribers are keyed by Subscription UID). Counting creates
+		// keeps it deterministic.
+		c.uids++
+		obj.SetUID(types.UID(fmt.Sprintf("00000000-0000-4000-8000-%012x", c.uids)))
+	}
 	return c.count(c.Client.Create(ctx, obj, opts...))
 }
 

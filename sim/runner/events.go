@@ -125,6 +125,9 @@ func (e *events) addWorkloads(ws map[string]dataplane.Workload) {
 	}
 }
 
+// foreverAfter is an instant no run reaches.
+func foreverAfter(start time.Time) time.Time { return start.AddDate(100, 0, 0) }
+
 // setUp builds the plane over the data plane and schedules the event
 // workloads.
 func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time) error {
@@ -134,7 +137,14 @@ func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time)
 	behaviours := map[string]eventplane.Behaviour{}
 	for key, sub := range e.sc.Subscribers {
 		ns, name := scenario.SplitService(key)
-		b := eventplane.Behaviour{ErrorRate: sub.ErrorRate, Status: sub.Status}
+		b := eventplane.Behaviour{Status: sub.Status}
+		if sub.ErrorRate > 0 {
+			// The containers fail the events, so the failures are
+			// requests the data plane answered with the status
+			// (requests.errors, status.<code>) as well as failed
+			// deliveries, and they take the service time.
+			dp.SetFault(ns+"/"+name, dataplane.Fault{Until: foreverAfter(start), ErrorRate: sub.ErrorRate, Status: sub.Status})
+		}
 		for _, w := range sub.DownWindows {
 			b.Down = append(b.Down, eventplane.Window{From: start.Add(w.From.D()), To: start.Add(w.To.D())})
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/podautoscaler"
+	"github.com/knsim/knsim/system/source"
 	"github.com/knsim/knsim/system/stack"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	// Setup, when set, adds more controllers to the manager with the same
 	// options (clock, observer) as the stack's own.
 	Setup func(mgr ctrl.Manager, opts reconciler.Options) error
+	// Emitter, when set, receives the events of the source controllers
+	// (reconciler.Options.Emitter).
+	Emitter source.Emitter
 	// Engine, when set, runs the world in virtual time: controllers and the
 	// cluster use the engine's clock, and RunUntil advances it only when the
 	// control plane is quiescent. Clock is then ignored.
@@ -95,7 +99,7 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 
 func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) error {
 	scheme := stack.Scheme()
-	opts := reconciler.Options{Clock: cfg.Clock}
+	opts := reconciler.Options{Clock: cfg.Clock, Emitter: cfg.Emitter}
 	var newClient client.NewClientFunc
 	if w.barrier != nil {
 		opts.Observer = w.barrier

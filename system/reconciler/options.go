@@ -11,6 +11,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/knsim/knsim/system/source"
 )
 
 // SystemNamespace is where knsim's own ConfigMaps (config-domain,
@@ -41,6 +43,20 @@ type Options struct {
 	SystemNamespace string
 	// Observer, when set, watches queues and handlers (see Observer).
 	Observer Observer
+	// Emitter receives the events of the source controllers (PingSource,
+	// ApiServerSource). Nil means whatever is attached to the manager with
+	// source.Attach, else the Emitter the reconcile context carries, else
+	// nowhere.
+	Emitter source.Emitter
+}
+
+// EmitterFor returns the Emitter source controllers set up on mgr use:
+// o.Emitter, or source.Of(mgr) when it is nil.
+func (o Options) EmitterFor(mgr any) source.Emitter {
+	if o.Emitter != nil {
+		return o.Emitter
+	}
+	return source.Of(mgr)
 }
 
 // Validate checks the options and fills defaults.

@@ -120,7 +120,11 @@ func NewRequest(ctx context.Context, target string, ev *cloudevents.Event) (*htt
 		Header:     make(http.Header, 8),
 		Host:       u.Host,
 	}).WithContext(ctx)
-	if err := cehttp.WriteRequest(ctx, binding.ToMessage(ev), req); err != nil {
+	ok, err := writeBinary(req, ev)
+	if !ok && err == nil {
+		err = cehttp.WriteRequest(ctx, binding.ToMessage(ev), req)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("encoding event for %q: %w", target, err)
 	}
 	return req, nil

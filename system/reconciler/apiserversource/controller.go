@@ -6,7 +6,6 @@ import (
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
-	"github.com/knsim/knsim/system/source"
 )
 
 // Name is the controller's name.
@@ -20,7 +19,7 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts, Tracker: resolver.NewTracker(), Informers: mgr.GetCache(),
-		Emitter: source.Of(mgr)}
+		Emitter: opts.EmitterFor(mgr)}
 	b := opts.NewController(mgr, Name, &sourcesv1.ApiServerSource{})
 	ws, err := r.Tracker.Watches(mgr.GetScheme(), resolver.AddressableKinds()...)
 	if err != nil {

@@ -1,0 +1,19 @@
+// Package realplane is the eventing data plane of a running knsim (knsim up,
+// real mode): the broker ingress and the channel ingress on loopback, with
+// real CloudEvents over HTTP, kept in step with the Brokers, Triggers and
+// channels of the control plane.
+//
+// Plane reads the eventing topology from the apiserver (Sync, run at every
+// tick of its resync period on the injected clock) and installs it into the
+// same cores the virtual plane uses: broker.Registry for brokers and their
+// triggers, channel.Dispatcher for in-memory channels, and the JetStream
+// channel class (system/eventing/jetstream) for durable channels — an
+// InMemoryChannel or Channel annotated messaging.knsim.dev/durable: "true",
+// or a Channel whose channelTemplate names another kind than
+// InMemoryChannel. Deliveries, retries, replies and dead letters go out
+// through one HTTP transport that maps the cluster's host names to
+// loopback: the broker ingress host to the broker listener, channel hosts
+// (*-kn-channel.<ns>.svc.cluster.local) to the channel listener, and every
+// other cluster-local host (Knative Services, Routes) to the Serving
+// gateway.
+package realplane
