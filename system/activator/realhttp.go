@@ -269,19 +269,27 @@ func (rs *revisionState) send(id uint64, a admission) {
 // third of the bytes the real data plane allocated at 1000 RPS.
 var proxyBuffers bufferPool
 
-// bufferPool is an httputil.BufferPool on a sync.Pool.
+// bufferPool is an httputil.BufferPool on a sync.Pool. It pools array
+// pointers, so Put does not allocate a slice header per request.
 type bufferPool struct{ p sync.Pool }
+
+// proxyBufferSize is httputil.ReverseProxy's own copy-buffer size.
+const proxyBufferSize = 32 << 10
 
 // Get returns a 32 KiB buffer.
 func (b *bufferPool) Get() []byte {
-	if buf, ok := b.p.Get().(*[]byte); ok {
-		return *buf
+	if buf, ok := b.p.Get().(*[proxyBufferSize]byte); ok {
+		return buf[:]
 	}
-	return make([]byte, 32<<10)
+	return make([]byte, proxyBufferSize)
 }
 
-// Put returns a buffer from Get.
-func (b *bufferPool) Put(buf []byte) { b.p.Put(&buf) }
+// Put returns a buffer from Get; others are left to the collector.
+func (b *bufferPool) Put(buf []byte) {
+	if cap(buf) >= proxyBufferSize {
+		b.p.Put((*[proxyBufferSize]byte)(buf[:proxyBufferSize]))
+	}
+}
 
 // writeError answers a request the activator could not place.
 func writeError(w http.ResponseWriter, err error) {
