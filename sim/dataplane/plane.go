@@ -74,6 +74,9 @@ type Record struct {
 	Status     int
 	ColdStart  bool
 	Path       Path
+	// AppStart and AppEnd are when the user container started and finished
+	// working on the request (zero when it never reached one).
+	AppStart, AppEnd time.Time
 }
 
 // Latency is End - Start.
@@ -228,7 +231,8 @@ func (p *Plane) respond(now time.Time, req *request, status, hops int) {
 	end := now.Add(time.Duration(hops) * p.cfg.Hop)
 	p.eng.Schedule(end, func(at time.Time) {
 		if p.cfg.OnRequest != nil {
-			rec := Record{Start: req.start, End: at, Host: req.host, Status: status, ColdStart: req.coldStart, Path: req.path}
+			rec := Record{Start: req.start, End: at, Host: req.host, Status: status, ColdStart: req.coldStart, Path: req.path,
+				AppStart: req.appStart, AppEnd: req.appEnd}
 			if req.rev != nil {
 				rec.Namespace, rec.Revision, rec.Service = req.rev.key.Namespace, req.rev.key.Name, req.rev.info.Service
 			}

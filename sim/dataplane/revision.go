@@ -23,6 +23,8 @@ type request struct {
 	viaActivator bool
 	coldStart    bool
 	path         Path
+	// appStart and appEnd bound the user container's work on the request.
+	appStart, appEnd time.Time
 }
 
 // revision is the data plane's state for one revision: its activator
@@ -162,6 +164,7 @@ func (r *revision) startApp(now time.Time, pd *pod, req *request) {
 	}
 	pd.account(now, r.work.CPUPerRequestMilli)
 	pd.inApp++
+	req.appStart = now
 	d := r.work.ServiceTime(r.rand)
 	if pd.served == 0 && r.work.ColdStartExtra != nil {
 		d += r.work.ColdStartExtra(r.rand)
@@ -183,6 +186,7 @@ func (r *revision) startApp(now time.Time, pd *pod, req *request) {
 func (r *revision) endApp(now time.Time, pd *pod, req *request, status int) {
 	pd.account(now, r.work.CPUPerRequestMilli)
 	pd.inApp--
+	req.appEnd = now
 	if len(pd.appQueue) > 0 {
 		next := pd.appQueue[0]
 		pd.appQueue = pd.appQueue[1:]
