@@ -13,9 +13,10 @@ import (
 	"github.com/knsim/knsim/system/queue"
 )
 
-// Multiscaler runs one KPA decider (or HPA, see EnsureHPA) per revision: it collects the data
-// plane's stats, decides on every tick (2 s by default) and, when a decision
-// changes, has the PodAutoscaler reconciled. Ticks are AfterFunc timers on
+// Multiscaler runs one KPA decider (or HPA, see EnsureHPA) per revision:
+// it collects the data plane's stats, decides on every tick (2 s by
+// default; 15 s for the HPA) and, when a decision changes, has the
+// PodAutoscaler reconciled. Ticks are AfterFunc timers on
 // the injected clock, so on the simulator's clock they are engine events.
 type Multiscaler struct {
 	clock    clock.WithDelayedExecution
