@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/system/autoscaler/hpa"
 	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/queue"
 )
@@ -26,6 +27,10 @@ type Workload struct {
 	// MaxInFlight bounds requests the container works on at once; more wait
 	// inside it, first come first served. 0 means no limit.
 	MaxInFlight int
+	// CPUPerRequestMilli is the CPU, in millicores, each request uses while
+	// the container works on it; a pod's CPU use is this times its working
+	// requests, integrated over time. 0: the pods use no CPU.
+	CPUPerRequestMilli float64
 }
 
 // Metrics receives what queue-proxies and the activator report.
@@ -35,6 +40,15 @@ type Metrics interface {
 	Report(now time.Time, rev types.NamespacedName, pods []queue.Stat, activator queue.Stat)
 	// Poke asks for a scale from zero now.
 	Poke(now time.Time, rev types.NamespacedName)
+}
+
+// CPUMetrics is implemented by a Metrics that also takes the pods' CPU use,
+// the metric of the HPA class, as the kubelet would expose it to the
+// metrics server.
+type CPUMetrics interface {
+	// ReportCPU is one second of a revision's ready pods' CPU use, by pod
+	// name, sorted.
+	ReportCPU(now time.Time, rev types.NamespacedName, pods []hpa.Usage)
 }
 
 // Path is the route a request took.
@@ -60,6 +74,9 @@ type Record struct {
 	Status     int
 	ColdStart  bool
 	Path       Path
+	// AppStart and AppEnd are when the user container started and finished
+	// working on the request (zero when it never reached one).
+	AppStart, AppEnd time.Time
 }
 
 // Latency is End - Start.
@@ -214,7 +231,8 @@ func (p *Plane) respond(now time.Time, req *request, status, hops int) {
 	end := now.Add(time.Duration(hops) * p.cfg.Hop)
 	p.eng.Schedule(end, func(at time.Time) {
 		if p.cfg.OnRequest != nil {
-			rec := Record{Start: req.start, End: at, Host: req.host, Status: status, ColdStart: req.coldStart, Path: req.path}
+			rec := Record{Start: req.start, End: at, Host: req.host, Status: status, ColdStart: req.coldStart, Path: req.path,
+				AppStart: req.appStart, AppEnd: req.appEnd}
 			if req.rev != nil {
 				rec.Namespace, rec.Revision, rec.Service = req.rev.key.Namespace, req.rev.key.Name, req.rev.info.Service
 			}

@@ -1,6 +1,7 @@
 package dataplane
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/knsim/knsim/sim/engine"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/autoscaler/hpa"
 	"github.com/knsim/knsim/system/queue"
 )
 
@@ -19,6 +21,11 @@ type fakeMetrics struct {
 	pokes   []time.Duration
 	reports int
 	start   time.Time
+	cpu     [][]hpa.Usage // one entry per ReportCPU
+}
+
+func (f *fakeMetrics) ReportCPU(_ time.Time, _ types.NamespacedName, pods []hpa.Usage) {
+	f.cpu = append(f.cpu, pods)
 }
 
 func (f *fakeMetrics) Report(_ time.Time, _ types.NamespacedName, pods []queue.Stat, _ queue.Stat) {
@@ -81,7 +88,8 @@ func TestDirectPath(t *testing.T) {
 	h.send(0, "hello.default.example.com")
 	h.eng.RunUntil(h.eng.Start().Add(time.Second))
 	want := []Record{{Start: h.eng.Start(), End: h.eng.Start().Add(13 * time.Millisecond), Host: "hello.default.example.com",
-		Namespace: "default", Service: "hello", Revision: "hello-1", Pod: "pod-a", Status: 200, Path: PathDirect}}
+		Namespace: "default", Service: "hello", Revision: "hello-1", Pod: "pod-a", Status: 200, Path: PathDirect,
+		AppStart: h.eng.Start().Add(time.Millisecond), AppEnd: h.eng.Start().Add(11 * time.Millisecond)}}
 	if d := cmp.Diff(want, h.records); d != "" {
 		t.Errorf("records (-want +got):\n%s", d)
 	}
@@ -159,6 +167,49 @@ func TestStatsReportedEverySecond(t *testing.T) {
 	// two pods and the activator, three seconds
 	if h.m.reports != 9 {
 		t.Errorf("reports = %d, want 9", h.m.reports)
+	}
+}
+
+func TestCPUReportedPerPod(t *testing.T) {
+	tests := []struct {
+		name string
+		work Workload
+		want [][]hpa.Usage
+	}{{
+		// Two requests work on pod-a from 1 ms to 501 ms at 200m each.
+		name: "working requests use CPU",
+		work: Workload{ServiceTime: constant(500 * time.Millisecond), CPUPerRequestMilli: 200},
+		want: [][]hpa.Usage{
+			{{Pod: "pod-a", Milli: 200}},
+			{{Pod: "pod-a", Milli: 0}},
+		},
+	}, {
+		// The second waits inside the container until 501 ms, using nothing.
+		name: "requests waiting in the container use none",
+		work: Workload{ServiceTime: constant(500 * time.Millisecond), CPUPerRequestMilli: 200, MaxInFlight: 1},
+		want: [][]hpa.Usage{
+			{{Pod: "pod-a", Milli: 199.8}},
+			{{Pod: "pod-a", Milli: 0.2}},
+		},
+	}, {
+		name: "no CPU per request, no CPU",
+		work: Workload{ServiceTime: constant(500 * time.Millisecond)},
+		want: [][]hpa.Usage{
+			{{Pod: "pod-a", Milli: 0}},
+			{{Pod: "pod-a", Milli: 0}},
+		},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, 0, []string{"pod-a"}, false, tc.work)
+			h.send(0, "hello.default.example.com")
+			h.send(0, "hello.default.example.com")
+			h.eng.RunUntil(h.eng.Start().Add(2 * time.Second))
+			approx := cmp.Comparer(func(a, b float64) bool { return math.Abs(a-b) < 1e-6 })
+			if d := cmp.Diff(tc.want, h.m.cpu, approx); d != "" {
+				t.Errorf("CPU per second (-want +got):\n%s", d)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/system/activator"
+	"github.com/knsim/knsim/system/autoscaler/hpa"
 	"github.com/knsim/knsim/system/queue"
 )
 
@@ -22,6 +23,8 @@ type request struct {
 	viaActivator bool
 	coldStart    bool
 	path         Path
+	// appStart and appEnd bound the user container's work on the request.
+	appStart, appEnd time.Time
 }
 
 // revision is the data plane's state for one revision: its activator
@@ -159,7 +162,9 @@ func (r *revision) startApp(now time.Time, pd *pod, req *request) {
 		pd.appQueue = append(pd.appQueue, req)
 		return
 	}
+	pd.account(now, r.work.CPUPerRequestMilli)
 	pd.inApp++
+	req.appStart = now
 	d := r.work.ServiceTime(r.rand)
 	if pd.served == 0 && r.work.ColdStartExtra != nil {
 		d += r.work.ColdStartExtra(r.rand)
@@ -179,7 +184,9 @@ func (r *revision) startApp(now time.Time, pd *pod, req *request) {
 
 // endApp runs when the container answers req.
 func (r *revision) endApp(now time.Time, pd *pod, req *request, status int) {
+	pd.account(now, r.work.CPUPerRequestMilli)
 	pd.inApp--
+	req.appEnd = now
 	if len(pd.appQueue) > 0 {
 		next := pd.appQueue[0]
 		pd.appQueue = pd.appQueue[1:]
@@ -239,6 +246,9 @@ func (r *revision) report(now time.Time) RevisionSecond {
 	if m != nil {
 		m.Report(now, r.key, stats, s)
 	}
+	if cm, ok := m.(CPUMetrics); ok {
+		cm.ReportCPU(now, r.key, r.cpuUsage(now, names))
+	}
 	// The activator also counts requests the pods already see as proxied;
 	// only the rest (waiting or on the wire) is extra load.
 	load.Concurrency += max(0, s.AverageConcurrency-proxied)
@@ -259,10 +269,14 @@ type pod struct {
 	inTransit int // admitted by the activator, not yet arrived
 	served    int
 	ready     bool
+	// cpuSince and cpuMilliSeconds integrate the pod's CPU use since
+	// cpuWindow, the last report (or the pod's start).
+	cpuSince, cpuWindow time.Time
+	cpuMilliSeconds     float64
 }
 
 func newPod(now time.Time, name string, cc int) *pod {
-	pd := &pod{name: name, stats: queue.NewStats(now), waiting: map[uint64]*request{}, ready: true}
+	pd := &pod{name: name, stats: queue.NewStats(now), waiting: map[uint64]*request{}, ready: true, cpuSince: now, cpuWindow: now}
 	if params, ok := queue.ParamsFor(cc); ok {
 		pd.breaker, _ = queue.New(params) // ParamsFor returns valid params
 	}
@@ -271,4 +285,30 @@ func newPod(now time.Time, name string, cc int) *pod {
 
 func (pd *pod) idle() bool {
 	return pd.inApp == 0 && pd.inTransit == 0 && len(pd.appQueue) == 0 && len(pd.waiting) == 0
+}
+
+// account adds the CPU the pod's working requests used since the last
+// change, at perRequest millicores each.
+func (pd *pod) account(now time.Time, perRequest float64) {
+	if d := now.Sub(pd.cpuSince); d > 0 {
+		pd.cpuMilliSeconds += float64(pd.inApp) * perRequest * d.Seconds()
+	}
+	pd.cpuSince = now
+}
+
+// cpuUsage closes the CPU window of the named pods at now and returns the
+// ready ones' average use over it, in millicores; pods that left the
+// endpoints are not measured, as the metrics server skips terminating pods.
+func (r *revision) cpuUsage(now time.Time, names []string) []hpa.Usage {
+	out := make([]hpa.Usage, 0, len(names))
+	for _, n := range names {
+		pd := r.pods[n]
+		pd.account(now, r.work.CPUPerRequestMilli)
+		used, window := pd.cpuMilliSeconds, now.Sub(pd.cpuWindow)
+		pd.cpuMilliSeconds, pd.cpuWindow = 0, now
+		if pd.ready && window > 0 {
+			out = append(out, hpa.Usage{Pod: n, Milli: used / window.Seconds()})
+		}
+	}
+	return out
 }

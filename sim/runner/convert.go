@@ -73,7 +73,8 @@ func workloads(sc *scenario.Scenario) (map[string]dataplane.Workload, dataplane.
 }
 
 func workload(w scenario.Workload) dataplane.Workload {
-	return dataplane.Workload{ServiceTime: sampler(w.ServiceTime), ColdStartExtra: sampler(w.ColdStartExtra), MaxInFlight: w.MaxInFlight}
+	return dataplane.Workload{ServiceTime: sampler(w.ServiceTime), ColdStartExtra: sampler(w.ColdStartExtra), MaxInFlight: w.MaxInFlight,
+		CPUPerRequestMilli: float64(w.CPUPerRequest.MilliValue())}
 }
 
 // generator turns one traffic entry into a load generator.

@@ -29,6 +29,11 @@ type Options struct {
 	AssetsDir string
 	// Progress, when set, is told how much virtual time has passed.
 	Progress func(done, total time.Duration)
+	// OnRequest, when set, sees every finished request's record.
+	OnRequest func(dataplane.Record)
+	// OnSync, when set, sees every control-plane snapshot the data plane
+	// syncs to, at the virtual time it does.
+	OnSync func(now time.Time, snap *dataplane.Snapshot)
 }
 
 // Run executes a loaded scenario in virtual time and returns its results.
@@ -69,7 +74,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	defer b.Stop()
 	defer ev.detach() // events (events.go)
 
-	r := &run{sc: sc, eng: eng, b: b, rec: rec, mu: &mu, start: start, ev: ev}
+	r := &run{sc: sc, eng: eng, b: b, rec: rec, mu: &mu, start: start, ev: ev, opts: opts}
 	if err := r.setUp(ctx); err != nil {
 		return nil, err
 	}
@@ -91,6 +96,7 @@ type run struct {
 	seen  uint64  // control-plane writes the data plane has synced
 	err   error   // the first action failure
 	ev    *events // the eventing side of the run (events.go)
+	opts  Options
 }
 
 // setUp applies the manifests and schedules traffic and actions.
@@ -120,6 +126,9 @@ func (r *run) setUp(ctx context.Context) error {
 		OnRequest: func(rec dataplane.Record) {
 			r.locked(func() { r.rec.onRequest(rec) })
 			r.ev.onRequest(rec) // events: attempts' statuses (events.go)
+			if r.opts.OnRequest != nil {
+				r.opts.OnRequest(rec)
+			}
 		},
 		OnSecond: func(now time.Time, l []dataplane.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
 	})
@@ -213,6 +222,9 @@ func (r *run) settle(ctx context.Context) error {
 			}
 		})
 		r.dp.Sync(r.eng.Now(), snap)
+		if r.opts.OnSync != nil {
+			r.opts.OnSync(r.eng.Now(), snap)
+		}
 		if err := r.ev.sync(ctx, r.b.Client()); err != nil { // events: topology (events.go)
 			return err
 		}

@@ -266,3 +266,28 @@ func (a *Autoscaler) limit(now time.Time, current, desired int32) int32 {
 	}
 	return desired
 }
+
+// Usage is one pod's average CPU use over a window, in millicores, as the
+// metrics server reports it.
+type Usage struct {
+	// Pod is the pod's name.
+	Pod string
+	// Milli is the pod's CPU use in millicores.
+	Milli float64
+}
+
+// StartedWith seeds the stabilisation window with the scale the target
+// had when the HPA was created, as the Kubernetes controller does on its
+// first sync, so a new HPA does not scale down at once.
+func (a *Autoscaler) StartedWith(now time.Time, replicas int32) {
+	a.recommendations = append(a.recommendations, recommendation{at: now, replicas: replicas})
+}
+
+// Update changes the spec, keeping the recommendation and scaling history.
+func (a *Autoscaler) Update(spec Spec) error {
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	a.spec = spec
+	return nil
+}

@@ -157,3 +157,18 @@ func TestNewInvalid(t *testing.T) {
 		t.Error("negative tolerance accepted")
 	}
 }
+
+func TestStartedWithHoldsScaleDown(t *testing.T) {
+	a, err := New(DefaultSpec(1, 100, 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.StartedWith(at(0), 6)
+	var got []int32
+	for _, s := range []int{15, 299, 300} {
+		got = append(got, a.Scale(at(s), 6, pods(6, 0)).DesiredReplicas)
+	}
+	if diff := cmp.Diff([]int32{6, 6, 1}, got); diff != "" {
+		t.Errorf("desired per sync (-want +got):\n%s", diff)
+	}
+}

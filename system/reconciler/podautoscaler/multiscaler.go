@@ -13,9 +13,10 @@ import (
 	"github.com/knsim/knsim/system/queue"
 )
 
-// Multiscaler runs one KPA decider per revision: it collects the data
-// plane's stats, decides on every tick (2 s by default) and, when a decision
-// changes, has the PodAutoscaler reconciled. Ticks are AfterFunc timers on
+// Multiscaler runs one KPA decider (or HPA, see EnsureHPA) per revision:
+// it collects the data plane's stats, decides on every tick (2 s by
+// default; 15 s for the HPA) and, when a decision changes, has the
+// PodAutoscaler reconciled. Ticks are AfterFunc timers on
 // the injected clock, so on the simulator's clock they are engine events.
 type Multiscaler struct {
 	clock    clock.WithDelayedExecution
@@ -25,14 +26,17 @@ type Multiscaler struct {
 	deciders map[types.NamespacedName]*decider
 }
 
-// decider is one revision's collector and autoscaler.
+// decider is one revision's collector and autoscaler: the KPA's, or for
+// the HPA class (cpu set, the KPA fields nil) the HPA's.
 type decider struct {
 	spec      config.DeciderSpec
 	collector *metrics.Collector
 	kpa       *kpa.Autoscaler
+	cpu       *cpuDecider
 	status    kpa.Status
 	last      kpa.Decision
 	readyPods int
+	period    time.Duration
 	timer     clock.Timer
 }
 
@@ -52,6 +56,11 @@ func NewMultiscaler(clk clock.WithDelayedExecution, onChange func(types.Namespac
 func (m *Multiscaler) Ensure(now time.Time, key types.NamespacedName, spec config.DeciderSpec, readyPods int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if d := m.deciders[key]; d != nil && d.cpu != nil {
+		// The revision changed class: the HPA's state does not carry over.
+		d.timer.Stop()
+		delete(m.deciders, key)
+	}
 	if d := m.deciders[key]; d != nil {
 		d.readyPods = readyPods
 		if d.spec != spec {
@@ -59,7 +68,7 @@ func (m *Multiscaler) Ensure(now time.Time, key types.NamespacedName, spec confi
 				return err
 			}
 			d.collector.Update(now, metrics.SpecFor(spec))
-			d.spec = spec
+			d.spec, d.period = spec, spec.TickInterval
 		}
 		return nil
 	}
@@ -68,9 +77,9 @@ func (m *Multiscaler) Ensure(now time.Time, key types.NamespacedName, spec confi
 	if err != nil {
 		return err
 	}
-	d := &decider{spec: spec, collector: col, kpa: a, status: kpa.InitialStatus(spec), readyPods: readyPods}
+	d := &decider{spec: spec, collector: col, kpa: a, status: kpa.InitialStatus(spec), readyPods: readyPods, period: spec.TickInterval}
 	m.deciders[key] = d
-	d.timer = m.clock.AfterFunc(spec.TickInterval, func() { m.tick(key) })
+	d.timer = m.clock.AfterFunc(d.period, func() { m.tick(key) })
 	return nil
 }
 
@@ -113,8 +122,13 @@ func (m *Multiscaler) tick(key types.NamespacedName) {
 		m.mu.Unlock()
 		return
 	}
-	changed := m.decideLocked(d)
-	d.timer = m.clock.AfterFunc(d.spec.TickInterval, func() { m.tick(key) })
+	var changed bool
+	if d.cpu != nil {
+		changed = m.syncHPALocked(d)
+	} else {
+		changed = m.decideLocked(d)
+	}
+	d.timer = m.clock.AfterFunc(d.period, func() { m.tick(key) })
 	m.mu.Unlock()
 	if changed {
 		m.onChange(key)
@@ -133,7 +147,7 @@ func (m *Multiscaler) Report(now time.Time, key types.NamespacedName, pods []que
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d := m.deciders[key]
-	if d == nil {
+	if d == nil || d.collector == nil {
 		return
 	}
 	if d.collector.Spec().Scraped {
@@ -156,7 +170,7 @@ func (m *Multiscaler) Report(now time.Time, key types.NamespacedName, pods []que
 func (m *Multiscaler) Poke(now time.Time, key types.NamespacedName) {
 	m.mu.Lock()
 	d := m.deciders[key]
-	if d == nil {
+	if d == nil || d.kpa == nil {
 		m.mu.Unlock()
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/knsim/knsim/system/apis/autoscaling"
 	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
 	"github.com/knsim/knsim/system/apis/duck"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
@@ -35,8 +36,9 @@ var paConditions = duck.NewLivingConditionSet(
 	autoscalingv1alpha1.PodAutoscalerConditionSKSReady,
 )
 
-// Reconciler applies the KPA's decisions to a revision's Deployment and
-// ServerlessService and reports the PodAutoscaler's status.
+// Reconciler applies the KPA's decisions (or, for the HPA class, the
+// HPA's) to a revision's Deployment and ServerlessService and reports the
+// PodAutoscaler's status.
 type Reconciler struct {
 	client.Client
 	reconciler.Options
@@ -78,6 +80,16 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		conds.MarkFalse(autoscalingv1alpha1.PodAutoscalerConditionActive, "InvalidSpec", err.Error(), now)
 		return ctrl.Result{}, reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status)
+	}
+	if spec.Class == autoscaling.HPA {
+		if err := r.reconcileHPA(ctx, req.NamespacedName, pa, dep, sks, spec, now); err != nil {
+			return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
+		}
+		pa.Status.ObservedGeneration = pa.Generation
+		if err := reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status); err != nil {
+			return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
+		}
+		return ctrl.Result{RequeueAfter: scheduleWake}, nil
 	}
 	ready := int(dep.Status.ReadyReplicas)
 	if err := r.Scaler.Ensure(now, req.NamespacedName, spec, ready); err != nil {
