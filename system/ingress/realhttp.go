@@ -76,7 +76,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), code)
 		return
 	}
-	out := r.Clone(context.WithValue(r.Context(), targetKey{}, t))
+	// The gateway owns the incoming request, so it sets the routing headers
+	// in place: a shallow copy carries the target without copying every
+	// header per request.
+	out := r.WithContext(context.WithValue(r.Context(), targetKey{}, t))
 	out.Header.Set(RevisionHeaderNamespace, t.Namespace)
 	out.Header.Set(RevisionHeaderName, t.Revision)
 	if t.Tag != "" {
