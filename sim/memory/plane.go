@@ -100,7 +100,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		&flowsv1.Sequence{}, &flowsv1.Parallel{},
 		&sourcesv1.PingSource{}, &sourcesv1.ApiServerSource{}, &sourcesv1.ContainerSource{}, &sourcesv1.SinkBinding{},
 	).Build()
-	store := &countingClient{Client: base}
+	store := &countingClient{Client: newCachingClient(base)}
 	var p *Plane
 	// A changed recommendation must be applied at the next settle.
 	ms := podautoscaler.NewMultiscaler(clk, func(types.NamespacedName) { p.Touch() })
