@@ -30,6 +30,13 @@ type cachingClient struct {
 	inflight int                                // writes in progress
 	gens     map[schema.GroupVersionKind]uint64 // moves before and after every write of a kind
 	entries  map[schema.GroupVersionKind]map[string]cached
+
+	// onRead, when set, is told of every read (name "" for a list) and
+	// onWrite of every write attempt, with known false for a kind the
+	// scheme does not know. The plane tracks what each reconcile read
+	// with them (settle.go).
+	onRead  func(gvk schema.GroupVersionKind, namespace, name string)
+	onWrite func(gvk schema.GroupVersionKind, namespace, name string, known bool)
 }
 
 // cached is one read's answer: an object (Get) or a list (List), or the
@@ -90,6 +97,13 @@ func (c *cachingClient) write(obj runtime.Object, f func() error) error {
 	if obj != nil {
 		gvk, known = c.kind(obj)
 	}
+	if c.onWrite != nil {
+		var ns, name string
+		if o, ok := obj.(client.Object); ok {
+			ns, name = o.GetNamespace(), o.GetName()
+		}
+		defer c.onWrite(gvk, ns, name, known)
+	}
 	bump := func() {
 		if known {
 			c.gens[gvk]++
@@ -121,12 +135,12 @@ func copyInto(dst, src runtime.Object) {
 
 // Get implements client.Reader.
 func (c *cachingClient) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
-	if len(opts) > 0 {
-		return c.Client.Get(ctx, key, obj, opts...)
-	}
 	gvk, ok := c.kind(obj)
-	if !ok {
-		return c.Client.Get(ctx, key, obj)
+	if ok && c.onRead != nil {
+		c.onRead(gvk, key.Namespace, key.Name)
+	}
+	if !ok || len(opts) > 0 {
+		return c.Client.Get(ctx, key, obj, opts...)
 	}
 	k := fmt.Sprintf("get|%T|%s", obj, key)
 	e, gen, ok := c.lookup(gvk, k)
@@ -150,11 +164,11 @@ func (c *cachingClient) Get(ctx context.Context, key client.ObjectKey, obj clien
 // List implements client.Reader.
 func (c *cachingClient) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
 	lo := (&client.ListOptions{}).ApplyOptions(opts)
-	if lo.Raw != nil || lo.UnsafeDisableDeepCopy != nil {
-		return c.Client.List(ctx, list, opts...)
-	}
 	gvk, ok := c.kind(list)
-	if !ok {
+	if ok && c.onRead != nil {
+		c.onRead(gvk, lo.Namespace, "")
+	}
+	if !ok || lo.Raw != nil || lo.UnsafeDisableDeepCopy != nil {
 		return c.Client.List(ctx, list, opts...)
 	}
 	k := fmt.Sprintf("list|%T|%s|%v|%v|%d|%s", list, lo.Namespace, lo.LabelSelector, lo.FieldSelector, lo.Limit, lo.Continue)
