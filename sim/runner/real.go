@@ -44,13 +44,9 @@ func RunReal(ctx context.Context, sc *scenario.Scenario, opts Options) (*results
 	return runReal(ctx, clock.RealClock{}, sc, opts)
 }
 
-// realClock is the clock of a real run: the world's controllers need
-// delayed execution, the data plane tickers.
-type realClock interface {
-	clock.WithTickerAndDelayedExecution
-}
-
-func runReal(ctx context.Context, clk realClock, sc *scenario.Scenario, opts Options) (*results.Results, error) {
+// runReal runs on clk: the world's controllers need delayed execution, the
+// data plane tickers.
+func runReal(ctx context.Context, clk clock.WithTickerAndDelayedExecution, sc *scenario.Scenario, opts Options) (*results.Results, error) {
 	if opts.Seed != nil {
 		sc.Metadata.Seed = *opts.Seed
 	}
