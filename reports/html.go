@@ -115,7 +115,22 @@ func comparisonCharts(group []*results.Results) ([]chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []chart{{Title: group[0].Scenario.Name + ": ready pods, modes side by side", SVG: template.HTML(xmlHeader.ReplaceAll(svg, nil))}}, nil
+	out := []chart{{Title: group[0].Scenario.Name + ": ready pods, modes side by side", SVG: template.HTML(xmlHeader.ReplaceAll(svg, nil))}}
+	var lat []series
+	for _, r := range group {
+		for _, l := range latencyLines(r) {
+			if l.name != "p95" {
+				l.name = mode(r) + ": " + l.name
+				l.dashed = l.name[len(l.name)-3:] == "p50"
+				lat = append(lat, l)
+			}
+		}
+	}
+	svg, err = lineChart(group[0].Scenario.Name+": latency by mode", "seconds", "milliseconds", lat)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, chart{Title: group[0].Scenario.Name + ": latency p50 (dashed) and p99, modes side by side", SVG: template.HTML(xmlHeader.ReplaceAll(svg, nil))}), nil
 }
 
 // mdTables converts the small Markdown subset the report writes (tables,

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strings"
 
@@ -94,6 +95,48 @@ func writeComparison(b *strings.Builder, group []*results.Results) {
 	for _, row := range rows {
 		b.WriteString("| " + row.name + " | " + join(group, row.f) + " |\n")
 	}
+	writeTimeline(b, group)
+}
+
+// timelineRows is about how many rows the side-by-side pod timeline has.
+const timelineRows = 12
+
+// writeTimeline puts the runs' ready pods and request rates (all
+// revisions) at the same instants side by side.
+func writeTimeline(b *strings.Builder, group []*results.Results) {
+	end := 0.0
+	for _, r := range group {
+		end = max(end, float64(r.Scenario.Duration))
+	}
+	if end <= 0 {
+		return
+	}
+	step := math.Max(1, math.Round(end/timelineRows))
+	b.WriteString("\nReady pods (and requests per second) over time:\n\n")
+	b.WriteString("| t | " + join(group, func(r *results.Results) string { return mode(r) }) + " |\n")
+	b.WriteString("|---:" + strings.Repeat("|---:", len(group)) + "|\n")
+	for t := 0.0; t <= end; t += step {
+		b.WriteString("| " + dur(results.Seconds(t)) + " | " + join(group, func(r *results.Results) string {
+			ready, rps := readyAt(r, t)
+			return fmt.Sprintf("%d (%s)", ready, num(rps))
+		}) + " |\n")
+	}
+}
+
+// readyAt sums every revision's last sample at or before t.
+func readyAt(r *results.Results, t float64) (int32, float64) {
+	var ready int32
+	var rps float64
+	for _, rev := range r.Revisions {
+		for i := len(rev.Samples) - 1; i >= 0; i-- {
+			if s := rev.Samples[i]; float64(s.T) <= t {
+				ready += s.Ready
+				rps += s.RPS
+				break
+			}
+		}
+	}
+	return ready, rps
 }
 
 // sideBySide groups runs of one scenario in more than one mode.

@@ -127,7 +127,7 @@ func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io
 	if o.seedSet {
 		opts.Seed = &o.seed
 	}
-	bar := newProgress(stderr, sc.Metadata.Name)
+	bar := newProgress(stderr, sc.Metadata.Name, string(sc.Metadata.Mode))
 	opts.Progress = bar.update
 	defer bar.done()
 	if sc.Metadata.Mode == scenario.Real {
@@ -148,13 +148,18 @@ func resultsName(r *results.Results) string {
 type progress struct {
 	w       io.Writer
 	name    string
+	clock   string // "virtual" or "wall-clock"
 	started time.Time
 	last    time.Time
 	drawn   bool
 }
 
-func newProgress(w io.Writer, name string) *progress {
-	return &progress{w: w, name: name, started: time.Now()}
+func newProgress(w io.Writer, name, mode string) *progress {
+	clk := "virtual"
+	if mode == string(scenario.Real) {
+		clk = "wall-clock"
+	}
+	return &progress{w: w, name: name, clock: clk, started: time.Now()}
 }
 
 func (p *progress) update(done, total time.Duration) {
@@ -164,8 +169,8 @@ func (p *progress) update(done, total time.Duration) {
 	p.last = time.Now()
 	const width = 30
 	n := int(float64(width) * float64(done) / float64(total))
-	fmt.Fprintf(p.w, "\r%-24s [%s%s] %5.1f%%  %s of %s virtual, %s wall", trim(p.name, 24), strings.Repeat("=", n),
-		strings.Repeat(" ", width-n), 100*float64(done)/float64(total), done.Truncate(time.Second), total, time.Since(p.started).Truncate(100*time.Millisecond))
+	fmt.Fprintf(p.w, "\r%-24s [%s%s] %5.1f%%  %s of %s %s, %s wall", trim(p.name, 24), strings.Repeat("=", n),
+		strings.Repeat(" ", width-n), 100*float64(done)/float64(total), done.Truncate(time.Second), total, p.clock, time.Since(p.started).Truncate(100*time.Millisecond))
 	p.drawn = true
 }
 

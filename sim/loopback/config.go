@@ -42,6 +42,15 @@ type Config struct {
 	// OnError receives errors of the background sync (optional; they are
 	// retried at the next period either way).
 	OnError func(error)
+	// OnRequest, when set, is told of every request the gateway routed to
+	// a revision once it is answered, in the shape the simulated data plane
+	// reports (start and end on Clock, as the gateway saw them). It is
+	// called from the request's goroutine.
+	OnRequest func(dataplane.Record)
+	// OnSecond, when set, receives every revision's load over the last
+	// second (as the simulated data plane's OnSecond does), from the
+	// reporting loop.
+	OnSecond func(now time.Time, load []dataplane.RevisionSecond)
 }
 
 func (c *Config) defaults() error {

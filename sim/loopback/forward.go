@@ -11,6 +11,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/system/ingress"
 )
 
@@ -47,13 +48,57 @@ func newForwarder(p *Plane) *forwarder {
 // serve forwards a request the gateway has routed.
 func (f *forwarder) serve(w http.ResponseWriter, r *http.Request) {
 	t, _ := ingress.TargetFrom(r.Context())
-	addr := f.p.endpoint(types.NamespacedName{Namespace: t.Namespace, Name: t.Revision})
+	key := types.NamespacedName{Namespace: t.Namespace, Name: t.Revision}
+	var rec *dataplane.Record
+	if f.p.cfg.OnRequest != nil {
+		rec = f.p.record(key, r.Host)
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		w = sw
+		defer func() {
+			rec.End, rec.Status = f.p.cfg.Clock.Now(), sw.status
+			f.p.cfg.OnRequest(*rec)
+		}()
+	}
+	addr := f.p.endpoint(key)
 	if addr == "" {
 		http.Error(w, "revision "+t.Namespace+"/"+t.Revision+" is not in the data plane yet", http.StatusServiceUnavailable)
 		return
 	}
+	if rec != nil && addr == f.p.actAddr {
+		rec.Path = dataplane.PathActivator
+	}
 	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), upstreamKey{}, addr)))
 }
+
+// record starts the record of a request to a revision: a request that
+// arrives while the revision has no ready pod is a cold start, as in the
+// simulated data plane.
+func (p *Plane) record(key types.NamespacedName, host string) *dataplane.Record {
+	rec := &dataplane.Record{Start: p.cfg.Clock.Now(), Host: host, Namespace: key.Namespace, Revision: key.Name, Path: dataplane.PathDirect}
+	p.mu.RLock()
+	if rev := p.revs[key]; rev != nil {
+		rec.Service, rec.ColdStart = rev.service, len(rev.ready) == 0
+	}
+	p.mu.RUnlock()
+	return rec
+}
+
+// statusWriter remembers the status code a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wroteHeader {
+		s.status, s.wroteHeader = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // endpoint picks where a revision's request goes: the activator, or a
 // ready pod at random as kube-proxy would; "" for an unknown revision.

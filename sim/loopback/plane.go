@@ -118,7 +118,7 @@ func (p *Plane) Start(ctx context.Context) error {
 			}
 		})
 	}
-	if p.cfg.Metrics != nil {
+	if p.cfg.Metrics != nil || p.cfg.OnSecond != nil {
 		p.loop(ctx, reportingPeriod, p.report)
 	}
 	return nil

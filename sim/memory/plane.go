@@ -61,7 +61,8 @@ type Plane struct {
 	engine      *engine.Engine
 	store       *countingClient
 	reconcilers []stack.Reconciler
-	wakeups     map[time.Time]bool
+	wakeups     map[wakeup]bool
+	deps        *deps // what each reconcile read, and what is due (settle.go)
 	// dirty is set when something may need reconciling: a write from
 	// outside the reconcilers, a requeue coming due, a new recommendation.
 	// Engine events of the data plane change nothing here, so settling
@@ -70,9 +71,12 @@ type Plane struct {
 	settledAt int // store writes at the end of the last fixpoint
 }
 
-// Touch marks the plane as needing a fixpoint at the next Settle; call it
-// after changing the world behind the store's back (killing a node).
-func (p *Plane) Touch() { p.dirty = true }
+// Touch makes everything due at the next Settle; call it after changing
+// the world behind the store's back (killing a node).
+func (p *Plane) Touch() {
+	p.deps.setAll(true)
+	p.dirty = true
+}
 
 // Start builds the store, the reconcilers and the emulated nodes.
 func Start(ctx context.Context, cfg Config) (*Plane, error) {
@@ -100,10 +104,12 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		&flowsv1.Sequence{}, &flowsv1.Parallel{},
 		&sourcesv1.PingSource{}, &sourcesv1.ApiServerSource{}, &sourcesv1.ContainerSource{}, &sourcesv1.SinkBinding{},
 	).Build()
-	store := &countingClient{Client: base}
+	cache := newCachingClient(base)
+	store := &countingClient{Client: cache}
 	var p *Plane
-	// A changed recommendation must be applied at the next settle.
-	ms := podautoscaler.NewMultiscaler(clk, func(types.NamespacedName) { p.Touch() })
+	// A changed recommendation must be applied to its PodAutoscaler at the
+	// next settle.
+	ms := podautoscaler.NewMultiscaler(clk, func(k types.NamespacedName) { p.deps.markKind(autoscalerKind, k); p.dirty = true })
 	rs, err := stack.Reconcilers(store, reconciler.Options{Clock: clk}, ms)
 	if err != nil {
 		return nil, err
@@ -116,38 +122,52 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		engine:      cfg.Engine,
 		store:       store,
 		reconcilers: rs,
-		wakeups:     map[time.Time]bool{},
+		wakeups:     map[wakeup]bool{},
 	}
+	if p.deps, err = newDeps(rs, base.Scheme()); err != nil {
+		return nil, err
+	}
+	cache.onRead, cache.onWrite = p.deps.read, p.deps.wrote
 	if err := sim.EnsureNodes(ctx, store); err != nil {
 		return nil, err
 	}
-	p.dirty = true
+	p.Touch()
 	return p, p.Settle(ctx)
 }
 
-// Settle reconciles every object of every kind, in a fixed order, until a
-// whole pass writes nothing.
+// Settle reconciles, in a fixed order (kinds as stack.Reconcilers lists
+// them, keys sorted), what may need it until a pass writes nothing: see
+// settle.go for how the plane knows what that is.
 func (p *Plane) Settle(ctx context.Context) error {
-	if !p.dirty && p.store.writes == p.settledAt {
+	if !p.dirty && p.store.writes == p.settledAt && !p.deps.pendingAny() {
 		return nil
 	}
 	p.dirty = false
 	defer func() { p.settledAt = p.store.writes }()
 	for pass := 0; pass < MaxPasses; pass++ {
 		before := p.store.writes
-		for _, r := range p.reconcilers {
-			if err := p.reconcileAll(ctx, r); err != nil {
+		for i, r := range p.reconcilers {
+			if err := p.reconcileDue(ctx, i, r); err != nil {
 				return err
 			}
 		}
+		p.deps.setAll(false)
 		if p.store.writes == before {
+			// What is still due names objects that do not exist.
+			p.deps.clearPending()
 			return nil
 		}
 	}
 	return fmt.Errorf("memory: no fixpoint after %d passes at virtual %s", MaxPasses, p.engine.Now().Format(time.RFC3339Nano))
 }
 
-func (p *Plane) reconcileAll(ctx context.Context, r stack.Reconciler) error {
+// reconcileDue reconciles the objects of r's kind that are due, in key
+// order; an object made due by an earlier one's write in the same turn is
+// reconciled in that turn, as when every object was reconciled.
+func (p *Plane) reconcileDue(ctx context.Context, i int, r stack.Reconciler) error {
+	if !p.deps.due(i) {
+		return nil
+	}
 	list := r.List.DeepCopyObject().(client.ObjectList)
 	if err := p.store.List(ctx, list); err != nil {
 		return fmt.Errorf("memory: listing for %s: %w", r.Name, err)
@@ -162,31 +182,48 @@ func (p *Plane) reconcileAll(ctx context.Context, r stack.Reconciler) error {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 	for _, k := range keys {
+		if !p.deps.take(i, k) {
+			continue
+		}
+		p.deps.begin(i, k)
 		res, err := r.Reconciler.Reconcile(ctx, reconcile.Request{NamespacedName: k})
+		p.deps.end()
 		switch {
-		case err != nil && !apierrors.IsConflict(err):
-			// A reconcile error retries at the next pass, as a rate-limited
+		case apierrors.IsConflict(err):
+			// It read something stale: again in the next pass.
+			p.deps.mark(i, k)
+		case err != nil:
+			// A reconcile error retries a second later, as a rate-limited
 			// requeue would; persistent errors end in the pass limit.
-			p.wakeAfter(time.Second)
+			p.wakeAfter(i, k, time.Second)
 		case res.RequeueAfter > 0:
-			p.wakeAfter(res.RequeueAfter)
+			p.wakeAfter(i, k, res.RequeueAfter)
+		case res.Requeue: //nolint:staticcheck // still honoured by controller-runtime
+			p.deps.mark(i, k)
 		}
 	}
 	return nil
 }
 
-// wakeAfter makes sure the engine stops at now+d so the next fixpoint runs
-// then; one wake-up per instant is enough since every pass visits everything.
-func (p *Plane) wakeAfter(d time.Duration) {
-	at := p.engine.Now().Add(d)
-	if p.wakeups[at] {
+// wakeAfter makes the object due at now+d and the engine stop then.
+func (p *Plane) wakeAfter(i int, k client.ObjectKey, d time.Duration) {
+	w := wakeup{at: p.engine.Now().Add(d), r: i, key: k}
+	if p.wakeups[w] {
 		return
 	}
-	p.wakeups[at] = true
-	p.engine.Schedule(at, func(time.Time) {
-		delete(p.wakeups, at)
+	p.wakeups[w] = true
+	p.engine.Schedule(w.at, func(time.Time) {
+		delete(p.wakeups, w)
+		p.deps.mark(w.r, w.key)
 		p.dirty = true
 	})
+}
+
+// wakeup is one object's requeue.
+type wakeup struct {
+	at  time.Time
+	r   int
+	key client.ObjectKey
 }
 
 // RunUntil advances virtual time to t, settling after every engine event.

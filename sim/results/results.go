@@ -12,7 +12,8 @@ type Results struct {
 	Scenario Scenario `json:"scenario"`
 	// Config is the resolved scenario, defaults filled in.
 	Config json.RawMessage `json:"config,omitempty"`
-	// Revisions holds a time series per revision, sampled every second.
+	// Revisions holds a time series per revision, sampled every second
+	// (runs longer than an hour merge samples: at most 3600 per revision).
 	Revisions []RevisionSeries `json:"revisions"`
 	// Requests summarises every request sent.
 	Requests Requests `json:"requests"`

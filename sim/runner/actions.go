@@ -98,7 +98,7 @@ func (r *run) deletePods(ctx context.Context, d *scenario.DeletePod) error {
 		}
 	}
 	for i := range pods.Items {
-		if err := r.b.Client().Delete(ctx, &pods.Items[i], client.GracePeriodSeconds(0)); client.IgnoreNotFound(err) != nil {
+		if err := r.b.Client().Delete(ctx, &pods.Items[i]); client.IgnoreNotFound(err) != nil {
 			return err
 		}
 	}

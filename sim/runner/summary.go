@@ -91,6 +91,7 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 	res.ColdStarts.Latency = results.Summarize(delays)
 
 	res.Pods.Max = int32(maxPods(r, end, all))
+	stride := sampleStride(end)
 	for _, rev := range r.revisions() {
 		series := r.series[rev]
 		rs := results.RevisionSeries{Namespace: rev.Namespace, Service: serviceName(r.serviceOf(rev)), Revision: rev.Name}
@@ -102,6 +103,7 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 		if n := len(series); n > 0 {
 			res.Pods.Final += series[n-1].total
 		}
+		rs.Samples = thin(rs.Samples, stride)
 		res.Revisions = append(res.Revisions, rs)
 	}
 	res.Pods.MaxReady = r.maxReady(end)
@@ -168,4 +170,37 @@ func serviceName(nsName string) string {
 		}
 	}
 	return nsName
+}
+
+// maxSamples bounds the samples per revision in results: a day of
+// per-second samples over twenty revisions made a 340 MB results file.
+const maxSamples = 3600
+
+// sampleStride is how many per-second samples results merge into one:
+// 1 for runs up to an hour.
+func sampleStride(end time.Duration) int {
+	return max(1, int(math.Ceil(end.Seconds()/maxSamples)))
+}
+
+// thin merges every stride consecutive samples into one at the last one's
+// time: pods as they were then, concurrency and rate averaged over the
+// window, the activator in the path if it was at any time in it.
+func thin(samples []results.Sample, stride int) []results.Sample {
+	if stride <= 1 {
+		return samples
+	}
+	out := make([]results.Sample, 0, len(samples)/stride+1)
+	for i := 0; i < len(samples); i += stride {
+		w := samples[i:min(i+stride, len(samples))]
+		m := w[len(w)-1]
+		var conc, rps float64
+		for _, s := range w {
+			conc += s.Concurrency
+			rps += s.RPS
+			m.ActivatorInPath = m.ActivatorInPath || s.ActivatorInPath
+		}
+		m.Concurrency, m.RPS = round(conc/float64(len(w))), round(rps/float64(len(w)))
+		out = append(out, m)
+	}
+	return out
 }

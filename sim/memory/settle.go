@@ -1,0 +1,182 @@
+package memory
+
+import (
+	"strings"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
+
+	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
+	"github.com/knsim/knsim/system/stack"
+)
+
+// autoscalerKind is the kind the Multiscaler's changes make due.
+var autoscalerKind = autoscalingv1alpha1.SchemeGroupVersion.WithKind("PodAutoscaler")
+
+// A settle reconciles only what is due, as an apiserver's watches would
+// make it: an object is due when something it read in its last reconcile
+// was written (an object it got, or any object of a kind it listed in that
+// namespace), when an object of its own kind was written, when its requeue
+// comes due, or, for a PodAutoscaler, when the Multiscaler's recommendation
+// changed. Touch (and the first settle) make everything due. Reconciling
+// every object of every kind at every settle gave the same fixpoints but
+// cost a pass over the whole store per event, which a day of traffic over
+// twenty Services could not afford.
+
+// due is one object of one reconciler's kind.
+type due struct {
+	r   int
+	key client.ObjectKey
+}
+
+// ref is something a reconcile read: an object, or with name "" a list of
+// a kind in a namespace ("" for all namespaces).
+type ref struct {
+	gvk       schema.GroupVersionKind
+	namespace string
+	name      string
+}
+
+// deps tracks what each reconcile read and what is due.
+type deps struct {
+	kinds []schema.GroupVersionKind // the kind each reconciler reconciles
+
+	mu      sync.Mutex // reads come from the cluster's goroutines too
+	reads   map[due]map[ref]struct{}
+	pending map[due]bool
+	all     bool
+
+	cur      *due
+	curReads map[ref]struct{}
+}
+
+func newDeps(rs []stack.Reconciler, scheme *runtime.Scheme) (*deps, error) {
+	d := &deps{reads: map[due]map[ref]struct{}{}, pending: map[due]bool{}, all: true}
+	for _, r := range rs {
+		gvk, err := apiutil.GVKForObject(r.List, scheme)
+		if err != nil {
+			return nil, err
+		}
+		gvk.Kind = strings.TrimSuffix(gvk.Kind, "List")
+		d.kinds = append(d.kinds, gvk)
+	}
+	return d, nil
+}
+
+// read records a read of the reconcile in progress.
+func (d *deps) read(gvk schema.GroupVersionKind, namespace, name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cur != nil {
+		d.curReads[ref{gvk, namespace, name}] = struct{}{}
+	}
+}
+
+// wrote makes due what depends on a written object.
+func (d *deps) wrote(gvk schema.GroupVersionKind, namespace, name string, known bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !known || name == "" {
+		d.all = true
+		return
+	}
+	for i, k := range d.kinds {
+		if k == gvk {
+			d.pending[due{i, client.ObjectKey{Namespace: namespace, Name: name}}] = true
+		}
+	}
+	obj, inNS, anyNS := ref{gvk, namespace, name}, ref{gvk, namespace, ""}, ref{gvk, "", ""}
+	for who, rs := range d.reads {
+		if d.pending[who] {
+			continue
+		}
+		_, a := rs[obj]
+		_, b := rs[inNS]
+		_, c := rs[anyNS]
+		if a || b || c {
+			d.pending[who] = true
+		}
+	}
+}
+
+// begin starts recording the reads of reconciler r's reconcile of key.
+func (d *deps) begin(r int, key client.ObjectKey) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.cur, d.curReads = &due{r, key}, map[ref]struct{}{}
+}
+
+// end keeps what the reconcile read as its dependencies.
+func (d *deps) end() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.reads[*d.cur] = d.curReads
+	d.cur, d.curReads = nil, nil
+}
+
+// mark makes one object due.
+func (d *deps) mark(r int, key client.ObjectKey) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pending[due{r, key}] = true
+}
+
+// markKind makes the object of kind gvk named key due.
+func (d *deps) markKind(gvk schema.GroupVersionKind, key client.ObjectKey) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, k := range d.kinds {
+		if k == gvk {
+			d.pending[due{i, key}] = true
+		}
+	}
+}
+
+// due reports whether anything of reconciler r's kind may be due.
+func (d *deps) due(r int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.all {
+		return true
+	}
+	for w := range d.pending {
+		if w.r == r {
+			return true
+		}
+	}
+	return false
+}
+
+// take reports whether the object is due, and makes it no longer due.
+func (d *deps) take(r int, key client.ObjectKey) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	w := due{r, key}
+	ok := d.all || d.pending[w]
+	delete(d.pending, w)
+	return ok
+}
+
+// pendingAny reports whether anything is due.
+func (d *deps) pendingAny() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.all || len(d.pending) > 0
+}
+
+// clearPending forgets what is due (objects that no longer exist).
+func (d *deps) clearPending() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	clear(d.pending)
+}
+
+// setAll makes everything due (or ends that after a full pass).
+func (d *deps) setAll(all bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.all = all
+}

@@ -1,0 +1,81 @@
+package runner_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/knsim/knsim/sim/runner"
+	"github.com/knsim/knsim/sim/scenario"
+)
+
+// realBurst is a short hey burst in real mode: 20 workers against a
+// revision whose target is 5 concurrent requests per pod, for 8 s of wall
+// time, so the KPA must scale the revision up through the loopback data
+// plane's stats.
+const realBurst = `
+metadata: {name: real-burst, seed: 1, duration: 20s, mode: real}
+cluster:
+  pods: {imagePull: 500ms, containerStart: 200ms, readiness: 100ms}
+workloads:
+  helloworld-go:
+    serviceTime: 20ms
+manifests:
+  - inline: |
+      apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: config-autoscaler, namespace: knative-serving}
+      data:
+        container-concurrency-target-default: "5"
+        container-concurrency-target-percentage: "100"
+  - file: helloworld-go.yaml
+traffic:
+  - {name: burst, host: helloworld-go.default.example.com, start: 4s, hey: {c: 20, z: 8s}}
+expect:
+  - requests.errors == 0
+  - pods.max >= 2
+`
+
+var _ = Describe("real mode (wall clock, loopback HTTP, hey)", Label("real"), func() {
+	It("runs a hey burst through the loopback gateway and records it as a virtual run is recorded", func(ctx SpecContext) {
+		sc, err := scenario.Parse("real-burst.yaml", []byte(realBurst), "testdata")
+		Expect(err).NotTo(HaveOccurred())
+		res, err := runner.RunReal(ctx, sc, runner.Options{})
+		Expect(err).NotTo(HaveOccurred())
+
+		Expect(res.Scenario.Mode).To(Equal("real"))
+		expectAllPassed(res)
+		// 20 workers for 8 s at >= 20 ms each: at most 8000 requests; well
+		// under that on a loaded machine, but far more than a handful.
+		Expect(res.Requests.Total).To(BeNumerically(">", 500))
+		Expect(res.Requests.Total).To(BeNumerically("<=", 8000))
+		Expect(res.Requests.StatusCodes).To(HaveKeyWithValue("200", res.Requests.Total))
+		Expect(float64(res.Requests.Latency.P50)).To(BeNumerically(">=", 20), "the container holds each request for its 20 ms service time")
+		// One series per revision, a sample a second, the burst visible in it.
+		Expect(res.Revisions).To(HaveLen(1))
+		rev := res.Revisions[0]
+		Expect(rev.Service).To(Equal("helloworld-go"))
+		Expect(len(rev.Samples)).To(BeNumerically(">=", 15))
+		peak := 0.0
+		for _, s := range rev.Samples {
+			peak = max(peak, s.RPS)
+		}
+		Expect(peak).To(BeNumerically(">", 50))
+	}, SpecTimeout(3*time.Minute))
+
+	It("refuses what real mode does not drive, naming it", func(ctx SpecContext) {
+		sc, err := scenario.Parse("real-rate.yaml", []byte(`
+metadata: {name: real-rate, duration: 10s, mode: real}
+manifests: [{file: helloworld-go.yaml}]
+traffic:
+  - {host: helloworld-go.default.example.com, rate: {shape: constant, rps: 5}}
+actions:
+  - {at: 5s, deletePod: {service: helloworld-go}}
+`), "testdata")
+		Expect(err).NotTo(HaveOccurred())
+		_, err = runner.RunReal(ctx, sc, runner.Options{})
+		Expect(err).To(MatchError(ContainSubstring("traffic[0] (rate): real mode drives hey traffic only")))
+		Expect(err).To(MatchError(ContainSubstring("actions[0] (deletePod at 5s)")))
+	})
+})
