@@ -49,6 +49,9 @@ type Barrier struct {
 	handlers map[schema.GroupKind][]*handlerState
 	pending  map[objKey]write
 	writes   uint64
+	// quiet are the hooks Wait runs once the control plane is idle (see
+	// OnQuiescent).
+	quiet []func() bool
 }
 
 // New returns a Barrier. Delayed requeues of wrapped queues are scheduled on
@@ -173,11 +176,44 @@ func (b *Barrier) Wait(ctx context.Context) error {
 	for {
 		ok, why := b.quiescentLocked()
 		if ok {
-			return nil
+			if !b.runQuietLocked() {
+				return nil
+			}
+			continue
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("control plane not quiescent: %s: %w", why, ctx.Err())
 		}
 		b.changed.Wait()
 	}
+}
+
+// OnQuiescent registers h to run whenever Wait finds the control plane idle,
+// before Wait returns. h reports whether it gave the control plane work
+// (enqueued a reconcile, wrote an object); Wait then waits for that work too.
+// This is how a component batches what it saw during an instant and acts on
+// all of it at once, in an order of its own, before virtual time moves on
+// (the cluster emulation's scheduling rounds).
+func (b *Barrier) OnQuiescent(h func() bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.quiet = append(b.quiet, h)
+}
+
+// runQuietLocked runs the OnQuiescent hooks without b.mu held (they enqueue
+// and write, which the barrier observes) and reports whether any gave work.
+func (b *Barrier) runQuietLocked() bool {
+	hooks := b.quiet
+	if len(hooks) == 0 {
+		return false
+	}
+	b.mu.Unlock()
+	defer b.mu.Lock()
+	worked := false
+	for _, h := range hooks {
+		if h() {
+			worked = true
+		}
+	}
+	return worked
 }

@@ -43,8 +43,9 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 		concurrency: WriteConcurrency, freshness: c.fresh,
 	}
 	b := opts.NewController(mgr, ControllerName, &appsv1.Deployment{})
-	if clk, ok := c.cfg.Clock.(clock.WithDelayedExecution); ok {
-		c.startRounds(clk)
+	q, _ := opts.Observer.(quiescer)
+	if clk, ok := c.cfg.Clock.(clock.WithDelayedExecution); ok || q != nil {
+		c.startRounds(q, clk)
 		b = b.WatchesRawSource(source.Func(c.takeQueue))
 	}
 	return b.

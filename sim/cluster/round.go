@@ -22,11 +22,13 @@ import (
 // first addresses. A real cluster's scheduler takes pods off a queue sorted
 // by priority and creation time instead. The manager-run emulation does the
 // same in virtual time: a scale-up only plans its pods (names from
-// ordinals); a round, an event at the same instant that fires once the
-// control plane is quiescent, places every plan of the instant in
+// ordinals); a round, run by the quiescence barrier once the control plane
+// is idle and before virtual time or any other event of the instant moves
+// on (barrier.OnQuiescent), places every plan of the instant in
 // (Deployment, ordinal) order; then the planning Deployments are reconciled
 // again and create their pods already bound. Pod events keep their instant,
-// and a pod still costs one create and its status writes.
+// and a pod still costs one create and its status writes. Without a
+// barrier (the wall clock), a round is a timer due at once.
 //
 // The memory control plane reconciles its Deployments in sorted order to a
 // fixpoint, which is order-independent already, so Reconciler places at
@@ -50,17 +52,28 @@ type placement struct {
 // rounds holds the plans between a scale-up and its round.
 type rounds struct {
 	cluster *Cluster
-	clk     clock.WithDelayedExecution
+	clk     clock.WithDelayedExecution // schedules rounds; nil when a barrier runs them
 	mu      sync.Mutex
 	plans   map[types.NamespacedName]*plan
 	due     bool  // a round is scheduled
 	queue   queue // the emulation controller's workqueue, once started
 }
 
-// startRounds turns rounds on for the manager-run emulation, when its clock
-// can schedule.
-func (c *Cluster) startRounds(clk clock.WithDelayedExecution) {
-	c.rounds = &rounds{cluster: c, clk: clk, plans: map[types.NamespacedName]*plan{}}
+// startRounds turns rounds on for the manager-run emulation: run by the
+// barrier when there is one, else on clk.
+func (c *Cluster) startRounds(barrier quiescer, clk clock.WithDelayedExecution) {
+	rs := &rounds{cluster: c, plans: map[types.NamespacedName]*plan{}}
+	if barrier != nil {
+		barrier.OnQuiescent(rs.fireDue)
+	} else {
+		rs.clk = clk
+	}
+	c.rounds = rs
+}
+
+// quiescer is what rounds need of a quiescence barrier (sim/barrier).
+type quiescer interface {
+	OnQuiescent(func() bool)
 }
 
 // takeQueue is the workqueue source of the emulation's controller: it keeps
@@ -92,7 +105,9 @@ func (rs *rounds) propose(owner types.NamespacedName, hash string, pods []*corev
 	rs.plans[owner] = &plan{hash: hash, pods: pods}
 	if !rs.due {
 		rs.due = true
-		rs.clk.AfterFunc(0, rs.fire)
+		if rs.clk != nil {
+			rs.clk.AfterFunc(0, rs.fire)
+		}
 	}
 }
 
@@ -145,10 +160,22 @@ func (rs *rounds) held(owner types.NamespacedName) map[types.NamespacedName]bool
 	return keys
 }
 
+// fireDue runs a round when one is due, reporting whether it did (the
+// barrier's hook).
+func (rs *rounds) fireDue() bool {
+	rs.mu.Lock()
+	due := rs.due
+	rs.mu.Unlock()
+	if due {
+		rs.fire()
+	}
+	return due
+}
+
 // fire is the round: it places every undecided plan, Deployments in name
 // order and each one's pods in ordinal order, then enqueues their owners.
 func (rs *rounds) fire() {
-	now := rs.clk.Now()
+	now := rs.cluster.cfg.Clock.Now()
 	rs.mu.Lock()
 	rs.due = false
 	var owners []types.NamespacedName
