@@ -255,22 +255,8 @@ func finishReal(sc *scenario.Scenario, rec *recorder, exprs []*expect.Expr, tota
 	if err != nil {
 		return nil, err
 	}
-	md := sc.Metadata
-	res := &results.Results{
-		Scenario: results.Scenario{Name: md.Name, Description: md.Description, File: sc.File, Seed: md.Seed,
-			Mode: string(scenario.Real), ControlPlane: string(md.ControlPlane), Duration: results.Seconds(total.Seconds()), Labels: md.Labels},
-		Config: cfg,
-		Passed: true,
-	}
+	res := newResults(sc, scenario.Real, total, cfg)
 	rec.summarize(res, total, sc.Prices)
-	l := &lookup{r: rec, end: total, prices: sc.Prices, start: rec.start}
-	for _, e := range exprs {
-		o, err := e.Eval(l)
-		if err != nil {
-			o = expect.Outcome{Text: e.String(), Observed: err.Error()}
-		}
-		res.Expectations = append(res.Expectations, results.Outcome{Expr: o.Text, Pass: o.Pass, Observed: o.Observed})
-		res.Passed = res.Passed && o.Pass
-	}
+	evaluate(res, exprs, &lookup{r: rec, end: total, prices: sc.Prices, start: rec.start})
 	return res, nil
 }

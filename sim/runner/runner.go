@@ -241,16 +241,28 @@ func (r *run) finish(exprs []*expect.Expr, total time.Duration) (*results.Result
 	if err != nil {
 		return nil, err
 	}
-	md := r.sc.Metadata
-	res := &results.Results{
-		Scenario: results.Scenario{Name: md.Name, Description: md.Description, File: r.sc.File, Seed: md.Seed,
-			Mode: string(md.Mode), ControlPlane: string(md.ControlPlane), Duration: results.Seconds(total.Seconds()), Labels: md.Labels},
+	res := newResults(r.sc, r.sc.Metadata.Mode, total, cfg)
+	r.rec.summarize(res, total, r.sc.Prices)
+	r.ev.finish(r.eng.Now(), res) // events: counters (events.go)
+	evaluate(res, exprs, &lookup{r: r.rec, end: total, prices: r.sc.Prices, events: r.ev.summary(), eventRecords: r.ev.records, start: r.start})
+	return res, nil
+}
+
+// newResults starts the results of a run of sc in mode, passed until an
+// expectation fails.
+func newResults(sc *scenario.Scenario, mode scenario.Mode, total time.Duration, cfg json.RawMessage) *results.Results {
+	md := sc.Metadata
+	return &results.Results{
+		Scenario: results.Scenario{Name: md.Name, Description: md.Description, File: sc.File, Seed: md.Seed,
+			Mode: string(mode), ControlPlane: string(md.ControlPlane), Duration: results.Seconds(total.Seconds()), Labels: md.Labels},
 		Config: cfg,
 		Passed: true,
 	}
-	r.rec.summarize(res, total, r.sc.Prices)
-	r.ev.finish(r.eng.Now(), res) // events: counters (events.go)
-	l := &lookup{r: r.rec, end: total, prices: r.sc.Prices, events: r.ev.summary(), eventRecords: r.ev.records, start: r.start}
+}
+
+// evaluate records each expectation's outcome over l in res; one that
+// cannot be evaluated fails with the reason as its observed value.
+func evaluate(res *results.Results, exprs []*expect.Expr, l *lookup) {
 	for _, e := range exprs {
 		o, err := e.Eval(l)
 		if err != nil {
@@ -259,5 +271,4 @@ func (r *run) finish(exprs []*expect.Expr, total time.Duration) (*results.Result
 		res.Expectations = append(res.Expectations, results.Outcome{Expr: o.Text, Pass: o.Pass, Observed: o.Observed})
 		res.Passed = res.Passed && o.Pass
 	}
-	return res, nil
 }
