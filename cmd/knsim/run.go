@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
@@ -127,9 +128,11 @@ func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io
 	if o.seedSet {
 		opts.Seed = &o.seed
 	}
-	bar := newProgress(stderr, sc.Metadata.Name, string(sc.Metadata.Mode))
-	opts.Progress = bar.update
-	defer bar.done()
+	if !o.quiet {
+		bar := newProgress(stderr, sc.Metadata.Name, string(sc.Metadata.Mode))
+		opts.Progress = bar.update
+		defer bar.done()
+	}
 	if sc.Metadata.Mode == scenario.Real {
 		return runner.RunReal(ctx, sc, opts)
 	}
@@ -145,13 +148,17 @@ func resultsName(r *results.Results) string {
 }
 
 // progress draws a bar on stderr once a run has taken more than a second.
+// When stderr is not a terminal (a CI log), it writes a plain line at every
+// further tenth of the run instead of redrawing one.
 type progress struct {
-	w       io.Writer
-	name    string
-	clock   string // "virtual" or "wall-clock"
-	started time.Time
-	last    time.Time
-	drawn   bool
+	w        io.Writer
+	name     string
+	clock    string // "virtual" or "wall-clock"
+	started  time.Time
+	last     time.Time
+	drawn    bool
+	terminal bool
+	tenth    int // tenths of the run reported so far (not a terminal)
 }
 
 func newProgress(w io.Writer, name, mode string) *progress {
@@ -159,7 +166,8 @@ func newProgress(w io.Writer, name, mode string) *progress {
 	if mode == string(scenario.Real) {
 		clk = "wall-clock"
 	}
-	return &progress{w: w, name: name, clock: clk, started: time.Now()}
+	f, ok := w.(*os.File)
+	return &progress{w: w, name: name, clock: clk, started: time.Now(), terminal: ok && term.IsTerminal(int(f.Fd()))}
 }
 
 func (p *progress) update(done, total time.Duration) {
@@ -167,6 +175,14 @@ func (p *progress) update(done, total time.Duration) {
 		return
 	}
 	p.last = time.Now()
+	if !p.terminal {
+		if t := int(10 * float64(done) / float64(total)); t > p.tenth {
+			p.tenth = t
+			fmt.Fprintf(p.w, "%s: %3d%%  %s of %s %s, %s wall\n", p.name, 10*t, done.Truncate(time.Second), total, p.clock,
+				time.Since(p.started).Truncate(100*time.Millisecond))
+		}
+		return
+	}
 	const width = 30
 	n := int(float64(width) * float64(done) / float64(total))
 	fmt.Fprintf(p.w, "\r%-24s [%s%s] %5.1f%%  %s of %s %s, %s wall", trim(p.name, 24), strings.Repeat("=", n),
@@ -175,7 +191,7 @@ func (p *progress) update(done, total time.Duration) {
 }
 
 func (p *progress) done() {
-	if p.drawn {
+	if p.drawn && p.terminal {
 		fmt.Fprintln(p.w)
 	}
 }
