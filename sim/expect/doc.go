@@ -18,6 +18,7 @@
 //	operand    = metric | number | duration | percentage
 //	metric     = { scope "." } name
 //	scope      = "at(" duration ")" | "service(" [namespace "/"] name ")"
+//	           | "revision(" [namespace "/"] name ")"
 //	name       = word { "." word }                (one of KnownMetrics)
 //
 // Numbers are decimals (12, 0.5, -3); durations use Go's syntax (250ms,
@@ -43,7 +44,10 @@
 // Knative Service (a bare name means the namespace default). at(t) reads the
 // metric as it stood at virtual time t after the start of the run: a gauge's
 // value at that instant, and for every other metric the value over [0, t].
-// Both scopes may be combined, in either order: service(x).at(1m).pods.ready.
+// revision(name) or revision(namespace/name) restricts pods, requests, cold
+// starts and cost to one Revision, e.g. to check a traffic split:
+// revision(hello-v2).requests.total >= 4800. Scopes may be combined, in any
+// order: service(x).at(1m).pods.ready.
 //
 // # Evaluation
 //

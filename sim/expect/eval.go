@@ -52,6 +52,9 @@ type Scope struct {
 	// Service, when set, restricts the metric to one Knative Service, written
 	// "name" (namespace default) or "namespace/name".
 	Service string
+	// Revision, when set, restricts the metric to one Revision, written
+	// like Service; it is how a traffic split is checked.
+	Revision string
 }
 
 // String writes the scope as it prefixes a metric, e.g.
@@ -60,6 +63,9 @@ func (s Scope) String() string {
 	var parts []string
 	if s.Service != "" {
 		parts = append(parts, "service("+s.Service+")")
+	}
+	if s.Revision != "" {
+		parts = append(parts, "revision("+s.Revision+")")
 	}
 	if s.At != nil {
 		parts = append(parts, "at("+formatDuration(*s.At)+")")
@@ -76,7 +82,7 @@ type Ref struct {
 }
 
 // String writes the reference in canonical form: service scope first, then
-// at, then the name.
+// revision, then at, then the name.
 func (r Ref) String() string {
 	if s := r.Scope.String(); s != "" {
 		return s + "." + r.Metric

@@ -265,8 +265,16 @@ func (p *parser) metric() operand {
 				p.lex.errAt(argPos, "service() takes a Knative Service name or namespace/name (lowercase DNS labels), found %q", arg)
 			}
 			ref.Scope.Service = arg
+		case "revision":
+			if ref.Scope.Revision != "" {
+				p.lex.errAt(t.pos, "revision() appears twice")
+			}
+			if !validService(arg) {
+				p.lex.errAt(argPos, "revision() takes a Revision name or namespace/name (lowercase DNS labels), found %q", arg)
+			}
+			ref.Scope.Revision = arg
 		default:
-			p.lex.errAt(t.pos, "unknown scope %s(); scopes are at(duration) and service(name)", t.text)
+			p.lex.errAt(t.pos, "unknown scope %s(); scopes are at(duration), service(name) and revision(name)", t.text)
 		}
 		p.advance()
 		if p.tok.kind != tDot {

@@ -25,6 +25,7 @@ func TestParseRefs(t *testing.T) {
 		{"duration literal", "latency.p99 < 250ms", []string{"latency.p99"}},
 		{"at scope", "at(45s).pods.ready >= 5", []string{"at(45s).pods.ready"}},
 		{"service scope", "service(helloworld-go).pods.max <= 3", []string{"service(helloworld-go).pods.max"}},
+		{"revision scope", "revision(default/hello-v2).at(1m).requests.total >= 1", []string{"revision(default/hello-v2).at(1m).requests.total"}},
 		{"both scopes canonical order", "at(1m0s).service(default/hello).pods.ready == 1",
 			[]string{"service(default/hello).at(1m).pods.ready"}},
 		{"space before paren", "at (45s).pods.ready >= 5", []string{"at(45s).pods.ready"}},

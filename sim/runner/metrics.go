@@ -15,6 +15,16 @@ import (
 	"github.com/knsim/knsim/sim/scenario"
 )
 
+// scopeFunc reports whether the data of a service ("namespace/name", "" for
+// requests no Route took) and revision is in an expectation's scope.
+type scopeFunc func(service string, rev types.NamespacedName) bool
+
+// matches reports whether a scope argument ("name" or "namespace/name")
+// names key ("namespace/name"); an empty argument matches everything.
+func matches(arg, key string) bool {
+	return arg == "" || key == arg || strings.HasSuffix(key, "/"+arg)
+}
+
 // lookup implements expect.Results over a finished run.
 type lookup struct {
 	r      *recorder
@@ -33,8 +43,8 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 	if scope.At != nil {
 		at = *scope.At
 	}
-	inScope := func(service string) bool {
-		return scope.Service == "" || service == scope.Service || strings.HasSuffix(service, "/"+scope.Service)
+	inScope := func(service string, rev types.NamespacedName) bool {
+		return matches(scope.Service, service) && (scope.Revision == "" || matches(scope.Revision, rev.String()))
 	}
 	switch {
 	case strings.HasPrefix(name, "pods."):
@@ -56,6 +66,9 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 			return expect.Num(c.PodSeconds), nil
 		}
 	case strings.HasPrefix(name, "events."):
+		if scope.Revision != "" {
+			return expect.Value{}, fmt.Errorf("%s takes no revision() scope: events are counted per Service", name)
+		}
 		if scope.At != nil || scope.Service != "" {
 			return eventMetricScoped(l.eventRecords, l.start, name, at, scope.Service)
 		}
@@ -63,7 +76,7 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 	case name == "activator.inpath":
 		n := 0
 		for _, q := range l.r.requests {
-			if q.end <= at && q.viaAct && inScope(q.service) {
+			if q.end <= at && q.viaAct && inScope(q.service, q.revision) {
 				n++
 			}
 		}
@@ -72,12 +85,12 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 	return expect.Value{}, fmt.Errorf("metric %q is not recorded by this run", name)
 }
 
-func (l *lookup) pods(name string, at time.Duration, inScope func(string) bool) (expect.Value, error) {
+func (l *lookup) pods(name string, at time.Duration, inScope scopeFunc) (expect.Value, error) {
 	var max, ready, pending, desired, total float64
 	var area float64
 	found := false
 	for _, rev := range l.r.revisions() {
-		if !inScope(l.r.services[rev]) {
+		if !inScope(l.r.services[rev], rev) {
 			continue
 		}
 		series := l.r.series[rev]
@@ -124,7 +137,7 @@ func (l *lookup) pods(name string, at time.Duration, inScope func(string) bool) 
 }
 
 // maxPods is the largest number of pods that existed at once up to at.
-func maxPods(r *recorder, at time.Duration, inScope func(string) bool) int {
+func maxPods(r *recorder, at time.Duration, inScope scopeFunc) int {
 	type edge struct {
 		t     time.Duration
 		delta int
@@ -132,7 +145,7 @@ func maxPods(r *recorder, at time.Duration, inScope func(string) bool) int {
 	var edges []edge
 	for _, key := range r.podOrder {
 		p := r.pods[key]
-		if p.created > at || !inScope(r.serviceOf(p.revision)) {
+		if p.created > at || !inScope(r.serviceOf(p.revision), p.revision) {
 			continue
 		}
 		edges = append(edges, edge{p.created, 1})
@@ -155,12 +168,13 @@ func maxPods(r *recorder, at time.Duration, inScope func(string) bool) int {
 	return best
 }
 
-func (l *lookup) requests(name string, at time.Duration, inScope func(string) bool) (expect.Value, error) {
+func (l *lookup) requests(name string, at time.Duration, inScope scopeFunc) (expect.Value, error) {
 	var lat []time.Duration
 	total, ok, errs := 0, 0, 0
 	codes := map[int]int{}
 	for _, q := range l.r.requests {
-		if q.end > at || !inScope(q.service) && q.service != "" {
+		// Requests no Route took (404s) count towards every service scope.
+		if q.end > at || !inScope(q.service, q.revision) && (q.service != "" || q.revision.Name != "") {
 			continue
 		}
 		total++
@@ -207,11 +221,11 @@ func (l *lookup) requests(name string, at time.Duration, inScope func(string) bo
 	return durationMetric(strings.TrimPrefix(name, "latency."), lat)
 }
 
-func (l *lookup) coldStarts(name string, at time.Duration, inScope func(string) bool) (expect.Value, error) {
+func (l *lookup) coldStarts(name string, at time.Duration, inScope scopeFunc) (expect.Value, error) {
 	var delays []time.Duration
 	count, reqs := 0, 0
 	for _, c := range l.r.colds {
-		if c.start > at || !inScope(l.r.serviceOf(c.revision)) {
+		if c.start > at || !inScope(l.r.serviceOf(c.revision), c.revision) {
 			continue
 		}
 		count++

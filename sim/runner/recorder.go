@@ -16,6 +16,7 @@ type request struct {
 	end, latency time.Duration
 	status       int
 	service      string // namespace/name
+	revision     types.NamespacedName
 	cold, viaAct bool
 }
 
@@ -86,6 +87,7 @@ func (r *recorder) onRequest(rec dataplane.Record) {
 	}
 	r.requests = append(r.requests, request{
 		end: r.since(rec.End), latency: rec.Latency(), status: rec.Status, service: svc,
+		revision: types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision},
 		cold: rec.ColdStart, viaAct: rec.Path == dataplane.PathActivator,
 	})
 	if rec.ColdStart {

@@ -8,14 +8,15 @@ import (
 
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/scenario"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // cost integrates the pods' lives up to at.
-func (r *recorder) cost(at time.Duration, inScope func(string) bool, p scenario.Prices) results.Cost {
+func (r *recorder) cost(at time.Duration, inScope scopeFunc, p scenario.Prices) results.Cost {
 	var c results.Cost
 	for _, key := range r.podOrder {
 		pod := r.pods[key]
-		if !inScope(r.serviceOf(pod.revision)) || pod.created > at {
+		if !inScope(r.serviceOf(pod.revision), pod.revision) || pod.created > at {
 			continue
 		}
 		end := at
@@ -29,7 +30,7 @@ func (r *recorder) cost(at time.Duration, inScope func(string) bool, p scenario.
 	}
 	reqs := 0
 	for _, q := range r.requests {
-		if q.end <= at && inScope(q.service) {
+		if q.end <= at && inScope(q.service, q.revision) {
 			reqs++
 		}
 	}
@@ -43,7 +44,7 @@ func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
 
 // summarize fills the results' summaries from the recorder.
 func (r *recorder) summarize(res *results.Results, end time.Duration, prices scenario.Prices) {
-	all := func(string) bool { return true }
+	all := func(string, types.NamespacedName) bool { return true }
 	var lat []time.Duration
 	q := results.Requests{StatusCodes: map[string]int{}, ByService: map[string]results.ServiceRequests{}}
 	perService := map[string][]time.Duration{}
