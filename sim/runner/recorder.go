@@ -86,8 +86,8 @@ func (r *recorder) onRequest(rec dataplane.Record) {
 		svc = rec.Namespace + "/" + rec.Service
 	}
 	r.requests = append(r.requests, request{
-		end: r.since(rec.End), latency: rec.Latency(), status: rec.Status, service: svc,
-		revision: types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision},
+		end: r.since(rec.End), latency: rec.Latency(), status: rec.Status,
+		service: svc, revision: types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision},
 		cold: rec.ColdStart, viaAct: rec.Path == dataplane.PathActivator,
 	})
 	if rec.ColdStart {
