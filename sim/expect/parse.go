@@ -258,21 +258,9 @@ func (p *parser) metric() operand {
 			}
 			ref.Scope.At = &d
 		case "service":
-			if ref.Scope.Service != "" {
-				p.lex.errAt(t.pos, "service() appears twice")
-			}
-			if !validService(arg) {
-				p.lex.errAt(argPos, "service() takes a Knative Service name or namespace/name (lowercase DNS labels), found %q", arg)
-			}
-			ref.Scope.Service = arg
+			p.nameScope(t, arg, argPos, "a Knative Service", &ref.Scope.Service)
 		case "revision":
-			if ref.Scope.Revision != "" {
-				p.lex.errAt(t.pos, "revision() appears twice")
-			}
-			if !validService(arg) {
-				p.lex.errAt(argPos, "revision() takes a Revision name or namespace/name (lowercase DNS labels), found %q", arg)
-			}
-			ref.Scope.Revision = arg
+			p.nameScope(t, arg, argPos, "a Revision", &ref.Scope.Revision)
 		default:
 			p.lex.errAt(t.pos, "unknown scope %s(); scopes are at(duration), service(name) and revision(name)", t.text)
 		}
@@ -287,6 +275,18 @@ func (p *parser) metric() operand {
 	}
 	m, _ := LookupMetric(ref.Metric)
 	return operand{ref: &ref, kind: m.Kind, text: ref.String(), pos: start}
+}
+
+// nameScope checks the argument of a scope naming an object (service(),
+// revision()) and stores it in *dst.
+func (p *parser) nameScope(t token, arg string, argPos int, what string, dst *string) {
+	if *dst != "" {
+		p.lex.errAt(t.pos, "%s() appears twice", t.text)
+	}
+	if !validService(arg) {
+		p.lex.errAt(argPos, "%s() takes %s name or namespace/name (lowercase DNS labels), found %q", t.text, what, arg)
+	}
+	*dst = arg
 }
 
 // metricName checks a metric name token and stores it in ref.
