@@ -35,6 +35,7 @@ type upOptions struct {
 	gatewayPort int
 	portSet     bool
 	serviceTime time.Duration
+	cpuMilli    float64
 	// brokerPort is the eventing broker ingress's port on 127.0.0.1 (0:
 	// any free one); the channel ingress takes a free port.
 	brokerPort int
@@ -66,6 +67,7 @@ PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every reconcile")
 	f.IntVar(&o.gatewayPort, "gateway-port", 8080, "the gateway's port on 127.0.0.1 (0: any free port; a busy default falls back to one)")
 	f.DurationVar(&o.serviceTime, "service-time", 10*time.Millisecond, "how long each in-process user container holds a request")
+	f.Float64Var(&o.cpuMilli, "cpu-per-request", 0, "millicores each request uses while its container works on it (the CPU the HPA class scales on)")
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
 	return cmd
 }
@@ -79,6 +81,9 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	if o.gatewayPort < 0 || o.gatewayPort > 65535 {
 		return fmt.Errorf("--gateway-port must be in 0..65535, got %d", o.gatewayPort)
+	}
+	if o.cpuMilli < 0 {
+		return fmt.Errorf("--cpu-per-request must not be negative, got %g", o.cpuMilli)
 	}
 	if o.serviceTime < 0 {
 		return fmt.Errorf("--service-time must not be negative, got %s", o.serviceTime)
@@ -157,7 +162,7 @@ func (o upOptions) startDataPlane(ctx context.Context, w *world.World) (*loopbac
 	st := o.serviceTime
 	cfg := loopback.Config{
 		Client: w.Client, Metrics: w.Autoscaler, GatewayPort: o.gatewayPort,
-		DefaultWorkload: dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }},
+		DefaultWorkload: dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
 		OnError:         func(err error) { ctrl.Log.WithName("loopback").Error(err, "syncing the data plane") },
 	}
 	for {

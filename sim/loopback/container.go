@@ -30,6 +30,11 @@ type Container struct {
 	mu     sync.Mutex
 	rng    *rand.Rand
 	served int
+	// CPU accounting (cpu.go): requests being worked on, and the
+	// millicore-seconds they used since cpuWindow, integrated to cpuSince.
+	inWork              int
+	cpuSince, cpuWindow time.Time
+	cpuMilliSeconds     float64
 }
 
 // DefaultServiceTime is the service time of a Workload without one.
@@ -44,7 +49,8 @@ func NewContainer(clk clock.Clock, work dataplane.Workload, target string, rng *
 	if target == "" {
 		target = "World"
 	}
-	c := &Container{clock: clk, work: work, body: []byte("Hello " + target + "!\n"), rng: rng}
+	now := clk.Now()
+	c := &Container{clock: clk, work: work, body: []byte("Hello " + target + "!\n"), rng: rng, cpuSince: now, cpuWindow: now}
 	if work.MaxInFlight > 0 {
 		c.slots = make(chan struct{}, work.MaxInFlight)
 	}
@@ -64,11 +70,14 @@ func (c *Container) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if d := c.draw(); d > 0 {
+		c.working(1)
 		t := c.clock.NewTimer(d)
 		select {
 		case <-t.C():
+			c.working(-1)
 		case <-ctx.Done():
 			t.Stop()
+			c.working(-1)
 			abandon(ctx, w)
 			return
 		}

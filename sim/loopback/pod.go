@@ -23,12 +23,13 @@ const drainGrace = time.Second
 // podIP:8012, served by the revision's queue-proxy in front of an
 // in-process user container.
 type pod struct {
-	name    string
-	addr    string
-	timeout time.Duration
-	qp      *queue.ProxyHandler
-	srv     *http.Server
-	served  chan struct{} // closed when Serve returns
+	name      string
+	addr      string
+	timeout   time.Duration
+	qp        *queue.ProxyHandler
+	container *Container
+	srv       *http.Server
+	served    chan struct{} // closed when Serve returns
 }
 
 // startPod starts a pod's queue-proxy with containerConcurrency cc,
@@ -42,7 +43,7 @@ func startPod(clk clock.Clock, name string, cc int, timeout time.Duration, c *Co
 	if err != nil {
 		return nil, err
 	}
-	pd := &pod{name: name, addr: ln.Addr().String(), timeout: timeout, qp: qp, served: make(chan struct{})}
+	pd := &pod{name: name, addr: ln.Addr().String(), timeout: timeout, qp: qp, container: c, served: make(chan struct{})}
 	pd.srv = newServer(pd)
 	go func() {
 		defer close(pd.served)

@@ -2,6 +2,7 @@ package loopback
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -19,17 +20,18 @@ const reportingPeriod = queue.ReportingPeriod
 // computes it so that virtual and real runs are recorded alike.
 func (p *Plane) report(now time.Time) {
 	type batch struct {
-		rev     *revision
-		pods    []*pod
-		service string
-		ready   int
-		proxy   bool
+		rev       *revision
+		pods      []*pod
+		readyPods []*pod
+		service   string
+		ready     int
+		proxy     bool
 	}
 	p.mu.RLock()
 	byKey := make(map[types.NamespacedName]*batch, len(p.revs))
 	keys := make([]types.NamespacedName, 0, len(p.revs))
 	for k, rev := range p.revs {
-		byKey[k] = &batch{rev: rev, pods: slices.Clone(rev.ready), service: rev.service, ready: len(rev.ready), proxy: rev.proxy}
+		byKey[k] = &batch{rev: rev, pods: slices.Clone(rev.ready), readyPods: slices.Clone(rev.ready), service: rev.service, ready: len(rev.ready), proxy: rev.proxy}
 		keys = append(keys, k)
 	}
 	for pd, k := range p.draining {
@@ -54,6 +56,12 @@ func (p *Plane) report(now time.Time) {
 		act := b.rev.actReport(now)
 		if p.cfg.Metrics != nil {
 			p.cfg.Metrics.Report(now, k, stats, act)
+		}
+		if cm, ok := p.cfg.Metrics.(dataplane.CPUMetrics); ok {
+			// Terminating pods are not measured, as the metrics server
+			// skips them.
+			slices.SortFunc(b.readyPods, func(a, b *pod) int { return strings.Compare(a.name, b.name) })
+			cm.ReportCPU(now, k, podCPU(now, b.readyPods))
 		}
 		// The activator also counts requests the pods already see as
 		// proxied; only the rest (waiting or on the wire) is extra load.
