@@ -18,15 +18,6 @@ import (
 	"github.com/knsim/knsim/system/reconciler/parallel/resources"
 )
 
-// Parallel condition types, as in Knative.
-const (
-	ConditionChannelsReady      duck.ConditionType = "ChannelsReady"
-	ConditionSubscriptionsReady duck.ConditionType = "SubscriptionsReady"
-	ConditionAddressable        duck.ConditionType = "Addressable"
-)
-
-var parallelConditions = duck.NewLivingConditionSet(ConditionChannelsReady, ConditionSubscriptionsReady, ConditionAddressable)
-
 // Reconciler wires a Parallel's branches with channels and Subscriptions.
 type Reconciler struct {
 	client.Client
@@ -44,7 +35,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	before := p.Status.DeepCopy()
 	now := r.Clock.Now()
-	conds := parallelConditions.Manage(&p.Status.Status)
+	conds := flowsv1.FlowConditions.Manage(&p.Status.Status)
 	conds.InitializeConditions(now)
 
 	n := len(p.Spec.Branches)
@@ -58,12 +49,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	for i, name := range names {
 		want, err := resources.MakeChannel(p, name)
 		if err != nil {
-			conds.MarkFalse(ConditionChannelsReady, "InvalidChannelTemplate", err.Error(), now)
+			conds.MarkFalse(flowsv1.FlowConditionChannelsReady, "InvalidChannelTemplate", err.Error(), now)
 			return ctrl.Result{}, r.writeStatus(ctx, p, before)
 		}
 		ch, err := channel.EnsureChannel(ctx, r.Client, p, want)
 		if errors.Is(err, reconciler.ErrNotOwned) {
-			conds.MarkFalse(ConditionChannelsReady, "NotOwned", err.Error(), now)
+			conds.MarkFalse(flowsv1.FlowConditionChannelsReady, "NotOwned", err.Error(), now)
 			return ctrl.Result{}, r.writeStatus(ctx, p, before)
 		} else if err != nil {
 			return ctrl.Result{}, fmt.Errorf("reconciling channel %s of parallel %s: %w", name, p.Name, err)
@@ -78,7 +69,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			p.Status.Address = duck.Addressable{URL: addr}
 		}
 	}
-	chresources.MirrorAllReady(conds, ConditionChannelsReady, "Channel", channels, now)
+	chresources.MirrorAllReady(conds, flowsv1.FlowConditionChannelsReady, "Channel", channels, now)
 
 	var subs []chresources.Child
 	p.Status.Subscriptions = nil
@@ -86,7 +77,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		for _, want := range []*messagingv1.Subscription{resources.MakeFilterSubscription(p, i), resources.MakeSubscription(p, i)} {
 			sub, err := channel.EnsureSubscription(ctx, r.Client, p, want)
 			if errors.Is(err, reconciler.ErrNotOwned) {
-				conds.MarkFalse(ConditionSubscriptionsReady, "NotOwned", err.Error(), now)
+				conds.MarkFalse(flowsv1.FlowConditionSubscriptionsReady, "NotOwned", err.Error(), now)
 				return ctrl.Result{}, r.writeStatus(ctx, p, before)
 			} else if err != nil {
 				return ctrl.Result{}, fmt.Errorf("reconciling subscription %s of parallel %s: %w", want.Name, p.Name, err)
@@ -95,15 +86,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			p.Status.Subscriptions = append(p.Status.Subscriptions, resources.SubscriptionRef(p, want.Name))
 		}
 	}
-	chresources.MirrorAllReady(conds, ConditionSubscriptionsReady, "Subscription", subs, now)
+	chresources.MirrorAllReady(conds, flowsv1.FlowConditionSubscriptionsReady, "Subscription", subs, now)
 	if err := r.prune(ctx, p); err != nil {
 		return ctrl.Result{}, err
 	}
 
 	if p.Status.Address.URL == "" {
-		conds.MarkUnknown(ConditionAddressable, "ChannelNotAddressable", "The ingress channel has no address yet.", now)
+		conds.MarkUnknown(flowsv1.FlowConditionAddressable, "ChannelNotAddressable", "The ingress channel has no address yet.", now)
 	} else {
-		conds.MarkTrue(ConditionAddressable, now)
+		conds.MarkTrue(flowsv1.FlowConditionAddressable, now)
 	}
 	p.Status.ObservedGeneration = p.Generation
 	return ctrl.Result{}, r.writeStatus(ctx, p, before)

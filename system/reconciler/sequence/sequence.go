@@ -18,15 +18,6 @@ import (
 	"github.com/knsim/knsim/system/reconciler/sequence/resources"
 )
 
-// Flow condition types, as in Knative's Sequence and Parallel.
-const (
-	ConditionChannelsReady      duck.ConditionType = "ChannelsReady"
-	ConditionSubscriptionsReady duck.ConditionType = "SubscriptionsReady"
-	ConditionAddressable        duck.ConditionType = "Addressable"
-)
-
-var sequenceConditions = duck.NewLivingConditionSet(ConditionChannelsReady, ConditionSubscriptionsReady, ConditionAddressable)
-
 // Reconciler wires a Sequence's steps with channels and Subscriptions.
 type Reconciler struct {
 	client.Client
@@ -44,7 +35,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	before := s.Status.DeepCopy()
 	now := r.Clock.Now()
-	conds := sequenceConditions.Manage(&s.Status.Status)
+	conds := flowsv1.FlowConditions.Manage(&s.Status.Status)
 	conds.InitializeConditions(now)
 
 	n := len(s.Spec.Steps)
@@ -54,12 +45,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	for i := range n {
 		want, err := resources.MakeChannel(s, i)
 		if err != nil {
-			conds.MarkFalse(ConditionChannelsReady, "InvalidChannelTemplate", err.Error(), now)
+			conds.MarkFalse(flowsv1.FlowConditionChannelsReady, "InvalidChannelTemplate", err.Error(), now)
 			return ctrl.Result{}, r.writeStatus(ctx, s, before)
 		}
 		ch, err := channel.EnsureChannel(ctx, r.Client, s, want)
 		if errors.Is(err, reconciler.ErrNotOwned) {
-			conds.MarkFalse(ConditionChannelsReady, "NotOwned", err.Error(), now)
+			conds.MarkFalse(flowsv1.FlowConditionChannelsReady, "NotOwned", err.Error(), now)
 			return ctrl.Result{}, r.writeStatus(ctx, s, before)
 		} else if err != nil {
 			return ctrl.Result{}, fmt.Errorf("reconciling channel %d of sequence %s: %w", i, s.Name, err)
@@ -74,14 +65,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			s.Status.Address = duck.Addressable{URL: addr}
 		}
 	}
-	chresources.MirrorAllReady(conds, ConditionChannelsReady, "Channel", channels, now)
+	chresources.MirrorAllReady(conds, flowsv1.FlowConditionChannelsReady, "Channel", channels, now)
 
 	subs := make([]chresources.Child, n)
 	s.Status.Subscriptions = make([]duck.KReference, n)
 	for i := range n {
 		sub, err := channel.EnsureSubscription(ctx, r.Client, s, resources.MakeSubscription(s, i))
 		if errors.Is(err, reconciler.ErrNotOwned) {
-			conds.MarkFalse(ConditionSubscriptionsReady, "NotOwned", err.Error(), now)
+			conds.MarkFalse(flowsv1.FlowConditionSubscriptionsReady, "NotOwned", err.Error(), now)
 			return ctrl.Result{}, r.writeStatus(ctx, s, before)
 		} else if err != nil {
 			return ctrl.Result{}, fmt.Errorf("reconciling subscription %d of sequence %s: %w", i, s.Name, err)
@@ -89,15 +80,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		subs[i] = channel.SubscriptionChild(sub)
 		s.Status.Subscriptions[i] = resources.SubscriptionRef(s, i)
 	}
-	chresources.MirrorAllReady(conds, ConditionSubscriptionsReady, "Subscription", subs, now)
+	chresources.MirrorAllReady(conds, flowsv1.FlowConditionSubscriptionsReady, "Subscription", subs, now)
 	if err := r.prune(ctx, s); err != nil {
 		return ctrl.Result{}, err
 	}
 
 	if s.Status.Address.URL == "" {
-		conds.MarkUnknown(ConditionAddressable, "ChannelNotAddressable", "The first channel has no address yet.", now)
+		conds.MarkUnknown(flowsv1.FlowConditionAddressable, "ChannelNotAddressable", "The first channel has no address yet.", now)
 	} else {
-		conds.MarkTrue(ConditionAddressable, now)
+		conds.MarkTrue(flowsv1.FlowConditionAddressable, now)
 	}
 	s.Status.ObservedGeneration = s.Generation
 	return ctrl.Result{}, r.writeStatus(ctx, s, before)
