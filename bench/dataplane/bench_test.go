@@ -7,15 +7,23 @@ import (
 	"time"
 
 	dataplanebench "github.com/knsim/knsim/bench/dataplane"
+	"github.com/knsim/knsim/sim/gcpolicy"
 )
 
-var duration = flag.Duration("dataplane.duration", 3*time.Second, "measured time per path")
+var (
+	duration = flag.Duration("dataplane.duration", 3*time.Second, "measured time per path")
+	gc       = flag.String("dataplane.gc", "1Gi", `collector setting: a memory limit such as 1Gi, or "default"`)
+)
 
 // BenchmarkOverhead measures the three paths once (about 4 s each at the
 // default -dataplane.duration, whatever b.N) and reports each path's p99
 // and its latency added over direct; run it with -benchtime=1x.
 func BenchmarkOverhead(b *testing.B) {
-	res, err := dataplanebench.Run(context.Background(), dataplanebench.Options{Duration: *duration})
+	policy, err := gcpolicy.Parse(*gc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := dataplanebench.Run(context.Background(), dataplanebench.Options{Duration: *duration, GC: policy})
 	if err != nil {
 		b.Fatal(err)
 	}

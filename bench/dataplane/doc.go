@@ -17,4 +17,10 @@
 // request (hey included). The container holds requests 10 ms by default
 // instead of dataplane-probe's 100 ms, to keep the run short; the added
 // latency does not depend on it.
+//
+// Options.GC sets the process's garbage collector for the run
+// (sim/gcpolicy). The commands default to the memory-limit policy knsim up
+// uses; -gc default measures with Go's GOGC=100, under which the
+// collector's pauses, several a second on the small heap, make most of the
+// added p99.
 package dataplanebench

@@ -12,6 +12,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/sim/gcpolicy"
 	"github.com/knsim/knsim/sim/loopback"
 )
 
@@ -48,6 +49,9 @@ type Options struct {
 	// Concurrency. By default the workers start 1/RPS apart and requests
 	// arrive evenly, like the constant rate of Knative's dataplane-probe.
 	Burst bool
+	// GC is the collector setting for the run; the zero Policy is Go's
+	// default. Run applies it to the whole process and restores it after.
+	GC gcpolicy.Policy
 }
 
 func (o *Options) defaults() error {
@@ -83,6 +87,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := opts.defaults(); err != nil {
 		return nil, err
 	}
+	restoreGC, gc := gcpolicy.Apply(opts.GC)
+	defer restoreGC()
 	st := opts.ServiceTime
 	work := dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }}
 
@@ -110,7 +116,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	res := &Result{Options: opts, Measurements: make([]Measurement, len(Paths))}
+	res := &Result{Options: opts, GC: gc, Measurements: make([]Measurement, len(Paths))}
 	for i, path := range Paths {
 		res.Measurements[i].Path = path
 	}

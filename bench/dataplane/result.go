@@ -65,7 +65,9 @@ func percentile(sorted []float64, p float64) time.Duration {
 // Result is one Run: the options and each path's measurement, the
 // baseline first.
 type Result struct {
-	Options      Options
+	Options Options
+	// GC describes the collector setting in force during the run.
+	GC           string
 	Measurements []Measurement
 }
 
@@ -102,8 +104,8 @@ func (r *Result) Table() string {
 	if o.Burst {
 		arrivals = fmt.Sprintf("in bursts of %d", o.Concurrency)
 	}
-	fmt.Fprintf(&b, "knsim loopback data plane: %d RPS (hey, %d workers x %.0f QPS, arrivals %s), %s container, %s x %d per path\n\n",
-		o.RPS, o.Concurrency, float64(o.RPS)/float64(o.Concurrency), arrivals, o.ServiceTime, o.Duration, o.Rounds)
+	fmt.Fprintf(&b, "knsim loopback data plane: %d RPS (hey, %d workers x %.0f QPS, arrivals %s), %s container, %s x %d per path, GC: %s\n\n",
+		o.RPS, o.Concurrency, float64(o.RPS)/float64(o.Concurrency), arrivals, o.ServiceTime, o.Duration, o.Rounds, r.GC)
 	b.WriteString("| path | requests | non-200 | errors | RPS | p50 | p90 | p99 | max | +p50 | +p99 | RPS ratio | CPU/req |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, m := range r.Measurements {

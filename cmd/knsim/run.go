@@ -15,6 +15,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
+	"github.com/knsim/knsim/sim/gcpolicy"
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/runner"
 	"github.com/knsim/knsim/sim/scenario"
@@ -28,6 +29,7 @@ type runOptions struct {
 	seedSet      bool
 	report       bool
 	quiet        bool
+	gc           string
 }
 
 func newRunCommand() *cobra.Command {
@@ -52,6 +54,8 @@ plane, prints a summary in the shape hey users know, writes results JSON into
 	f.Uint64Var(&o.seed, "seed", 0, "override the scenarios' seed")
 	f.BoolVar(&o.report, "report", false, "also write report.md and report.html for all runs")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the verdict lines")
+	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
+		`during real-mode runs, collect garbage only when the heap nears this size, which keeps collector pauses out of the measured latency; "default" keeps Go's GOGC=100`)
 	return cmd
 }
 
@@ -62,6 +66,9 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 	}
 	if o.controlPlane != "" && o.controlPlane != string(scenario.Envtest) && o.controlPlane != string(scenario.Memory) {
 		return fmt.Errorf("--control-plane must be envtest or memory, got %q", o.controlPlane)
+	}
+	if _, err := gcpolicy.Parse(o.gc); err != nil {
+		return fmt.Errorf("--gc-memory-limit: %w", err)
 	}
 	// Every file is validated before anything runs.
 	var scs []*scenario.Scenario
@@ -134,6 +141,9 @@ func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io
 		defer bar.done()
 	}
 	if sc.Metadata.Mode == scenario.Real {
+		policy, _ := gcpolicy.Parse(o.gc) // checked in run
+		restore, _ := gcpolicy.Apply(policy)
+		defer restore()
 		return runner.RunReal(ctx, sc, opts)
 	}
 	return runner.Run(ctx, sc, opts)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/sim/gcpolicy"
 	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
 	"github.com/knsim/knsim/system/eventing/realplane"
@@ -39,6 +40,8 @@ type upOptions struct {
 	// brokerPort is the eventing broker ingress's port on 127.0.0.1 (0:
 	// any free one); the channel ingress takes a free port.
 	brokerPort int
+	// gc is the collector setting for the process (see sim/gcpolicy).
+	gc string
 }
 
 func newUpCommand() *cobra.Command {
@@ -69,6 +72,8 @@ PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 	f.DurationVar(&o.serviceTime, "service-time", 10*time.Millisecond, "how long each in-process user container holds a request")
 	f.Float64Var(&o.cpuMilli, "cpu-per-request", 0, "millicores each request uses while its container works on it (the CPU the HPA class scales on)")
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
+	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
+		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; "default" keeps Go's GOGC=100; GOGC or GOMEMLIMIT in the environment win`)
 	return cmd
 }
 
@@ -91,9 +96,15 @@ func (o upOptions) run(ctx context.Context) error {
 	if o.brokerPort < 0 || o.brokerPort > 65535 {
 		return fmt.Errorf("--broker-port must be in 0..65535, got %d", o.brokerPort)
 	}
+	policy, err := gcpolicy.Parse(o.gc)
+	if err != nil {
+		return fmt.Errorf("--gc-memory-limit: %w", err)
+	}
+	restoreGC, gcDesc := gcpolicy.Apply(policy)
+	defer restoreGC()
 	ctrl.SetLogger(zap.New(zap.UseDevMode(o.verbose), zap.Level(logLevel(o.verbose))))
 	start := time.Now()
-	fmt.Fprintln(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks...")
+	fmt.Fprintf(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks (GC: %s)...\n", gcDesc)
 	emitter := &realplane.Emitter{} // PingSource and ApiServerSource events, sent once the eventing plane runs
 	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	dataplanebench "github.com/knsim/knsim/bench/dataplane"
+	"github.com/knsim/knsim/sim/gcpolicy"
 )
 
 func main() {
@@ -25,8 +26,15 @@ func main() {
 	flag.IntVar(&o.Rounds, "rounds", 1, "times the three paths are measured in turn")
 	flag.DurationVar(&o.ServiceTime, "service-time", 10*time.Millisecond, "the user container's fixed latency")
 	flag.BoolVar(&o.Burst, "burst", false, "run the workers as one hey Work (bursts of c, as the hey command)")
+	gc := flag.String("gc", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
+		`collector setting: a memory limit such as 1Gi (GOGC off below it), or "default" for Go's GOGC=100; GOGC/GOMEMLIMIT in the environment win`)
 	goal := flag.Duration("goal", time.Millisecond, "added p99 to flag as over budget")
 	flag.Parse()
+	var err error
+	if o.GC, err = gcpolicy.Parse(*gc); err != nil {
+		fmt.Fprintln(os.Stderr, "overhead: -gc:", err)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
