@@ -122,7 +122,7 @@ func (r *run) setUp(ctx context.Context) error {
 	ws, def := workloads(r.sc)
 	r.ev.addWorkloads(ws) // events: subscribers' latency (events.go)
 	dp, err := dataplane.New(dataplane.Config{
-		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms,
+		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms, Hop: r.sc.Cluster.Network.Hop.D(),
 		OnRequest: func(rec dataplane.Record) {
 			r.locked(func() { r.rec.onRequest(rec) })
 			r.ev.onRequest(rec) // events: attempts' statuses (events.go)

@@ -106,6 +106,17 @@ type Cluster struct {
 	Scheduling Scheduling `json:"scheduling,omitempty" jsonschema:"enum=spread,enum=binpack"`
 	// Pods are the durations of the pod lifecycle stages.
 	Pods PodStages `json:"pods,omitzero"`
+	// Network is the simulated data plane's network.
+	Network Network `json:"network,omitzero"`
+}
+
+// Network is the simulated data plane's network between its hops (client
+// -> gateway -> activator -> queue-proxy and back). Real mode uses the
+// real loopback network instead.
+type Network struct {
+	// Hop is each hop's one-way latency (default 500us). It must be
+	// positive; use 1us for a network that hardly counts.
+	Hop Duration `json:"hop,omitzero"`
 }
 
 // Scheduling is a node scoring policy.

@@ -169,6 +169,9 @@ func (c *Cluster) validate(v *validator) {
 	c.Pods.ContainerStart.validate(v, "cluster.pods.containerStart")
 	c.Pods.Readiness.validate(v, "cluster.pods.readiness")
 	c.Pods.Drain.validate(v, "cluster.pods.drain")
+	if c.Network.Hop < 0 {
+		v.errorf("cluster.network.hop", "expected a positive duration, got %s", c.Network.Hop.D())
+	}
 }
 
 func nonNegQuantity(v *validator, path string, sign int, text string) {

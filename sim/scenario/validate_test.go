@@ -49,6 +49,8 @@ func TestValidateInCode(t *testing.T) {
 			[]string{"actions[1].patchTraffic.traffic: percents must add up to 100, got 60"}},
 		{"rate shape fields", func(s *Scenario) { s.Traffic[1].Rate = &Rate{Shape: Diurnal, Mean: 5, Amplitude: 1, RPS: 3} },
 			[]string{"traffic[1].rate.rps: does not apply to the diurnal shape (it takes mean, amplitude, period)"}},
+		{"negative hop", func(s *Scenario) { s.Cluster.Network.Hop = Duration(-time.Millisecond) },
+			[]string{"cluster.network.hop: expected a positive duration, got -1ms"}},
 		{"prices", func(s *Scenario) { s.Prices.Request = -1 },
 			[]string{`prices.request: expected a price >= 0, got "-1"`}},
 	}
