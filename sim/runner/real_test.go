@@ -1,6 +1,7 @@
 package runner_test
 
 import (
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -78,4 +79,55 @@ actions:
 		Expect(err).To(MatchError(ContainSubstring("traffic[0] (rate): real mode drives hey traffic only")))
 		Expect(err).To(MatchError(ContainSubstring("actions[0] (deletePod at 5s)")))
 	})
+
+	It("scales an HPA-class revision on the CPU its loopback containers report", func(ctx SpecContext) {
+		// 8 workers keep about 8 requests of 200m in work: 1600m on one
+		// pod that requests 500m is 320% against a 50% target, so the HPA
+		// wants ceil(6.4) = 7 pods. Its default scale-up policies allow
+		// the larger of +100% and +4 pods per sync (every 15 s of wall
+		// time): 1 -> 5 at the first sync with the load, 7 at the next.
+		sc, err := scenario.Parse("real-hpa.yaml", []byte(`
+metadata: {name: real-hpa, seed: 1, duration: 24s, mode: real}
+cluster:
+  pods: {imagePull: 500ms, containerStart: 200ms, readiness: 100ms}
+workloads:
+  cpu: {serviceTime: 50ms, cpuPerRequest: 200m}
+manifests:
+  - inline: |
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: {name: cpu, namespace: default}
+      spec:
+        template:
+          metadata:
+            annotations:
+              autoscaling.knative.dev/class: hpa.autoscaling.knative.dev
+              autoscaling.knative.dev/metric: cpu
+              autoscaling.knative.dev/target: "50"
+          spec:
+            containers:
+              - image: example.com/cpu
+                resources: {requests: {cpu: 500m}}
+traffic:
+  - {name: busy, host: cpu.default.example.com, start: 2s, hey: {c: 8, z: 21s}}
+expect:
+  - requests.errors == 0
+  - pods.max >= 2
+`), "testdata")
+		Expect(err).NotTo(HaveOccurred())
+		res, err := runner.RunReal(ctx, sc, runner.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		expectAllPassed(res)
+		Expect(res.Revisions).To(HaveLen(1))
+		var series []int32
+		first := int32(0)
+		for _, s := range res.Revisions[0].Samples {
+			series = append(series, s.Desired)
+			if first == 0 && s.Desired > 1 {
+				first = s.Desired
+			}
+		}
+		Expect(first).To(BeNumerically("==", 5), "the first scale-up is capped at 1 + 4 pods: %v", series)
+		Expect(slices.Max(series)).To(BeNumerically("<=", 7), "the CPU use asks for 7 pods at most: %v", series)
+	}, SpecTimeout(3*time.Minute))
 })
