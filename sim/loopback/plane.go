@@ -47,6 +47,12 @@ type Plane struct {
 	revs     map[types.NamespacedName]*revision
 	draining map[*pod]types.NamespacedName
 
+	// readMu guards lastRead, when the latest successful read of the
+	// control plane began; missMu serialises the reads unknown hosts cause.
+	readMu   sync.Mutex
+	lastRead time.Time
+	missMu   sync.Mutex
+
 	started bool
 	stop    chan struct{}
 	wg      sync.WaitGroup // loops, servers and drains
@@ -68,6 +74,9 @@ func New(cfg Config) (*Plane, error) {
 	p.forward = newForwarder(p)
 	p.activator = activator.NewHandler(cfg.Clock, p.forward.transport, p.poke)
 	p.gateway = ingress.NewGateway(rand.New(rand.NewPCG(cfg.Seed, 0x9a7e)), http.HandlerFunc(p.forward.serve))
+	if cfg.Client != nil {
+		p.gateway.OnMiss(p.readForMiss)
+	}
 	return p, nil
 }
 

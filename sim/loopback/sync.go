@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
@@ -17,11 +18,44 @@ import (
 
 // syncOnce reads the control plane and syncs to it.
 func (p *Plane) syncOnce(ctx context.Context) error {
+	start := p.cfg.Clock.Now()
 	snap, err := dataplane.Read(ctx, p.cfg.Client)
 	if err != nil {
 		return err
 	}
-	return p.Sync(ctx, snap)
+	if err := p.Sync(ctx, snap); err != nil {
+		return err
+	}
+	p.readMu.Lock()
+	defer p.readMu.Unlock()
+	if start.After(p.lastRead) {
+		p.lastRead = start
+	}
+	return nil
+}
+
+// readForMiss is the gateway's hook for a host no Route serves: unless a
+// read of the control plane began after the request arrived, it reads now,
+// so a Route that was Ready when the request was sent is served rather
+// than answered 404 for up to a SyncPeriod. Misses arriving together share
+// one read.
+func (p *Plane) readForMiss(r *http.Request) bool {
+	arrived := p.cfg.Clock.Now()
+	p.missMu.Lock()
+	defer p.missMu.Unlock()
+	p.readMu.Lock()
+	fresh := !p.lastRead.Before(arrived)
+	p.readMu.Unlock()
+	if fresh {
+		return true
+	}
+	if err := p.syncOnce(r.Context()); err != nil {
+		if r.Context().Err() == nil && p.cfg.OnError != nil {
+			p.cfg.OnError(err)
+		}
+		return false
+	}
+	return true
 }
 
 // Sync brings the plane in line with a snapshot of the control plane:

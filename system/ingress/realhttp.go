@@ -28,7 +28,8 @@ const (
 // the revision headers set and the Target in its context. Unknown hosts get
 // 404. Use NewGateway.
 type Gateway struct {
-	next http.Handler
+	next   http.Handler
+	onMiss func(*http.Request) bool
 
 	mu     sync.Mutex
 	router *Router
@@ -42,6 +43,14 @@ type targetKey struct{}
 func NewGateway(rng *rand.Rand, next http.Handler) *Gateway {
 	return &Gateway{next: next, router: NewRouter(), rng: rng}
 }
+
+// OnMiss sets a hook for requests whose host no Route serves: when it
+// returns true (it brought the Routes up to date), the request is routed
+// once more before it gets its 404. A data plane that syncs periodically
+// uses it so that a Route reported Ready answers at once, as Knative's
+// Route is Ready only once its ingress is programmed. Set it before
+// serving.
+func (g *Gateway) OnMiss(f func(*http.Request) bool) { g.onMiss = f }
 
 // Upsert adds or replaces a Route.
 func (g *Gateway) Upsert(rt *servingv1.Route) {
@@ -57,6 +66,13 @@ func (g *Gateway) Delete(namespace, name string) {
 	g.router.Delete(namespace, name)
 }
 
+// route picks a Target for host.
+func (g *Gateway) route(host string) (Target, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.router.Route(host, g.rng.Float64())
+}
+
 // TargetFrom returns the Target the gateway chose for a request.
 func TargetFrom(ctx context.Context) (Target, bool) {
 	t, ok := ctx.Value(targetKey{}).(Target)
@@ -65,9 +81,10 @@ func TargetFrom(ctx context.Context) (Target, bool) {
 
 // ServeHTTP implements http.Handler.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	g.mu.Lock()
-	t, err := g.router.Route(r.Host, g.rng.Float64())
-	g.mu.Unlock()
+	t, err := g.route(r.Host)
+	if nf := (*NotFoundError)(nil); errors.As(err, &nf) && g.onMiss != nil && g.onMiss(r) {
+		t, err = g.route(r.Host)
+	}
 	if err != nil {
 		code := http.StatusInternalServerError
 		if nf := (*NotFoundError)(nil); errors.As(err, &nf) {

@@ -69,3 +69,43 @@ func TestGateway(t *testing.T) {
 		t.Errorf("after Delete code = %d, want 404", got.Code)
 	}
 }
+
+func TestGatewayOnMiss(t *testing.T) {
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, r.Header.Get(RevisionHeaderName))
+	})
+	g := NewGateway(rand.New(rand.NewPCG(1, 1)), next)
+	misses := 0
+	// The hook learns of the Route on its first call, as a data plane's
+	// sync would; later unknown hosts stay unknown.
+	g.OnMiss(func(r *http.Request) bool {
+		misses++
+		if misses == 1 {
+			g.Upsert(route("default", "late", "http://late.default.example.com", target("late-00001", 100, "", "")))
+		}
+		return true
+	})
+	tests := []struct {
+		name     string
+		host     string
+		wantCode int
+		wantBody string
+	}{
+		{name: "route learnt on the miss", host: "late.default.example.com", wantCode: 200, wantBody: "late-00001"},
+		{name: "known route, no miss", host: "late.default.example.com", wantCode: 200, wantBody: "late-00001"},
+		{name: "unknown after the hook", host: "nope.example.com", wantCode: 404, wantBody: "ingress: no route for host \"nope.example.com\"\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodGet, "http://"+tc.host+"/", nil)
+			g.ServeHTTP(rec, req)
+			if rec.Code != tc.wantCode || rec.Body.String() != tc.wantBody {
+				t.Errorf("got %d %q, want %d %q", rec.Code, rec.Body.String(), tc.wantCode, tc.wantBody)
+			}
+		})
+	}
+	if misses != 2 {
+		t.Errorf("hook called %d times, want 2 (once per unknown host)", misses)
+	}
+}
