@@ -21,6 +21,7 @@ import (
 	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/eventing/jetstream"
 	"github.com/knsim/knsim/system/eventing/realplane"
 )
 
@@ -39,6 +40,9 @@ type upOptions struct {
 	// brokerPort is the eventing broker ingress's port on 127.0.0.1 (0:
 	// any free one); the channel ingress takes a free port.
 	brokerPort int
+	// jetstreamStore is the embedded JetStream's store folder ("": the
+	// per-user default); one running instance holds it at a time.
+	jetstreamStore string
 }
 
 func newUpCommand() *cobra.Command {
@@ -69,6 +73,7 @@ PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 	f.DurationVar(&o.serviceTime, "service-time", 10*time.Millisecond, "how long each in-process user container holds a request")
 	f.Float64Var(&o.cpuMilli, "cpu-per-request", 0, "millicores each request uses while its container works on it (the CPU the HPA class scales on)")
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
+	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default; one running knsim per folder)")
 	return cmd
 }
 
@@ -112,7 +117,8 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	events, err := realplane.Start(ctx, realplane.Config{
 		Client: w.Client, GatewayAddr: plane.Addr(), BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
-		OnError: func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
+		OnError:   func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
+		JetStream: jetstream.Config{StoreDir: o.jetstreamStore},
 	})
 	if err != nil {
 		return errors.Join(err, plane.Close(), w.Stop())
