@@ -22,6 +22,7 @@ import (
 	"github.com/knsim/knsim/sim/gcpolicy"
 	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/eventing/jetstream"
 	"github.com/knsim/knsim/system/eventing/realplane"
 )
 
@@ -42,6 +43,9 @@ type upOptions struct {
 	brokerPort int
 	// gc is the collector setting for the process (see sim/gcpolicy).
 	gc string
+	// jetstreamStore is the embedded JetStream's store folder ("": the
+	// per-user default); one running instance holds it at a time.
+	jetstreamStore string
 }
 
 func newUpCommand() *cobra.Command {
@@ -74,6 +78,7 @@ PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; "default" keeps Go's GOGC=100; GOGC or GOMEMLIMIT in the environment win`)
+	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default; one running knsim per folder)")
 	return cmd
 }
 
@@ -123,7 +128,8 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	events, err := realplane.Start(ctx, realplane.Config{
 		Client: w.Client, GatewayAddr: plane.Addr(), BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
-		OnError: func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
+		OnError:   func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
+		JetStream: jetstream.Config{StoreDir: o.jetstreamStore},
 	})
 	if err != nil {
 		return errors.Join(err, plane.Close(), w.Stop())

@@ -33,9 +33,10 @@
 //
 // Dispatchers: every InMemoryChannel, and every Broker (whose trigger
 // channel is an InMemoryChannel), is served by one shared in-memory
-// dispatcher; a channel marked durable (annotation messaging.knsim.dev/
-// durable: "true" on the InMemoryChannel or its Channel, or a Channel whose
-// template kind is not InMemoryChannel) gets a durable dispatcher of its
+// dispatcher; a durable channel (a NatsJetStreamChannel, a Channel whose
+// template kind is not InMemoryChannel, or, as a knsim extension, an
+// InMemoryChannel or Channel annotated messaging.knsim.dev/durable: "true")
+// gets a durable dispatcher of its
 // own. RestartDispatchers models a restart: the in-memory dispatcher loses
 // every delivery it holds and refuses events (503) while it is down; a
 // durable one keeps them (the stream) and redelivers each from its first
@@ -56,7 +57,7 @@
 // delivery measures the whole pipeline.
 //
 // Topology comes from the control plane: Read lists Brokers, Triggers,
-// InMemoryChannels and Channels (their status.address.url, Triggers'
+// InMemoryChannels, NatsJetStreamChannels and Channels (their status.address.url, Triggers'
 // status.subscriberUri and dead-letter URIs, channels' spec.subscribers as
 // the Subscription controller writes them) and Sync installs it.
 package eventplane

@@ -412,7 +412,7 @@ func TestBuild(t *testing.T) {
 		Spec:   messagingv1.ChannelSpec{ChannelableSpec: messagingv1.ChannelableSpec{Subscribers: []duck.SubscriberSpec{sub}}},
 		Status: messagingv1.ChannelStatus{ChannelableStatus: messagingv1.ChannelableStatus{Address: duck.Addressable{URL: "http://" + chanHost("backing")}}}}}
 
-	top := Build(brokers, triggers, imcs, chans)
+	top := Build(brokers, triggers, imcs, chans, nil)
 	if len(top.Brokers) != 1 {
 		t.Fatalf("brokers = %v, want only the one with an address", top.Brokers)
 	}

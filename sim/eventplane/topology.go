@@ -13,6 +13,7 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
 )
@@ -22,8 +23,9 @@ const (
 	// BrokerIngressHost is the host of every Broker's address, as the
 	// Broker controller publishes it.
 	BrokerIngressHost = "broker-ingress.knative-eventing.svc.cluster.local"
-	// DurableAnnotation marks an InMemoryChannel or a Channel as durable:
-	// its events survive a dispatcher restart and are redelivered.
+	// DurableAnnotation marks an InMemoryChannel or a Channel as durable
+	// (a knsim extension; the Knative way is the NatsJetStreamChannel
+	// kind): its events survive a dispatcher restart and are redelivered.
 	DurableAnnotation = "messaging.knsim.dev/durable"
 	// inMemoryKind is the kind of the in-memory channel.
 	inMemoryKind = "InMemoryChannel"
@@ -48,6 +50,11 @@ type Channel struct {
 	Subscribers []channel.Subscriber
 	// Durable channels keep their events across dispatcher restarts.
 	Durable bool
+	// Stream and Consumer are a NatsJetStreamChannel's stream and consumer
+	// settings (zero for other kinds), for the JetStream channel class.
+	Stream messagingv1alpha1.Stream
+	// Consumer is the NatsJetStreamChannel's consumer template, or nil.
+	Consumer *messagingv1alpha1.ConsumerConfigTemplate
 }
 
 // Read takes the eventing topology from the control plane's store.
@@ -56,18 +63,22 @@ func Read(ctx context.Context, c client.Reader) (*Topology, error) {
 	var triggers eventingv1.TriggerList
 	var imcs messagingv1.InMemoryChannelList
 	var chans messagingv1.ChannelList
-	for _, l := range []client.ObjectList{&brokers, &triggers, &imcs, &chans} {
+	var jscs messagingv1alpha1.NatsJetStreamChannelList
+	for _, l := range []client.ObjectList{&brokers, &triggers, &imcs, &chans, &jscs} {
 		if err := c.List(ctx, l); err != nil {
 			return nil, fmt.Errorf("reading eventing state: %w", err)
 		}
 	}
-	return Build(brokers.Items, triggers.Items, imcs.Items, chans.Items), nil
+	return Build(brokers.Items, triggers.Items, imcs.Items, chans.Items, jscs.Items), nil
 }
 
 // Build assembles a Topology from the objects' specs and statuses: Brokers
 // with an address, Triggers with a resolved subscriber, channels with an
-// address and their spec.subscribers.
-func Build(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, imcs []messagingv1.InMemoryChannel, chans []messagingv1.Channel) *Topology {
+// address and their spec.subscribers. NatsJetStreamChannels are durable,
+// and so are InMemoryChannels and Channels marked with DurableAnnotation
+// and Channels whose template names another kind than InMemoryChannel.
+func Build(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, imcs []messagingv1.InMemoryChannel,
+	chans []messagingv1.Channel, jscs []messagingv1alpha1.NatsJetStreamChannel) *Topology {
 	t := &Topology{Brokers: map[broker.Key]broker.Broker{}, Channels: map[channel.Key]Channel{}}
 	for i := range brokers {
 		b := &brokers[i]
@@ -122,7 +133,24 @@ func Build(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, imcs []me
 		if seen && len(subs) == 0 {
 			subs = prev.Subscribers
 		}
-		t.Channels[key] = Channel{Host: host, Subscribers: subs, Durable: isDurable || prev.Durable}
+		prev.Host, prev.Subscribers, prev.Durable = host, subs, isDurable || prev.Durable
+		t.Channels[key] = prev
+	}
+	for i := range jscs {
+		c := &jscs[i]
+		if c.DeletionTimestamp != nil || hostOf(c.Status.Address.URL) == "" {
+			continue
+		}
+		subs, errs := subscribers(c.Spec.Subscribers)
+		t.Skipped = append(t.Skipped, errs...)
+		add(c.Namespace, c.Name, c.Status.Address.URL, subs, true)
+		key, status := channel.ParseTarget(hostOf(c.Status.Address.URL), pathOf(c.Status.Address.URL))
+		if status != 0 {
+			key = channel.Key{Namespace: c.Namespace, Name: c.Name}
+		}
+		ch := t.Channels[key]
+		ch.Stream, ch.Consumer = c.Spec.Stream, c.Spec.ConsumerConfigTemplate
+		t.Channels[key] = ch
 	}
 	for i := range imcs {
 		c := &imcs[i]

@@ -27,6 +27,7 @@ import (
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
@@ -100,7 +101,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		&autoscalingv1alpha1.PodAutoscaler{}, &networkingv1alpha1.ServerlessService{},
 		&appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{},
 		&eventingv1.Broker{}, &eventingv1.Trigger{}, &eventingv1.EventType{},
-		&messagingv1.Channel{}, &messagingv1.InMemoryChannel{}, &messagingv1.Subscription{},
+		&messagingv1.Channel{}, &messagingv1.InMemoryChannel{}, &messagingv1alpha1.NatsJetStreamChannel{}, &messagingv1.Subscription{},
 		&flowsv1.Sequence{}, &flowsv1.Parallel{},
 		&sourcesv1.PingSource{}, &sourcesv1.ApiServerSource{}, &sourcesv1.ContainerSource{}, &sourcesv1.SinkBinding{},
 	).Build()

@@ -14,6 +14,7 @@ import (
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
@@ -25,6 +26,7 @@ import (
 	"github.com/knsim/knsim/system/reconciler/containersource"
 	"github.com/knsim/knsim/system/reconciler/eventtype"
 	"github.com/knsim/knsim/system/reconciler/inmemorychannel"
+	"github.com/knsim/knsim/system/reconciler/natsjetstreamchannel"
 	"github.com/knsim/knsim/system/reconciler/parallel"
 	"github.com/knsim/knsim/system/reconciler/pingsource"
 	"github.com/knsim/knsim/system/reconciler/podautoscaler"
@@ -48,6 +50,7 @@ func Scheme() *runtime.Scheme {
 	utilruntime.Must(networkingv1alpha1.AddToScheme(s))
 	utilruntime.Must(eventingv1.AddToScheme(s))
 	utilruntime.Must(messagingv1.AddToScheme(s))
+	utilruntime.Must(messagingv1alpha1.AddToScheme(s))
 	utilruntime.Must(flowsv1.AddToScheme(s))
 	utilruntime.Must(sourcesv1.AddToScheme(s))
 	return s
@@ -68,23 +71,24 @@ func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) (*Handl
 		return nil, err
 	}
 	for name, setup := range map[string]func(ctrl.Manager, reconciler.Options) error{
-		"service":           service.SetupWithManager,
-		"configuration":     configuration.SetupWithManager,
-		"revision":          revision.SetupWithManager,
-		"route":             route.SetupWithManager,
-		"serverlessservice": serverlessservice.SetupWithManager,
-		"broker":            broker.SetupWithManager,
-		"trigger":           trigger.SetupWithManager,
-		"inmemorychannel":   inmemorychannel.SetupWithManager,
-		"channel":           channel.SetupWithManager,
-		"subscription":      subscription.SetupWithManager,
-		"sequence":          sequence.SetupWithManager,
-		"parallel":          parallel.SetupWithManager,
-		"pingsource":        pingsource.SetupWithManager,
-		"apiserversource":   apiserversource.SetupWithManager,
-		"containersource":   containersource.SetupWithManager,
-		"sinkbinding":       sinkbinding.SetupWithManager,
-		"eventtype":         eventtype.SetupWithManager,
+		"service":              service.SetupWithManager,
+		"configuration":        configuration.SetupWithManager,
+		"revision":             revision.SetupWithManager,
+		"route":                route.SetupWithManager,
+		"serverlessservice":    serverlessservice.SetupWithManager,
+		"broker":               broker.SetupWithManager,
+		"trigger":              trigger.SetupWithManager,
+		"inmemorychannel":      inmemorychannel.SetupWithManager,
+		"natsjetstreamchannel": natsjetstreamchannel.SetupWithManager,
+		"channel":              channel.SetupWithManager,
+		"subscription":         subscription.SetupWithManager,
+		"sequence":             sequence.SetupWithManager,
+		"parallel":             parallel.SetupWithManager,
+		"pingsource":           pingsource.SetupWithManager,
+		"apiserversource":      apiserversource.SetupWithManager,
+		"containersource":      containersource.SetupWithManager,
+		"sinkbinding":          sinkbinding.SetupWithManager,
+		"eventtype":            eventtype.SetupWithManager,
 	} {
 		if err := setup(mgr, opts); err != nil {
 			return nil, fmt.Errorf("setting up %s controller: %w", name, err)
@@ -116,7 +120,8 @@ type Reconciler struct {
 
 // Reconcilers returns every reconciler bound to c, in the order a change
 // flows down: Service, Configuration, Revision, PodAutoscaler,
-// ServerlessService, Route; then Broker, Channel, InMemoryChannel, Trigger,
+// ServerlessService, Route; then Broker, Channel, InMemoryChannel,
+// NatsJetStreamChannel, Trigger,
 // Sequence, Parallel, Subscription, ContainerSource, SinkBinding,
 // PingSource, ApiServerSource and EventType. Without a manager nothing is
 // watched: ApiServerSources resolve their sink but run no informers.
@@ -134,6 +139,7 @@ func Reconcilers(c client.Client, opts reconciler.Options, ms *podautoscaler.Mul
 		{"broker", &eventingv1.BrokerList{}, &broker.Reconciler{Client: c, Options: opts}},
 		{"channel", &messagingv1.ChannelList{}, &channel.Reconciler{Client: c, Options: opts}},
 		{"inmemorychannel", &messagingv1.InMemoryChannelList{}, &inmemorychannel.Reconciler{Client: c, Options: opts}},
+		{"natsjetstreamchannel", &messagingv1alpha1.NatsJetStreamChannelList{}, &natsjetstreamchannel.Reconciler{Client: c, Options: opts}},
 		{"trigger", &eventingv1.TriggerList{}, &trigger.Reconciler{Client: c, Options: opts}},
 		{"sequence", &flowsv1.SequenceList{}, &sequence.Reconciler{Client: c, Options: opts}},
 		{"parallel", &flowsv1.ParallelList{}, &parallel.Reconciler{Client: c, Options: opts}},

@@ -7,6 +7,7 @@ import (
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 )
 
@@ -18,6 +19,7 @@ var EventingKinds = []schema.GroupVersionKind{
 	eventingv1.SchemeGroupVersion.WithKind("EventType"),
 	messagingv1.SchemeGroupVersion.WithKind("Channel"),
 	messagingv1.SchemeGroupVersion.WithKind("InMemoryChannel"),
+	messagingv1alpha1.SchemeGroupVersion.WithKind(messagingv1alpha1.NatsJetStreamChannelKind),
 	messagingv1.SchemeGroupVersion.WithKind("Subscription"),
 	flowsv1.SchemeGroupVersion.WithKind("Sequence"),
 	flowsv1.SchemeGroupVersion.WithKind("Parallel"),
@@ -35,6 +37,7 @@ func registerEventing(mgr ctrl.Manager) []error {
 		register(mgr, &eventingv1.EventType{}),
 		register(mgr, &messagingv1.Channel{}),
 		register(mgr, &messagingv1.InMemoryChannel{}),
+		register(mgr, &messagingv1alpha1.NatsJetStreamChannel{}),
 		register(mgr, &messagingv1.Subscription{}),
 		register(mgr, &flowsv1.Sequence{}),
 		register(mgr, &flowsv1.Parallel{}),

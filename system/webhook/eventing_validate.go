@@ -8,6 +8,7 @@ import (
 	"github.com/knsim/knsim/system/apis/fielderr"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/filter"
@@ -40,6 +41,8 @@ func validateEventing(obj, old runtime.Object) *fielderr.FieldError {
 		}
 		return errs.Also(validateDelivery(o.Spec.Delivery, "spec.delivery"))
 	case *messagingv1.InMemoryChannel:
+		return o.Validate().Also(validateDelivery(o.Spec.Delivery, "spec.delivery"))
+	case *messagingv1alpha1.NatsJetStreamChannel:
 		return o.Validate().Also(validateDelivery(o.Spec.Delivery, "spec.delivery"))
 	case *messagingv1.Subscription:
 		errs := o.Validate()

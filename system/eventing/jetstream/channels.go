@@ -81,6 +81,7 @@ type chanState struct {
 	key       Key
 	stream    string
 	subject   string
+	opts      ChannelOptions
 	consumers map[string]*consumer // by subscription UID
 }
 
@@ -167,6 +168,14 @@ func (c *Channels) Counters() *Counters { return &c.counters }
 // consumer and whatever it had pending. A subscriber added later gets the
 // events published from then on.
 func (c *Channels) SetChannel(ns, name string, subs []Subscriber) error {
+	return c.SetChannelWith(ns, name, subs, ChannelOptions{})
+}
+
+// SetChannelWith is SetChannel with the channel's own stream and consumer
+// settings (see ChannelOptions). A setting JetStream cannot change on an
+// existing stream or consumer (storage, retention, deliver policy) makes
+// it fail.
+func (c *Channels) SetChannelWith(ns, name string, subs []Subscriber, opts ChannelOptions) error {
 	k := Key{Namespace: ns, Name: name}
 	if err := checkKey(k); err != nil {
 		return fmt.Errorf("jetstream channel %s: %w", k, err)
@@ -207,19 +216,8 @@ func (c *Channels) SetChannel(ns, name string, subs []Subscriber) error {
 	if st == nil {
 		st = &chanState{key: k, stream: c.streamFor(k), subject: c.subjectFor(k), consumers: map[string]*consumer{}}
 	}
-	storage := jetstream.FileStorage
-	if c.cfg.MemoryStorage {
-		storage = jetstream.MemoryStorage
-	}
-	if _, err := c.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        st.stream,
-		Description: "knsim channel " + k.String(),
-		Subjects:    []string{st.subject},
-		Retention:   jetstream.InterestPolicy,
-		Storage:     storage,
-		Replicas:    c.cfg.Replicas,
-		Discard:     jetstream.DiscardOld,
-	}); err != nil {
+	st.opts = opts
+	if _, err := c.js.CreateOrUpdateStream(ctx, c.streamConfig(st, opts)); err != nil {
 		return fmt.Errorf("jetstream channel %s: stream %s: %w", k, st.stream, err)
 	}
 	c.channels[k] = st
@@ -249,19 +247,9 @@ func (c *Channels) SetChannel(ns, name string, subs []Subscriber) error {
 // setConsumer creates or updates s's durable consumer and starts its
 // consume loop if it is not running.
 func (c *Channels) setConsumer(ctx context.Context, st *chanState, s *Subscriber) error {
-	durable := durableFor(s.UID)
-	maxDeliver := s.Delivery.Attempts() + c.cfg.SpareDeliveries
-	jc, err := c.js.CreateOrUpdateConsumer(ctx, st.stream, jetstream.ConsumerConfig{
-		Durable:       durable,
-		Description:   "knsim subscription " + s.UID + " -> " + s.SubscriberURI,
-		DeliverPolicy: jetstream.DeliverNewPolicy,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       c.cfg.AckWait,
-		MaxDeliver:    maxDeliver,
-		MaxAckPending: c.cfg.MaxAckPending,
-		FilterSubject: st.subject,
-		Replicas:      c.cfg.Replicas,
-	})
+	ccfg := c.consumerConfig(st, s)
+	durable := ccfg.Durable
+	jc, err := c.js.CreateOrUpdateConsumer(ctx, st.stream, ccfg)
 	if err != nil {
 		return fmt.Errorf("consumer %s: %w", durable, err)
 	}
@@ -272,7 +260,7 @@ func (c *Channels) setConsumer(ctx context.Context, st *chanState, s *Subscriber
 	cons := &consumer{ch: st, durable: durable}
 	cons.sub.Store(s)
 	cc, err := jc.Consume(func(m jetstream.Msg) { c.receive(cons, m) },
-		jetstream.PullMaxMessages(c.cfg.MaxAckPending),
+		jetstream.PullMaxMessages(ccfg.MaxAckPending),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			c.log.Debug("jetstream consume", zap.String("consumer", durable), zap.Error(err))
 		}))

@@ -39,12 +39,16 @@ type ServerConfig struct {
 
 // Server is an embedded nats-server with JetStream enabled.
 type Server struct {
-	ns  *server.Server
-	cfg ServerConfig
+	ns   *server.Server
+	cfg  ServerConfig
+	lock *storeLock
 }
 
 // StartServer starts an embedded NATS server with JetStream on file
-// storage under cfg.StoreDir and waits until it takes connections.
+// storage under cfg.StoreDir and waits until it takes connections. The
+// server holds an exclusive lock on the folder (LockFileName) until
+// Shutdown: a second server on the same folder fails at once with a
+// *StoreLockedError (errors.Is ErrStoreLocked).
 func StartServer(cfg ServerConfig) (*Server, error) {
 	if cfg.StoreDir == "" {
 		return nil, errors.New("jetstream server: storeDir is required")
@@ -90,22 +94,29 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		// No HTTP monitoring, clustering or leaf nodes: one local server.
 		HTTPPort: 0,
 	}
+	lock, err := lockStore(dir)
+	if err != nil {
+		return nil, err
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
+		lock.release()
 		return nil, fmt.Errorf("jetstream server: %w", err)
 	}
 	ns.Start()
 	if !ns.ReadyForConnections(cfg.ReadyTimeout) {
 		ns.Shutdown()
 		ns.WaitForShutdown()
+		lock.release()
 		return nil, fmt.Errorf("jetstream server: not ready after %s", cfg.ReadyTimeout)
 	}
 	if !ns.JetStreamEnabled() {
 		ns.Shutdown()
 		ns.WaitForShutdown()
-		return nil, errors.New("jetstream server: JetStream did not start (store dir in use or not writable?)")
+		lock.release()
+		return nil, errors.New("jetstream server: JetStream did not start (store dir not writable?)")
 	}
-	return &Server{ns: ns, cfg: cfg}, nil
+	return &Server{ns: ns, cfg: cfg, lock: lock}, nil
 }
 
 // ClientURL is the server's nats:// URL ("" with DontListen).
@@ -126,8 +137,10 @@ func (s *Server) Config() ServerConfig { return s.cfg }
 // NATS is the underlying server, for in-process connections.
 func (s *Server) NATS() *server.Server { return s.ns }
 
-// Shutdown stops the server and waits until it stopped; the store stays.
+// Shutdown stops the server, waits until it stopped and releases the
+// store folder's lock; the store stays.
 func (s *Server) Shutdown() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
+	s.lock.release()
 }

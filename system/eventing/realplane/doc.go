@@ -7,10 +7,11 @@
 // tick of its resync period on the injected clock) and installs it into the
 // same cores the virtual plane uses: broker.Registry for brokers and their
 // triggers, channel.Dispatcher for in-memory channels, and the JetStream
-// channel class (system/eventing/jetstream) for durable channels — an
-// InMemoryChannel or Channel annotated messaging.knsim.dev/durable: "true",
-// or a Channel whose channelTemplate names another kind than
-// InMemoryChannel. Deliveries, retries, replies and dead letters go out
+// channel class (system/eventing/jetstream) for durable channels: every
+// NatsJetStreamChannel (messaging.knative.dev/v1alpha1, with its stream
+// and consumer settings), a Channel whose channelTemplate names another
+// kind than InMemoryChannel, and, as a knsim extension, an InMemoryChannel
+// or Channel annotated messaging.knsim.dev/durable: "true". Deliveries, retries, replies and dead letters go out
 // through one HTTP transport that maps the cluster's host names to
 // loopback: the broker ingress host to the broker listener, channel hosts
 // (*-kn-channel.<ns>.svc.cluster.local) to the channel listener, and every

@@ -226,7 +226,12 @@ func (p *Plane) Sync(ctx context.Context) error {
 			p.memoryKeys[k] = true
 			continue
 		}
-		if err := p.durable.SetChannel(k.Namespace, k.Name, c.Subscribers); err != nil {
+		opts, err := jetstream.OptionsFromAPI(c.Stream, c.Consumer)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("durable channel %s: %w", k, err))
+			continue
+		}
+		if err := p.durable.SetChannelWith(k.Namespace, k.Name, c.Subscribers, opts); err != nil {
 			errs = append(errs, fmt.Errorf("durable channel %s: %w", k, err))
 			continue
 		}

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -62,20 +65,34 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	b.Status.DeadLetterSinkURI = dls.URI
 	dls.Mark(conds, eventingv1.BrokerConditionDeadLetterSink, now)
 
-	ch, err := reconciler.EnsureChild(ctx, r.Client, b, resources.MakeTriggerChannel(b), &messagingv1.InMemoryChannel{}, mutateChannel)
+	tmpl, err := r.channelTemplate(ctx, b)
+	if err != nil {
+		conds.MarkFalse(ConditionTriggerChannel, "ChannelTemplateFailed", err.Error(), now)
+		return ctrl.Result{}, r.writeStatus(ctx, b, before)
+	}
+	want, err := resources.MakeTriggerChannel(b, tmpl)
+	if err != nil {
+		conds.MarkFalse(ConditionTriggerChannel, "ChannelTemplateFailed", err.Error(), now)
+		return ctrl.Result{}, r.writeStatus(ctx, b, before)
+	}
+	ch, err := reconciler.EnsureChild(ctx, r.Client, b, want, chresources.New(want.GroupVersionKind()), mutateChannel)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(ConditionTriggerChannel, "NotOwned", err.Error(), now)
 		return ctrl.Result{}, r.writeStatus(ctx, b, before)
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling trigger channel of broker %s: %w", b.Name, err)
 	}
-	chresources.MirrorReady(conds, ConditionTriggerChannel, ch.Status.GetCondition(duck.ConditionReady),
+	st, err := chresources.Status(ch)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("reconciling broker %s: %w", b.Name, err)
+	}
+	chresources.MirrorReady(conds, ConditionTriggerChannel, st.GetCondition(duck.ConditionReady),
 		"TriggerChannelNotReady", "The trigger channel has not reported readiness yet.", now)
-	if ch.Status.Address.URL == "" {
+	if st.Address.URL == "" {
 		b.Status.Address = duck.Addressable{}
 		conds.MarkUnknown(eventingv1.BrokerConditionAddressable, "NoAddress", "The trigger channel has no address yet.", now)
 	} else {
-		b.Status.Annotations = resources.ChannelAnnotations(ch, ch.Status.Address.URL)
+		b.Status.Annotations = resources.ChannelAnnotations(ch, st.Address.URL)
 		b.Status.Address = duck.Addressable{URL: resources.Address(b)}
 		conds.MarkTrue(eventingv1.BrokerConditionAddressable, now)
 	}
@@ -90,9 +107,24 @@ func (r *Reconciler) writeStatus(ctx context.Context, b *eventingv1.Broker, befo
 	return nil
 }
 
+// channelTemplate is the trigger channel template b's channel
+// configuration names; without one (no spec.config and no cluster default)
+// it is nil, which means InMemoryChannel.
+func (r *Reconciler) channelTemplate(ctx context.Context, b *eventingv1.Broker) (*messagingv1.ChannelTemplateSpec, error) {
+	key, explicit := resources.ChannelConfig(b)
+	cm := &corev1.ConfigMap{}
+	if err := r.Get(ctx, key, cm); err != nil {
+		if apierrors.IsNotFound(err) && !explicit {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("reading the channel configuration %s: %w", key, err)
+	}
+	return resources.ParseChannelTemplate(cm)
+}
+
 // mutateChannel syncs the labels, annotations and delivery the Broker owns;
 // the subscribers belong to the Triggers' Subscriptions.
-func mutateChannel(have, want *messagingv1.InMemoryChannel) bool {
+func mutateChannel(have, want *unstructured.Unstructured) bool {
 	meta := reconciler.SyncMeta(have, want)
-	return reconciler.Sync(&have.Spec.Delivery, want.Spec.Delivery) || meta
+	return chresources.SyncSpec(have, want, "delivery") || meta
 }

@@ -4,6 +4,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	"github.com/knsim/knsim/system/reconciler"
 )
 
@@ -11,8 +12,8 @@ import (
 const Name = "channel"
 
 // SetupWithManager registers the Channel controller. It watches the
-// InMemoryChannels it owns; backing channels of other kinds are read on
-// every reconcile but not watched.
+// InMemoryChannels and NatsJetStreamChannels it owns; backing channels of
+// other kinds are read on every reconcile but not watched.
 func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 	if err := opts.Validate(); err != nil {
 		return err
@@ -20,5 +21,6 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts}
 	return opts.NewController(mgr, Name, &messagingv1.Channel{}).
 		Watches(opts.Owns(mgr, Name, &messagingv1.Channel{}, &messagingv1.InMemoryChannel{})).
+		Watches(opts.Owns(mgr, Name, &messagingv1.Channel{}, &messagingv1alpha1.NatsJetStreamChannel{})).
 		Complete(r)
 }

@@ -4,6 +4,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 )
@@ -20,7 +21,7 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts, Tracker: resolver.NewTracker()}
 	b := opts.NewController(mgr, Name, &messagingv1.Subscription{})
-	ws, err := r.Tracker.Watches(mgr.GetScheme(), resolver.AddressableKinds()...)
+	ws, err := r.Tracker.Watches(mgr.GetScheme(), append(resolver.AddressableKinds(), &messagingv1alpha1.NatsJetStreamChannel{})...)
 	if err != nil {
 		return err
 	}

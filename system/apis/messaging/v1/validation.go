@@ -90,6 +90,10 @@ func ValidateChannelTemplate(t *ChannelTemplateSpec) *fielderr.FieldError {
 	return nil
 }
 
+// Validate checks the subscribers and the delivery of any channel kind;
+// paths are relative to the spec.
+func (cs *ChannelableSpec) Validate() *fielderr.FieldError { return cs.validate() }
+
 // validate checks the subscribers and the delivery; paths are relative to
 // the spec.
 func (cs *ChannelableSpec) validate() *fielderr.FieldError {

@@ -3,11 +3,11 @@ package resources
 import (
 	"net/url"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
-	"github.com/knsim/knsim/system/kmeta"
+	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 )
 
 // Hosts of the shared broker data plane in knative-eventing.
@@ -40,32 +40,27 @@ func Address(b *eventingv1.Broker) string {
 	return u.String()
 }
 
-// MakeTriggerChannel returns b's trigger channel, controlled by b and
-// carrying b's delivery, defaulted as the webhook would store it.
-func MakeTriggerChannel(b *eventingv1.Broker) *messagingv1.InMemoryChannel {
-	c := &messagingv1.InMemoryChannel{
-		ObjectMeta: metav1.ObjectMeta{
-			Namespace: b.Namespace,
-			Name:      TriggerChannelName(b.Name),
-			Labels: map[string]string{
-				eventingv1.BrokerLabelKey: b.Name,
-				BrokerEverythingLabelKey:  "true",
-			},
-			OwnerReferences: []metav1.OwnerReference{kmeta.ControllerRef(b, eventingv1.SchemeGroupVersion.WithKind("Broker"))},
-		},
-		Spec: messagingv1.ChannelableSpec{Delivery: b.Spec.Delivery.DeepCopy()},
+// MakeTriggerChannel returns b's trigger channel, of the kind template t
+// names (nil: InMemoryChannel), controlled by b and carrying b's delivery,
+// its dead letter sink defaulted as the webhook would store it.
+func MakeTriggerChannel(b *eventingv1.Broker, t *messagingv1.ChannelTemplateSpec) (*unstructured.Unstructured, error) {
+	d := b.Spec.Delivery.DeepCopy()
+	messagingv1.DefaultDelivery(d, b.Namespace)
+	labels := map[string]string{
+		eventingv1.BrokerLabelKey: b.Name,
+		BrokerEverythingLabelKey:  "true",
 	}
-	c.SetDefaults()
-	return c
+	return chresources.MakeChannel(b, eventingv1.SchemeGroupVersion.WithKind("Broker"), TriggerChannelName(b.Name), t,
+		labels, &messagingv1.ChannelableSpec{Delivery: d})
 }
 
 // ChannelAnnotations are the status annotations publishing channel c, whose
 // address is addr.
-func ChannelAnnotations(c *messagingv1.InMemoryChannel, addr string) map[string]string {
+func ChannelAnnotations(c *unstructured.Unstructured, addr string) map[string]string {
 	return map[string]string{
-		ChannelAPIVersionAnnotation: messagingv1.SchemeGroupVersion.String(),
-		ChannelKindAnnotation:       messagingv1.InMemoryChannelKind,
-		ChannelNameAnnotation:       c.Name,
+		ChannelAPIVersionAnnotation: c.GetAPIVersion(),
+		ChannelKindAnnotation:       c.GetKind(),
+		ChannelNameAnnotation:       c.GetName(),
 		ChannelAddressAnnotation:    addr,
 	}
 }
