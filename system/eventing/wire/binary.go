@@ -15,16 +15,15 @@ import (
 // Binary-mode header names, canonical as the sdk-go HTTP binding writes
 // them.
 const (
-	hdrSpecVersion     = "Ce-Specversion"
-	hdrID              = "Ce-Id"
-	hdrSource          = "Ce-Source"
-	hdrType            = "Ce-Type"
-	hdrSubject         = "Ce-Subject"
-	hdrTime            = "Ce-Time"
-	hdrDataSchema      = "Ce-Dataschema"
-	hdrSchemaURL       = "Ce-Schemaurl" // 0.3's dataschema
-	hdrContentEncoding = "Ce-Datacontentencoding"
-	hdrContentType     = "Content-Type"
+	hdrSpecVersion = "Ce-Specversion"
+	hdrID          = "Ce-Id"
+	hdrSource      = "Ce-Source"
+	hdrType        = "Ce-Type"
+	hdrSubject     = "Ce-Subject"
+	hdrTime        = "Ce-Time"
+	hdrDataSchema  = "Ce-Dataschema"
+	hdrSchemaURL   = "Ce-Schemaurl" // 0.3's dataschema
+	hdrContentType = "Content-Type"
 )
 
 // extHeader is the header of extension name, as the sdk-go binding names
@@ -67,11 +66,8 @@ func writeBinary(req *http.Request, ev *cloudevents.Event) (bool, error) {
 			h[hdrDataSchema] = []string{s}
 		}
 	}
-	if v == cloudevents.VersionV03 {
-		if e := ev.DeprecatedDataContentEncoding(); e != "" {
-			h[hdrContentEncoding] = []string{e}
-		}
-	}
+	// 0.3's datacontentencoding is not written: in binary mode the body
+	// is the data itself, never base64, as the sdk-go binding writes it.
 	if ct := ev.DataContentType(); ct != "" {
 		h[hdrContentType] = []string{ct}
 	}

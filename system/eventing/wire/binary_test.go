@@ -52,6 +52,12 @@ func TestWriteBinaryMatchesSDK(t *testing.T) {
 			_ = e.SetData("text/plain", []byte("hello"))
 			e.SetExtension("region", "eu")
 		})},
+		{"0.3 with base64 data", mk("0.3", func(e *cloudevents.Event) {
+			_ = e.SetData("application/json", []byte(`{"a":1}`))
+			ec, enc := e.Context.AsV03(), "base64"
+			ec.DataContentEncoding = &enc
+			e.Context = ec
+		})},
 		{"binary data without content type", mk("1.0", func(e *cloudevents.Event) {
 			e.DataEncoded = []byte{0, 1, 2}
 		})},
