@@ -1,7 +1,6 @@
-// Package natsjetstreamchannel reconciles messaging.knative.dev/v1alpha1
-// NatsJetStreamChannels: each gets the address of the channel ingress, and
-// reports every subscriber in its spec as ready. The data planes serve the
-// channel from JetStream (real mode) or model its durable stream (virtual
-// mode); the stream and the durable consumers are created by the data
-// plane when it installs the channel.
+// Package natsjetstreamchannel wires the channelable reconciler to
+// messaging.knative.dev/v1alpha1 NatsJetStreamChannels. The data planes
+// serve the channel from JetStream (real mode) or model its durable stream
+// (virtual mode); the stream and the durable consumers are created by the
+// data plane when it installs the channel.
 package natsjetstreamchannel

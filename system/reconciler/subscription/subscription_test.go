@@ -38,7 +38,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	c := fake.NewClientBuilder().WithScheme(scheme).WithStatusSubresource(imc, sub).WithObjects(imc, sub).Build()
 	opts := reconciler.Options{Clock: clocktesting.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	subs := &Reconciler{Client: c, Options: opts}
-	imcs := &inmemorychannel.Reconciler{Client: c, Options: opts}
+	imcs := inmemorychannel.New(c, opts)
 	subReq := ctrl.Request{NamespacedName: client.ObjectKeyFromObject(sub)}
 	imcReq := ctrl.Request{NamespacedName: client.ObjectKeyFromObject(imc)}
 	reconcile := func(r interface {

@@ -103,6 +103,12 @@ type InMemoryChannel struct {
 	Status ChannelableStatus `json:"status,omitempty"`
 }
 
+// Channelable returns the channel's spec and status, which are the
+// Channelable duck type's.
+func (c *InMemoryChannel) Channelable() (*ChannelableSpec, *ChannelableStatus) {
+	return &c.Spec, &c.Status
+}
+
 // InMemoryChannelList is a list of InMemoryChannels.
 //
 // +kubebuilder:object:root=true

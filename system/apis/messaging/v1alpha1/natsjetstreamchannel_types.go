@@ -24,6 +24,12 @@ type NatsJetStreamChannel struct {
 	Status NatsJetStreamChannelStatus `json:"status,omitempty"`
 }
 
+// Channelable returns the Channelable duck type's part of the channel's
+// spec and status.
+func (c *NatsJetStreamChannel) Channelable() (*messagingv1.ChannelableSpec, *messagingv1.ChannelableStatus) {
+	return &c.Spec.ChannelableSpec, &c.Status.ChannelableStatus
+}
+
 // NatsJetStreamChannelSpec is the channelable part (subscribers, delivery)
 // plus how the channel's stream and consumers are configured.
 type NatsJetStreamChannelSpec struct {

@@ -2,14 +2,14 @@ package resources
 
 import (
 	"github.com/knsim/knsim/system/apis/duck"
-	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	"github.com/knsim/knsim/system/resolver"
 )
 
-// Address is where an InMemoryChannel receives events:
-// http://{name}-kn-channel.{namespace}.svc.cluster.local.
-func Address(c *messagingv1.InMemoryChannel) string {
-	return resolver.ServiceURL(c.Name+"-kn-channel", c.Namespace).String()
+// Address is where a channel receives events:
+// http://{name}-kn-channel.{namespace}.svc.cluster.local, the host the
+// channel ingresses route by.
+func Address(namespace, name string) string {
+	return resolver.ServiceURL(name+"-kn-channel", namespace).String()
 }
 
 // SubscriberStatuses mirrors spec.subscribers: every one is ready at the

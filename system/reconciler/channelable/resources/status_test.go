@@ -4,15 +4,12 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/knsim/knsim/system/apis/duck"
-	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 )
 
 func TestAddress(t *testing.T) {
-	c := &messagingv1.InMemoryChannel{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "my-channel"}}
-	if got, want := Address(c), "http://my-channel-kn-channel.default.svc.cluster.local"; got != want {
+	if got, want := Address("default", "my-channel"), "http://my-channel-kn-channel.default.svc.cluster.local"; got != want {
 		t.Errorf("Address = %q, want %q", got, want)
 	}
 }
