@@ -29,5 +29,8 @@
 //     once for a revision at zero, where Knative uses a websocket and
 //     scraping;
 //   - the control plane is polled (sim/dataplane.Read on an uncached
-//     client, every Config.SyncPeriod) rather than watched.
+//     client, every Config.SyncPeriod) rather than watched; a request for
+//     a host the gateway does not know makes it read at once, so a Route
+//     that is Ready answers as in Knative, where Ready means the ingress is
+//     programmed.
 package loopback
