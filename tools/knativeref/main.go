@@ -1,0 +1,51 @@
+// Command knativeref replays a per-second metric trace through Knative
+// Serving's own KPA decider (knative.dev/serving/pkg/autoscaler/scaling) and
+// metric collector (pkg/autoscaler/metrics, pkg/autoscaler/aggregation) and
+// prints one CSV row per 2 s tick in the format of `knsim autoscaler replay`:
+//
+//	time,desired,stable,panic,panic_mode,ebc
+//
+// It is the reference side of knsim's autoscaler conformance check: the
+// outputs it writes are compared tick by tick with knsim's replay (see
+// docs/autoscaler.md). It lives in its own Go module so that knsim's module
+// does not depend on knative.dev/serving.
+//
+// Usage:
+//
+//	knativeref --trace trace.csv [--config config-autoscaler.yaml]
+//	    [--annotations annotations.yaml] [--container-concurrency N]
+//	    [--reachable=false] [--until SECONDS] [--out FILE]
+//
+// The replay follows knsim's conventions: the first row's second is s0; each
+// row is recorded at its second as one scraped stat; the decider is created
+// at s0 and decides at s0+2, s0+4, ... after that second's row was recorded.
+// Ready pods are the ready_pods column (latest row at or before the tick)
+// or, without it, the desired count of the previous valid decision, starting
+// from the initial scale.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+)
+
+func main() {
+	var o options
+	flag.StringVar(&o.trace, "trace", "", "trace CSV: second,concurrency[,rps][,ready_pods] (required)")
+	flag.StringVar(&o.config, "config", "", "config-autoscaler: a ConfigMap manifest or a flat key: value map")
+	flag.StringVar(&o.annotations, "annotations", "", "revision annotations: a flat key: value map")
+	flag.Int64Var(&o.cc, "container-concurrency", 0, "the revision's containerConcurrency")
+	flag.BoolVar(&o.reachable, "reachable", true, "whether a Route targets the revision")
+	flag.Int64Var(&o.until, "until", 0, "keep deciding until this many seconds after the first row")
+	flag.StringVar(&o.out, "out", "", "write the CSV here instead of stdout")
+	flag.Parse()
+	if o.trace == "" || flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := o.run(); err != nil {
+		fmt.Fprintln(os.Stderr, "knativeref:", err)
+		os.Exit(1)
+	}
+}
