@@ -15,7 +15,14 @@
 //	knativeref --trace trace.csv [--config config-autoscaler.yaml]
 //	    [--annotations annotations.yaml] [--container-concurrency N]
 //	    [--reachable=false] [--until SECONDS] [--out FILE]
+//	knativeref --gen-traces DIR   # write the conformance cases' traces and settings
+//	knativeref --cases DIR        # write DIR/*/knative.csv from each case
 //
+// A case is a directory with trace.csv and optionally config-autoscaler.yaml,
+// annotations.yaml and flags (one of --container-concurrency, --reachable,
+// --until a line).
+//
+// The Knative version is the knative.dev/serving requirement in go.mod.
 // The replay follows knsim's conventions: the first row's second is s0; each
 // row is recorded at its second as one scraped stat; the decider is created
 // at s0 and decides at s0+2, s0+4, ... after that second's row was recorded.
@@ -39,12 +46,25 @@ func main() {
 	flag.BoolVar(&o.reachable, "reachable", true, "whether a Route targets the revision")
 	flag.Int64Var(&o.until, "until", 0, "keep deciding until this many seconds after the first row")
 	flag.StringVar(&o.out, "out", "", "write the CSV here instead of stdout")
+	gen := flag.String("gen-traces", "", "write the conformance cases (traces and settings) under this directory")
+	cases := flag.String("cases", "", "write knative.csv in every case directory under this directory")
 	flag.Parse()
-	if o.trace == "" || flag.NArg() > 0 {
+	var err error
+	switch {
+	case flag.NArg() > 0:
 		flag.Usage()
 		os.Exit(2)
+	case *gen != "":
+		err = genTraces(*gen)
+	case *cases != "":
+		err = runCases(*cases)
+	case o.trace == "":
+		flag.Usage()
+		os.Exit(2)
+	default:
+		err = o.run()
 	}
-	if err := o.run(); err != nil {
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "knativeref:", err)
 		os.Exit(1)
 	}

@@ -158,8 +158,10 @@ func initialStatus(d *scaling.Decider, logger *zap.SugaredLogger) (scaling.Decid
 // initial status.
 type idleScaler struct{}
 
-func (idleScaler) Scale(*zap.SugaredLogger, time.Time) scaling.ScaleResult { return scaling.ScaleResult{} }
-func (idleScaler) Update(*scaling.DeciderSpec)                             {}
+func (idleScaler) Scale(*zap.SugaredLogger, time.Time) scaling.ScaleResult {
+	return scaling.ScaleResult{}
+}
+func (idleScaler) Update(*scaling.DeciderSpec) {}
 
 // instance is one Knative decider with its metric collector.
 type instance struct {
