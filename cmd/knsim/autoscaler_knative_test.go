@@ -121,6 +121,9 @@ func TestAutoscalerReplayMatchesKnative(t *testing.T) {
 		{"initial-scale", "initial-scale 3: created in panic mode with pods following the decisions"},
 		{"unreachable", "an unreachable revision: no scale-down floor, scale-down-delay"},
 		{"panic-settings", "odd stable window, panic window and threshold percentages"},
+		{"annotations", "target, utilization, panic window and threshold, window annotations; target capped by containerConcurrency"},
+		{"zero-initial-scale", "initial scale 0, weighted-exponential, long silence"},
+		{"long-window", "1 h stable window, 100% panic window, tiny and huge values, gaps"},
 	}
 	seen := map[string]bool{}
 	for _, tc := range tests {

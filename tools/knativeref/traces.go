@@ -352,6 +352,63 @@ var cases = []traceCase{
 			})
 		},
 	},
+	{
+		name: "annotations",
+		about: "per-revision annotations: target 20 capped by containerConcurrency 8, target-utilization-percentage 50, " +
+			"panic-window-percentage 25, panic-threshold-percentage 300, window 40s",
+		annotations: map[string]string{
+			"autoscaling.knative.dev/target":                        "20",
+			"autoscaling.knative.dev/target-utilization-percentage": "50",
+			"autoscaling.knative.dev/panic-window-percentage":       "25",
+			"autoscaling.knative.dev/panic-threshold-percentage":    "300",
+			"autoscaling.knative.dev/window":                        "40s",
+		},
+		flags: []string{"--container-concurrency=8"},
+		points: func() []point {
+			r := rand.New(rand.NewPCG(11, 4))
+			return series(0, 360, func(s int64) float64 {
+				switch {
+				case s < 60:
+					return round3(3 + r.Float64()*2)
+				case s < 100:
+					return round3(30 + float64(s-60)*2)
+				case s < 220:
+					return round3(110 + r.NormFloat64()*10)
+				default:
+					return round3(math.Max(0, 20+r.NormFloat64()*5))
+				}
+			})
+		},
+	},
+	{
+		name: "zero-initial-scale",
+		about: "allow-zero-initial-scale with initial-scale 0 and weighted-exponential averaging: the pods start at 0, " +
+			"the first traffic after 50 idle seconds scales up, an hour-long silence follows",
+		config:      map[string]string{"allow-zero-initial-scale": "true", "initial-scale": "0"},
+		annotations: map[string]string{"autoscaling.knative.dev/metric-aggregation-algorithm": "weighted-exponential"},
+		flags:       []string{"--until=240"},
+		points: func() []point {
+			var out []point
+			out = append(out, point{second: 0, concurrency: 0, ready: -1})
+			return append(out, series(50, 120, func(s int64) float64 { return round3(12.5 + float64(s%7)) })...)
+		},
+	},
+	{
+		name: "long-window",
+		about: "a 1 h stable window with a 100% panic window: tiny and huge values, gaps shorter and longer than a minute, " +
+			"partial windows and stale newest data",
+		config: map[string]string{"stable-window": "1h", "panic-window-percentage": "100"},
+		flags:  []string{"--until=900"},
+		points: func() []point {
+			out := []point{
+				{second: 0, concurrency: 300, ready: -1},
+				{second: 1, concurrency: 0.0000001, ready: -1},
+				{second: 2, concurrency: 123456.789, ready: -1},
+			}
+			out = append(out, series(30, 90, func(s int64) float64 { return round3(float64(s) / 3) })...)
+			return append(out, series(400, 420, func(int64) float64 { return 7 })...)
+		},
+	},
 }
 
 // genTraces writes every case's directory under root.
