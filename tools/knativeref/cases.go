@@ -22,9 +22,11 @@ const (
 
 // caseOptions reads a case directory: its trace, its optional config and
 // annotations files, and its optional flags file (one flag a line, # for
-// comments; --container-concurrency, --reachable and --until).
+// comments; see options.addFlags).
 func caseOptions(dir string) (options, error) {
-	o := options{trace: filepath.Join(dir, caseTrace), reachable: true, out: filepath.Join(dir, caseReference)}
+	o := options{trace: filepath.Join(dir, caseTrace), out: filepath.Join(dir, caseReference)}
+	fset := flag.NewFlagSet(dir, flag.ContinueOnError)
+	o.addFlags(fset)
 	for name, dst := range map[string]*string{caseConfig: &o.config, caseAnnotations: &o.annotations} {
 		p := filepath.Join(dir, name)
 		if _, err := os.Stat(p); err == nil {
@@ -46,10 +48,6 @@ func caseOptions(dir string) (options, error) {
 			args = append(args, line)
 		}
 	}
-	fset := flag.NewFlagSet(dir, flag.ContinueOnError)
-	fset.Int64Var(&o.cc, "container-concurrency", 0, "")
-	fset.BoolVar(&o.reachable, "reachable", true, "")
-	fset.Int64Var(&o.until, "until", 0, "")
 	if err := fset.Parse(args); err != nil {
 		return o, fmt.Errorf("%s: %w", filepath.Join(dir, caseFlags), err)
 	}

@@ -13,14 +13,16 @@
 // Usage:
 //
 //	knativeref --trace trace.csv [--config config-autoscaler.yaml]
-//	    [--annotations annotations.yaml] [--container-concurrency N]
+//	    [--annotations annotations.yaml] [--annotation KEY=VALUE ...]
+//	    [--CONFIG-KEY VALUE ...] [--container-concurrency N]
 //	    [--reachable=false] [--until SECONDS] [--out FILE]
 //	knativeref --gen-traces DIR   # write the conformance cases' traces and settings
 //	knativeref --cases DIR        # write DIR/*/knative.csv from each case
 //
 // A case is a directory with trace.csv and optionally config-autoscaler.yaml,
-// annotations.yaml and flags (one of --container-concurrency, --reachable,
-// --until a line).
+// annotations.yaml and flags (one flag a line: --container-concurrency,
+// --reachable, --until, --annotation, or a config-autoscaler key such as
+// --max-scale-up-rate=1.5; the same flags as `knsim autoscaler replay`).
 //
 // The Knative version is the knative.dev/serving requirement in go.mod.
 // The replay follows knsim's conventions: the first row's second is s0; each
@@ -42,9 +44,7 @@ func main() {
 	flag.StringVar(&o.trace, "trace", "", "trace CSV: second,concurrency[,rps][,ready_pods] (required)")
 	flag.StringVar(&o.config, "config", "", "config-autoscaler: a ConfigMap manifest or a flat key: value map")
 	flag.StringVar(&o.annotations, "annotations", "", "revision annotations: a flat key: value map")
-	flag.Int64Var(&o.cc, "container-concurrency", 0, "the revision's containerConcurrency")
-	flag.BoolVar(&o.reachable, "reachable", true, "whether a Route targets the revision")
-	flag.Int64Var(&o.until, "until", 0, "keep deciding until this many seconds after the first row")
+	o.addFlags(flag.CommandLine)
 	flag.StringVar(&o.out, "out", "", "write the CSV here instead of stdout")
 	gen := flag.String("gen-traces", "", "write the conformance cases (traces and settings) under this directory")
 	cases := flag.String("cases", "", "write knative.csv in every case directory under this directory")

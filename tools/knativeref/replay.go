@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -37,6 +39,38 @@ type options struct {
 	cc                              int64
 	reachable                       bool
 	until                           int64
+	// configFlags override config-autoscaler keys (flags named after them);
+	// annotationFlags are --annotation KEY=VALUE, applied after the file.
+	configFlags     map[string]string
+	annotationFlags []string
+}
+
+// configKeys are the config-autoscaler keys Knative's NewConfigFromMap reads.
+var configKeys = []string{
+	"pod-autoscaler-class", "enable-scale-to-zero", "allow-zero-initial-scale",
+	"max-scale-up-rate", "max-scale-down-rate", "container-concurrency-target-percentage",
+	"container-concurrency-target-default", "requests-per-second-target-default",
+	"target-burst-capacity", "panic-window-percentage", "activator-capacity",
+	"panic-threshold-percentage", "initial-scale", "min-scale", "max-scale", "max-scale-limit",
+	"stable-window", "scale-down-delay", "scale-to-zero-grace-period", "scale-to-zero-pod-retention-period",
+}
+
+// stringsFlag collects a repeatable string flag.
+type stringsFlag []string
+
+func (f *stringsFlag) String() string     { return strings.Join(*f, ",") }
+func (f *stringsFlag) Set(v string) error { *f = append(*f, v); return nil }
+
+// addFlags defines the replay flags knsim's `autoscaler replay` shares on fs.
+func (o *options) addFlags(fs *flag.FlagSet) {
+	fs.Int64Var(&o.cc, "container-concurrency", 0, "the revision's containerConcurrency")
+	fs.BoolVar(&o.reachable, "reachable", true, "whether a Route targets the revision")
+	fs.Int64Var(&o.until, "until", 0, "keep deciding until this many seconds after the first row")
+	fs.Var((*stringsFlag)(&o.annotationFlags), "annotation", "revision annotation KEY=VALUE (a KEY without / gets the autoscaling.knative.dev/ prefix; repeatable)")
+	o.configFlags = map[string]string{}
+	for _, k := range configKeys {
+		fs.Func(k, "config-autoscaler "+k, func(v string) error { o.configFlags[k] = v; return nil })
+	}
 }
 
 // row is one decision, as `knsim autoscaler replay` prints it.
@@ -58,6 +92,9 @@ func (o options) run() error {
 			return err
 		}
 	}
+	for k, v := range o.configFlags {
+		data[k] = v
+	}
 	cfg, err := asconfig.NewConfigFromMap(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.config, err)
@@ -67,6 +104,16 @@ func (o options) run() error {
 		if ann, err = readFlatMap(o.annotations); err != nil {
 			return err
 		}
+	}
+	for _, kv := range o.annotationFlags {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("--annotation %q: want KEY=VALUE", kv)
+		}
+		if k = strings.TrimSpace(k); !strings.Contains(k, "/") {
+			k = autoscaling.GroupName + "/" + k
+		}
+		ann[k] = v
 	}
 	pa := &v1alpha1.PodAutoscaler{
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: revision, Annotations: ann},

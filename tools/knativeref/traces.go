@@ -167,9 +167,9 @@ var cases = []traceCase{
 		},
 	},
 	{
-		name:        "activation-scale",
-		about:       "activation-scale 3: low traffic after idle scales to 3 pods at once, and back to 0 when idle",
-		annotations: map[string]string{"autoscaling.knative.dev/activation-scale": "3"},
+		name:  "activation-scale",
+		about: "activation-scale 3 (as an --annotation flag): low traffic after idle scales to 3 pods at once, and back to 0 when idle",
+		flags: []string{"--annotation=activation-scale=3"},
 		points: func() []point {
 			return series(0, 330, func(s int64) float64 {
 				switch {
@@ -214,9 +214,9 @@ var cases = []traceCase{
 		},
 	},
 	{
-		name:   "max-scale-up-rate",
-		about:  "max-scale-up-rate 1.5: a step from 10 to 2000 grows the scale by at most ceil(1.5 * ready) a tick",
-		config: map[string]string{"max-scale-up-rate": "1.5"},
+		name:  "max-scale-up-rate",
+		about: "max-scale-up-rate 1.5 (as a flag): a step from 10 to 2000 grows the scale by at most ceil(1.5 * ready) a tick",
+		flags: []string{"--max-scale-up-rate=1.5"},
 		points: func() []point {
 			return series(0, 200, func(s int64) float64 {
 				if s >= 20 && s < 150 {
