@@ -40,9 +40,23 @@ type options struct {
 	reachable                       bool
 	until                           int64
 	// configFlags override config-autoscaler keys (flags named after them);
-	// annotationFlags are --annotation KEY=VALUE, applied after the file.
+	// annotationFlags are --annotation KEY=VALUE, applied after the file,
+	// then the annotation shorthands (--window, --target, ...).
 	configFlags     map[string]string
 	annotationFlags []string
+	shorthands      map[string]string
+}
+
+// annotationShorthands are knsim's flags for annotations without a
+// config-autoscaler key of the same meaning: flag name -> annotation.
+var annotationShorthands = map[string]string{
+	"target":                        autoscaling.TargetAnnotationKey,
+	"target-utilization-percentage": autoscaling.TargetUtilizationPercentageKey,
+	"metric":                        autoscaling.MetricAnnotationKey,
+	"class":                         autoscaling.ClassAnnotationKey,
+	"activation-scale":              autoscaling.ActivationScaleKey,
+	"metric-aggregation-algorithm":  autoscaling.MetricAggregationAlgorithmKey,
+	"window":                        autoscaling.WindowAnnotationKey,
 }
 
 // configKeys are the config-autoscaler keys Knative's NewConfigFromMap reads.
@@ -70,6 +84,10 @@ func (o *options) addFlags(fs *flag.FlagSet) {
 	o.configFlags = map[string]string{}
 	for _, k := range configKeys {
 		fs.Func(k, "config-autoscaler "+k, func(v string) error { o.configFlags[k] = v; return nil })
+	}
+	o.shorthands = map[string]string{}
+	for name, key := range annotationShorthands {
+		fs.Func(name, "annotation "+key, func(v string) error { o.shorthands[key] = v; return nil })
 	}
 }
 
@@ -113,6 +131,9 @@ func (o options) run() error {
 		if k = strings.TrimSpace(k); !strings.Contains(k, "/") {
 			k = autoscaling.GroupName + "/" + k
 		}
+		ann[k] = v
+	}
+	for k, v := range o.shorthands {
 		ann[k] = v
 	}
 	pa := &v1alpha1.PodAutoscaler{

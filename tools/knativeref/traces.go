@@ -143,11 +143,11 @@ var cases = []traceCase{
 	},
 	{
 		name:  "weighted-exponential",
-		about: "weighted-exponential averaging over a 30 s window: ramp up, a gap of missing seconds, ramp down",
+		about: "weighted-exponential averaging over a 30 s window (--window flag): ramp up, a gap of missing seconds, ramp down",
 		annotations: map[string]string{
 			"autoscaling.knative.dev/metric-aggregation-algorithm": "weighted-exponential",
-			"autoscaling.knative.dev/window":                       "30s",
 		},
+		flags: []string{"--window=30s"},
 		points: func() []point {
 			var out []point
 			for _, p := range series(0, 240, func(s int64) float64 {
