@@ -29,7 +29,7 @@ SCENARIOS ?= $(wildcard scenarios/*.yaml)
 # their virtual runs in the report.
 REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 
-.PHONY: all run report up test test-race envtest generate lint vet fmt bench build clean-envtest help
+.PHONY: all run report up test test-race envtest generate lint vet fmt bench build clean-envtest help knative-ref
 
 all: build
 
@@ -93,6 +93,16 @@ vet:
 
 lint: vet ## gofmt check and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# The autoscaler conformance cases: traces and settings, and the decisions of
+# Knative Serving's own autoscaler code on them (tools/knativeref, a separate
+# Go module; this target downloads it from the Go module proxy).
+# TestAutoscalerReplayMatchesKnative compares knsim's replay with them.
+KNATIVE_CASES := cmd/knsim/testdata/knative
+knative-ref: ## regenerate the autoscaler conformance traces and Knative's reference decisions
+	cd tools/knativeref && $(GO) build -o $(CACHE_HOME)/bin/knativeref .
+	$(CACHE_HOME)/bin/knativeref --gen-traces $(KNATIVE_CASES)
+	$(CACHE_HOME)/bin/knativeref --cases $(KNATIVE_CASES)
 
 bench: ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./bench/...

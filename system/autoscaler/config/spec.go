@@ -66,7 +66,8 @@ type DeciderSpec struct {
 	Reachable bool
 
 	// EnableScaleToZero, ScaleToZeroGracePeriod and ScaleToZeroPodRetention
-	// govern the scaler's scale-to-zero.
+	// govern the scaler's scale-to-zero. ScaleToZeroPodRetention is 0 when
+	// the revision is unreachable.
 	EnableScaleToZero       bool
 	ScaleToZeroGracePeriod  time.Duration
 	ScaleToZeroPodRetention time.Duration
@@ -142,8 +143,10 @@ func (c *Config) Resolve(r Revision) (DeciderSpec, error) {
 		s.MaxScale = v
 	}
 	if !s.Reachable {
-		// min-scale does not hold a revision no Route targets.
+		// Neither min-scale nor the last pod's retention holds a revision
+		// no Route targets.
 		s.MinScale = 0
+		s.ScaleToZeroPodRetention = 0
 	}
 	return s, nil
 }

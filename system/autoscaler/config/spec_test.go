@@ -124,6 +124,17 @@ func TestResolve(t *testing.T) {
 		rev:    Revision{Reachability: v1alpha1.ReachabilityUnreachable, Annotations: map[string]string{a + "min-scale": "2"}},
 		modify: func(s *DeciderSpec) { s.Reachable = false },
 	}, {
+		name:   "unreachable ignores the last pod's retention",
+		config: map[string]string{KeyScaleToZeroPodRetentionPeriod: "5m"},
+		rev: Revision{Reachability: v1alpha1.ReachabilityUnreachable,
+			Annotations: map[string]string{a + "scale-to-zero-pod-retention-period": "10m"}},
+		modify: func(s *DeciderSpec) { s.Reachable = false },
+	}, {
+		name:   "retention from config and annotation",
+		config: map[string]string{KeyScaleToZeroPodRetentionPeriod: "5m"},
+		rev:    Revision{Annotations: map[string]string{a + "scale-to-zero-pod-retention-period": "10m"}},
+		modify: func(s *DeciderSpec) { s.ScaleToZeroPodRetention = 10 * time.Minute },
+	}, {
 		name:   "initial scale zero not allowed falls back",
 		rev:    Revision{Annotations: map[string]string{a + "initial-scale": "0"}},
 		modify: func(*DeciderSpec) {},

@@ -16,16 +16,17 @@ type Status struct {
 }
 
 // InitialStatus is the status of a new decider: no desired scale yet (-1),
-// and the excess burst capacity of one pod: TBC itself when it is 0 or -1,
-// else int32(total - TBC), so a TBC above one pod's capacity starts with the
-// activator in the path.
+// and the excess burst capacity of the initial scale: TBC itself when it is
+// 0 or -1, else int32(initialScale*total - TBC), so a TBC above the initial
+// pods' capacity starts with the activator in the path (Knative's
+// MultiScaler does the same when it creates a decider).
 func InitialStatus(s config.DeciderSpec) Status {
 	st := Status{DesiredScale: -1}
 	switch tbc := s.TargetBurstCapacity; tbc {
 	case -1, 0:
 		st.ExcessBurstCapacity = int32(tbc)
 	default:
-		st.ExcessBurstCapacity = int32(s.TotalValue - tbc)
+		st.ExcessBurstCapacity = int32(float64(s.InitialScale)*s.TotalValue - tbc)
 	}
 	return st
 }

@@ -12,17 +12,24 @@ import (
 func TestInitialStatus(t *testing.T) {
 	tests := []struct {
 		tbc, total float64
+		initial    int32
 		want       Status
 	}{
-		{211, 100, Status{DesiredScale: -1, ExcessBurstCapacity: -111}},
-		{50, 100, Status{DesiredScale: -1, ExcessBurstCapacity: 50}},
-		{0, 100, Status{DesiredScale: -1, ExcessBurstCapacity: 0}},
-		{-1, 100, Status{DesiredScale: -1, ExcessBurstCapacity: -1}},
+		{211, 100, 1, Status{DesiredScale: -1, ExcessBurstCapacity: -111}},
+		{50, 100, 1, Status{DesiredScale: -1, ExcessBurstCapacity: 50}},
+		{0, 100, 1, Status{DesiredScale: -1, ExcessBurstCapacity: 0}},
+		{-1, 100, 1, Status{DesiredScale: -1, ExcessBurstCapacity: -1}},
+		// The initial scale's capacity counts: 3 pods of 100 cover 211.
+		{211, 100, 3, Status{DesiredScale: -1, ExcessBurstCapacity: 89}},
+		{211, 10, 3, Status{DesiredScale: -1, ExcessBurstCapacity: -181}},
+		// Zero initial scale: no capacity at all.
+		{211, 100, 0, Status{DesiredScale: -1, ExcessBurstCapacity: -211}},
+		{0, 100, 0, Status{DesiredScale: -1, ExcessBurstCapacity: 0}},
 	}
 	for _, tc := range tests {
-		got := InitialStatus(config.DeciderSpec{TargetBurstCapacity: tc.tbc, TotalValue: tc.total})
+		got := InitialStatus(config.DeciderSpec{TargetBurstCapacity: tc.tbc, TotalValue: tc.total, InitialScale: tc.initial})
 		if diff := cmp.Diff(tc.want, got); diff != "" {
-			t.Errorf("TBC %v (-want +got):\n%s", tc.tbc, diff)
+			t.Errorf("TBC %v, initial scale %d (-want +got):\n%s", tc.tbc, tc.initial, diff)
 		}
 	}
 }

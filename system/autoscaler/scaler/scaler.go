@@ -44,8 +44,9 @@ const (
 
 const (
 	// DefaultActivationTimeout is Knative's default progress deadline (600s)
-	// plus a 10s buffer: a revision activating for longer goes to zero.
-	DefaultActivationTimeout = 610 * time.Second
+	// plus its 30s activation buffer: a revision activating for longer goes
+	// to zero.
+	DefaultActivationTimeout = 630 * time.Second
 	// ProbePeriod is how soon to look again while the activator is not yet
 	// confirmed in the path.
 	ProbePeriod = time.Second

@@ -51,8 +51,12 @@ func TestScale(t *testing.T) {
 		in:   Input{Now: at(100), Spec: spec(nil), Decider: kpa.Status{DesiredScale: -1}, PA: PodAutoscaler{Since: at(0)}},
 		want: scaled{Want: -1, Requeue: DefaultActivationTimeout},
 	}, {
-		name: "activation timed out goes to zero",
+		name: "still activating after progress deadline + 10s",
 		in:   Input{Now: at(611), Spec: spec(nil), Decider: kpa.Status{DesiredScale: -1}, PA: PodAutoscaler{Since: at(0)}},
+		want: scaled{Want: -1, Requeue: DefaultActivationTimeout},
+	}, {
+		name: "activation timed out goes to zero",
+		in:   Input{Now: at(631), Spec: spec(nil), Decider: kpa.Status{DesiredScale: -1}, PA: PodAutoscaler{Since: at(0)}},
 		want: scaled{Want: 0, Apply: true},
 	}, {
 		name: "activation at exactly the timeout waits",
