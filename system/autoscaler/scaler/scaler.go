@@ -123,7 +123,7 @@ func Reconcile(in Input) Result {
 	return Result{
 		Want:          want,
 		Apply:         apply,
-		Mode:          SKSMode(want, in.Decider.ExcessBurstCapacity, in.PA.Activity == Inactive),
+		Mode:          SKSMode(want, in.Decider.ExcessBurstCapacity),
 		NumActivators: NumActivators(in.ReadyPods, in.Spec),
 		PA:            NextActivity(in.PA, in.Spec, want, in.ReadyPods, in.Now),
 		RequeueAfter:  requeue,
@@ -214,13 +214,15 @@ func scaleToZero(in Input, desired int32) (int32, bool, time.Duration) {
 	}
 }
 
-// SKSMode is Proxy when want is 0, the excess burst capacity is negative, or
-// want is unknown (-1) and the revision inactive; Serve otherwise.
-func SKSMode(want, excessBurstCapacity int32, inactive bool) Mode {
-	if want == 0 || excessBurstCapacity < 0 || want == -1 && inactive {
-		return ModeProxy
+// SKSMode is Serve when the scale is known and positive and the excess burst
+// capacity is not negative; Proxy otherwise: at zero, short of burst
+// capacity, or while the scale is unknown (-1), e.g. before a new
+// revision's first decision, so the activator takes its first requests.
+func SKSMode(want, excessBurstCapacity int32) Mode {
+	if want > 0 && excessBurstCapacity >= 0 {
+		return ModeServe
 	}
-	return ModeServe
+	return ModeProxy
 }
 
 // NumActivators is how many activators back the revision: enough for the

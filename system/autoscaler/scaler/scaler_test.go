@@ -152,19 +152,20 @@ func TestScale(t *testing.T) {
 func TestSKSMode(t *testing.T) {
 	tests := []struct {
 		want, ebc int32
-		inactive  bool
 		mode      Mode
 	}{
-		{0, 10, false, ModeProxy},
-		{3, -5, false, ModeProxy},
-		{3, 0, false, ModeServe},
-		{-1, 0, true, ModeProxy},
-		{-1, 0, false, ModeServe},
-		{1, 0, true, ModeServe},
+		{0, 10, ModeProxy},
+		{3, -5, ModeProxy},
+		{3, 0, ModeServe},
+		{1, 0, ModeServe},
+		// An unknown scale keeps the activator in the path, inactive or not
+		// (a new revision before its first decision).
+		{-1, 0, ModeProxy},
+		{-1, 10, ModeProxy},
 	}
 	for _, tc := range tests {
-		if got := SKSMode(tc.want, tc.ebc, tc.inactive); got != tc.mode {
-			t.Errorf("SKSMode(%d, %d, %v) = %s, want %s", tc.want, tc.ebc, tc.inactive, got, tc.mode)
+		if got := SKSMode(tc.want, tc.ebc); got != tc.mode {
+			t.Errorf("SKSMode(%d, %d) = %s, want %s", tc.want, tc.ebc, got, tc.mode)
 		}
 	}
 }
