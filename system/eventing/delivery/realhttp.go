@@ -32,6 +32,7 @@ type Observer func(d *Delivery, dec Decision)
 // dead-letter delivery at once.
 type Dispatcher struct {
 	client   *http.Client
+	h1       *h1Transport // plain http:// targets when no Client was given
 	clock    Clock
 	maxBytes int64
 
@@ -43,7 +44,10 @@ type Dispatcher struct {
 
 // DispatcherOptions configure NewDispatcher; zero values pick defaults.
 type DispatcherOptions struct {
-	// Client sends the requests; nil means a client on NewTransport().
+	// Client sends the requests. When nil, http:// targets go over the
+	// dispatcher's own HTTP/1.1 keep-alive pool, which runs each exchange
+	// in the delivering goroutine, and https:// targets over a client on
+	// NewTransport().
 	Client *http.Client
 	// MaxResponseBytes bounds response bodies; 0 means wire.DefaultMaxBodyBytes.
 	MaxResponseBytes int64
@@ -67,17 +71,22 @@ func NewTransport() *http.Transport {
 // NewDispatcher returns a Dispatcher using clk for time and timers.
 func NewDispatcher(clk Clock, opts DispatcherOptions) *Dispatcher {
 	c := opts.Client
+	var h1 *h1Transport
 	if c == nil {
 		c = &http.Client{Transport: NewTransport()}
+		h1 = newH1Transport()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Dispatcher{client: c, clock: clk, maxBytes: opts.MaxResponseBytes, ctx: ctx, cancel: cancel}
+	return &Dispatcher{client: c, h1: h1, clock: clk, maxBytes: opts.MaxResponseBytes, ctx: ctx, cancel: cancel}
 }
 
 // Close aborts requests in flight; deliveries still pending then fail as
 // transport errors and end as their policy says. It does not wait.
 func (x *Dispatcher) Close() {
 	x.cancel()
+	if x.h1 != nil {
+		x.h1.close()
+	}
 }
 
 // InFlight is the number of deliveries started and not yet finished (a
@@ -123,8 +132,20 @@ func (x *Dispatcher) run(d *Delivery, observe Observer) {
 	}
 }
 
+// preferReply asks a subscriber for a reply, as Knative does.
+var preferReply = []string{"Prefer", "reply"}
+
 // attempt sends d's event once and reports what happened.
 func (x *Dispatcher) attempt(d *Delivery) Attempt {
+	if x.h1 != nil {
+		if t := h1TargetFor(d.Target()); t != nil {
+			e := exchange{x: x, target: t, ev: d.Event(), timeout: d.Timeout()}
+			if d.Kind() == ToSubscriber {
+				e.extra = preferReply
+			}
+			return e.do(x.clock.Now())
+		}
+	}
 	ctx := x.ctx
 	if t := d.Timeout(); t > 0 {
 		var cancel context.CancelFunc

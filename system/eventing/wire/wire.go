@@ -104,6 +104,19 @@ func parseTarget(target string) (*url.URL, error) {
 	return &c, nil
 }
 
+// Target parses an http or https target once and returns the cached URL,
+// shared by all callers: it must not be modified.
+func Target(target string) (*url.URL, error) {
+	if u, ok := urls.Load(target); ok {
+		return u.(*url.URL), nil
+	}
+	if _, err := parseTarget(target); err != nil {
+		return nil, err
+	}
+	u, _ := urls.Load(target)
+	return u.(*url.URL), nil
+}
+
 // NewRequest builds a POST of ev to target in binary mode. ev is not
 // modified.
 func NewRequest(ctx context.Context, target string, ev *cloudevents.Event) (*http.Request, error) {
