@@ -76,6 +76,14 @@ func ReadRequest(r *http.Request, maxBytes int64) (*cloudevents.Event, error) {
 
 // decode turns headers and a body into an event.
 func decode(h http.Header, body []byte) (*cloudevents.Event, error) {
+	if ev, ok, err := decodeBinaryV1(h, body); ok {
+		return ev, err
+	}
+	return decodeSDK(h, body)
+}
+
+// decodeSDK is decode with the sdk-go binding only.
+func decodeSDK(h http.Header, body []byte) (*cloudevents.Event, error) {
 	msg := cehttp.NewMessage(h, io.NopCloser(bytes.NewReader(body)))
 	if msg.ReadEncoding() == binding.EncodingUnknown {
 		return nil, ErrNotCloudEvent
