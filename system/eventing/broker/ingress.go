@@ -60,11 +60,15 @@ func ParsePath(path string) (Key, int) {
 	if path == "/" || path == "" {
 		return Key{}, http.StatusNotFound
 	}
-	parts := strings.Split(strings.TrimSuffix(path, "/"), "/")
-	if len(parts) != 3 || parts[0] != "" {
+	if path[0] != '/' {
 		return Key{}, http.StatusBadRequest
 	}
-	return Key{Namespace: parts[1], Name: parts[2]}, 0
+	rest := strings.TrimSuffix(path[1:], "/")
+	ns, name, ok := strings.Cut(rest, "/")
+	if !ok || strings.IndexByte(name, '/') >= 0 {
+		return Key{}, http.StatusBadRequest
+	}
+	return Key{Namespace: ns, Name: name}, 0
 }
 
 // Accept handles one request to the ingress at time now. ev is the
@@ -73,13 +77,18 @@ func ParsePath(path string) (Key, int) {
 // in Knative's order: method, path, event, broker, TTL. Accept takes
 // ownership of ev and sets its extensions.
 func (in *Ingress) Accept(now time.Time, method, path string, ev *cloudevents.Event, decodeErr error) Response {
+	key, status := ParsePath(path)
+	return in.accept(now, method, key, status, ev, decodeErr)
+}
+
+// accept is Accept with the path already parsed into key and status.
+func (in *Ingress) accept(now time.Time, method string, key Key, status int, ev *cloudevents.Event, decodeErr error) Response {
 	if method == http.MethodOptions {
 		return Response{Status: http.StatusOK}
 	}
 	if method != http.MethodPost {
 		return in.reject(Response{Status: http.StatusMethodNotAllowed, Reason: ReasonMethod})
 	}
-	key, status := ParsePath(path)
 	if status != 0 {
 		return in.reject(Response{Status: status, Reason: ReasonPath})
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,5 +277,60 @@ func TestRegistry(t *testing.T) {
 	reg.DeleteBroker(k)
 	if _, ok := reg.Lookup(k); ok || len(reg.Keys()) != 0 {
 		t.Error("DeleteBroker")
+	}
+}
+
+// parsePathSplit is ParsePath as first written, with strings.Split: the
+// reference the allocation-free ParsePath must agree with.
+func parsePathSplit(path string) (Key, int) {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "/" || path == "" {
+		return Key{}, http.StatusNotFound
+	}
+	parts := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	if len(parts) != 3 || parts[0] != "" {
+		return Key{}, http.StatusBadRequest
+	}
+	return Key{Namespace: parts[1], Name: parts[2]}, 0
+}
+
+func TestParsePath(t *testing.T) {
+	tests := []struct {
+		path   string
+		want   Key
+		status int
+	}{
+		{"/ns/b", Key{"ns", "b"}, 0},
+		{"/ns/b/", Key{"ns", "b"}, 0},
+		{"/ns/b?x=1", Key{"ns", "b"}, 0},
+		{"/ns/b/?x=1", Key{"ns", "b"}, 0},
+		{"/", Key{}, 404},
+		{"", Key{}, 404},
+		{"?x", Key{}, 404},
+		{"/?x", Key{}, 404},
+		{"/ns", Key{}, 400},
+		{"/ns/", Key{}, 400},
+		{"/ns/b/c", Key{}, 400},
+		{"/ns/b//", Key{}, 400},
+		{"//b", Key{"", "b"}, 0},
+		{"/ns//", Key{"ns", ""}, 0},
+		{"//", Key{}, 400},
+		{"///", Key{"", ""}, 0},
+		{"ns/b", Key{}, 400},
+		{"ns/b/c", Key{}, 400},
+		{"x/ns/b", Key{}, 400},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			key, status := ParsePath(tc.path)
+			if key != tc.want || status != tc.status {
+				t.Errorf("ParsePath(%q) = %v, %d; want %v, %d", tc.path, key, status, tc.want, tc.status)
+			}
+			if rk, rs := parsePathSplit(tc.path); rk != key || rs != status {
+				t.Errorf("ParsePath(%q) = %v, %d; the Split version says %v, %d", tc.path, key, status, rk, rs)
+			}
+		})
 	}
 }

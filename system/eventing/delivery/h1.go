@@ -272,10 +272,16 @@ func (e *exchange) roundTrip(c *h1Conn, head, body []byte, reused bool) (a Attem
 		finish(false)
 		return fail(err), false
 	}
-	tb := &trackedBody{r: resp.Body}
-	resp.Body = tb
-	r := wire.ReadResponse(resp, e.x.maxBytes)
-	finish(tb.eof && !resp.Close)
+	var r wire.Response
+	if resp.Body == http.NoBody {
+		r = wire.ReadResponse(resp, e.x.maxBytes)
+		finish(!resp.Close)
+	} else {
+		tb := &trackedBody{r: resp.Body}
+		resp.Body = tb
+		r = wire.ReadResponse(resp, e.x.maxBytes)
+		finish(tb.eof && !resp.Close)
+	}
 	return Attempt{
 		Status:     r.Status,
 		RetryAfter: r.RetryAfter,
