@@ -334,3 +334,46 @@ func TestParsePath(t *testing.T) {
 		})
 	}
 }
+
+// setExtension leaves events exactly as the sdk's SetExtension does.
+func TestSetExtensionMatchesSDK(t *testing.T) {
+	at := types.Timestamp{Time: now}
+	tests := []struct {
+		name    string
+		version string
+		before  map[string]any
+		key     string
+		value   any
+	}{
+		{"v1 first extension", "1.0", nil, TTLExtension, int32(3)},
+		{"v1 add", "1.0", map[string]any{"a": "b"}, ArrivalTimeExtension, at},
+		{"v1 replace", "1.0", map[string]any{TTLExtension: int32(9)}, TTLExtension, int32(300)},
+		{"v1 delete last", "1.0", map[string]any{TTLExtension: int32(9)}, TTLExtension, nil},
+		{"v1 delete one", "1.0", map[string]any{TTLExtension: int32(9), "a": "b"}, TTLExtension, nil},
+		{"v1 delete missing", "1.0", nil, TTLExtension, nil},
+		{"v03 add", "0.3", nil, ArrivalTimeExtension, at},
+		{"v03 delete last", "0.3", map[string]any{TTLExtension: int32(1)}, TTLExtension, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mk := func() *cloudevents.Event {
+				e := cloudevents.NewEvent(tc.version)
+				e.SetID("x")
+				e.SetSource("/s")
+				e.SetType("t")
+				for k, v := range tc.before {
+					e.SetExtension(k, v)
+				}
+				return &e
+			}
+			want, got := mk(), mk()
+			if err := want.Context.SetExtension(tc.key, tc.value); err != nil {
+				t.Fatal(err)
+			}
+			setExtension(got, tc.key, tc.value)
+			if diff := cmp.Diff(want.Context, got.Context); diff != "" {
+				t.Errorf("context (-sdk +setExtension):\n%s", diff)
+			}
+		})
+	}
+}

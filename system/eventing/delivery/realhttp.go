@@ -40,7 +40,21 @@ type Dispatcher struct {
 	cancel context.CancelFunc
 
 	inflight atomic.Int64
+
+	// work hands deliveries to idle workers; idle counts them.
+	work chan job
+	idle atomic.Int32
 }
+
+// job is a delivery handed to a worker.
+type job struct {
+	d       *Delivery
+	observe Observer
+}
+
+// maxIdleWorkers bounds the workers kept waiting for deliveries; more
+// exit when they finish.
+const maxIdleWorkers = 256
 
 // DispatcherOptions configure NewDispatcher; zero values pick defaults.
 type DispatcherOptions struct {
@@ -77,7 +91,7 @@ func NewDispatcher(clk Clock, opts DispatcherOptions) *Dispatcher {
 		h1 = newH1Transport()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Dispatcher{client: c, h1: h1, clock: clk, maxBytes: opts.MaxResponseBytes, ctx: ctx, cancel: cancel}
+	return &Dispatcher{client: c, h1: h1, clock: clk, maxBytes: opts.MaxResponseBytes, ctx: ctx, cancel: cancel, work: make(chan job)}
 }
 
 // Close aborts requests in flight; deliveries still pending then fail as
@@ -97,7 +111,32 @@ func (x *Dispatcher) InFlight() int64 { return x.inflight.Load() }
 // decision. It returns at once.
 func (x *Dispatcher) Start(d *Delivery, observe Observer) {
 	x.inflight.Add(1)
-	go x.run(d, observe)
+	select {
+	case x.work <- job{d, observe}:
+	default:
+		go x.worker(d, observe)
+	}
+}
+
+// worker runs d, then waits for more deliveries from Start unless enough
+// workers wait already. Reusing workers saves creating a goroutine and
+// growing its stack for every delivery.
+func (x *Dispatcher) worker(d *Delivery, observe Observer) {
+	for {
+		x.run(d, observe)
+		if x.idle.Add(1) > maxIdleWorkers {
+			x.idle.Add(-1)
+			return
+		}
+		select {
+		case j := <-x.work:
+			x.idle.Add(-1)
+			d, observe = j.d, j.observe
+		case <-x.ctx.Done():
+			x.idle.Add(-1)
+			return
+		}
+	}
 }
 
 // Run runs d in the calling goroutine until it finishes or waits for a

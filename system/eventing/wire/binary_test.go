@@ -190,3 +190,20 @@ func TestAppendBinaryRequestRejects(t *testing.T) {
 		t.Errorf("tab refused: %v", err)
 	}
 }
+
+// sourceString must agree with Event.Source on every source.
+func TestSourceString(t *testing.T) {
+	for _, src := range []string{
+		"/bench/producer", "/", "/a/b/c", "/a-b_c.d~e", "/$&+,;=@", "/a:b", "a:b", "a/b", "//host/path",
+		"/a%20b", "/a b", "/a?x=1", "/a#f", "/a?", "http://example.com/x", "urn:example:1", "mailto:x@y",
+		"/ü", "/a%2Fb", "", "/a/./b", "/..", "/a!b", "/a*b", "/(x)", "/'x'",
+	} {
+		for _, version := range []string{"1.0", "0.3"} {
+			e := cloudevents.NewEvent(version)
+			e.SetSource(src)
+			if got, want := sourceString(&e), e.Source(); got != want {
+				t.Errorf("%s: sourceString(%q) = %q, Source() = %q", version, src, got, want)
+			}
+		}
+	}
+}

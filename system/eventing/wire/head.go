@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -76,7 +77,7 @@ func AppendBinaryRequest(dst []byte, host, requestURI string, ev *cloudevents.Ev
 	if b, ok = appendHeader(b, hdrID, ev.ID()); !ok {
 		return fail(hdrID)
 	}
-	if b, ok = appendHeader(b, hdrSource, ev.Source()); !ok {
+	if b, ok = appendHeader(b, hdrSource, sourceString(ev)); !ok {
 		return fail(hdrSource)
 	}
 	if b, ok = appendHeader(b, hdrType, ev.Type()); !ok {
@@ -217,4 +218,47 @@ func upperASCII(c byte) byte {
 		return c - ('a' - 'A')
 	}
 	return c
+}
+
+// sourceString is ev.Source() without formatting the URI reference when it
+// is a plain absolute path (the common "/producer/x"), which formats as
+// itself.
+func sourceString(ev *cloudevents.Event) string {
+	var u *url.URL
+	switch ctx := ev.Context.(type) {
+	case *event.EventContextV1:
+		u = &ctx.Source.URL
+	case *event.EventContextV03:
+		u = &ctx.Source.URL
+	default:
+		return ev.Source()
+	}
+	if p, ok := plainPath(u); ok {
+		return p
+	}
+	return ev.Source()
+}
+
+// plainPath returns u's path when u is nothing but an absolute path of
+// characters that url.URL.String writes unescaped.
+func plainPath(u *url.URL) (string, bool) {
+	if u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" || u.OmitHost ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.RawFragment != "" || u.RawPath != "" {
+		return "", false
+	}
+	p := u.Path
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && p[1] == '/') {
+		return "", false
+	}
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '$' || c == '&' ||
+			c == '+' || c == ',' || c == ';' || c == '=' || c == '@':
+		default:
+			return "", false
+		}
+	}
+	return p, true
 }
