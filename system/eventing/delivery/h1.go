@@ -5,9 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -267,20 +265,16 @@ func (e *exchange) roundTrip(c *h1Conn, head, body []byte, reused bool) (a Attem
 		}
 		return fail(err), false
 	}
-	resp, err := readResponse(c.br)
+	resp, err := readH1Response(c.br)
 	if err != nil {
 		finish(false)
 		return fail(err), false
 	}
-	var r wire.Response
-	if resp.Body == http.NoBody {
-		r = wire.ReadResponse(resp, e.x.maxBytes)
-		finish(!resp.Close)
+	r := wire.ReadResponse(resp, e.x.maxBytes)
+	if b, ok := resp.Body.(*h1Body); ok {
+		finish(b.eof && !resp.Close)
 	} else {
-		tb := &trackedBody{r: resp.Body}
-		resp.Body = tb
-		r = wire.ReadResponse(resp, e.x.maxBytes)
-		finish(tb.eof && !resp.Close)
+		finish(!resp.Close)
 	}
 	return Attempt{
 		Status:     r.Status,
@@ -291,42 +285,8 @@ func (e *exchange) roundTrip(c *h1Conn, head, body []byte, reused bool) (a Attem
 	}, false
 }
 
-// readResponse reads a final response, skipping 1xx interim responses as
-// net/http does (101 is final).
-func readResponse(br *bufio.Reader) (*http.Response, error) {
-	for {
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols || resp.StatusCode < 100 {
-			return resp, nil
-		}
-		_ = resp.Body.Close()
-	}
-}
-
 // isTimeout reports whether err comes from an expired deadline.
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
-
-// trackedBody is a response body that records whether it was read to the
-// end, so that the connection is reused only then; Close does not drain.
-type trackedBody struct {
-	r   io.ReadCloser
-	eof bool
-}
-
-// Read reads from the body and notes io.EOF.
-func (b *trackedBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err == io.EOF {
-		b.eof = true
-	}
-	return n, err
-}
-
-// Close does nothing: the connection's fate is decided by eof.
-func (b *trackedBody) Close() error { return nil }
