@@ -25,8 +25,9 @@ type Clock interface {
 // the goroutine that made it. It must not block for long.
 type Observer func(d *Delivery, dec Decision)
 
-// Dispatcher is the real shell around Delivery: it sends each attempt with
-// the sdk-go HTTP binding (binary mode), reads the answer into an Attempt,
+// Dispatcher is the real shell around Delivery: it sends each attempt in
+// binary mode (over its HTTP/1.1 pool, or the configured http.Client with
+// the sdk-go binding's headers), reads the answer into an Attempt,
 // asks the Delivery what next, and waits for retries with timers from its
 // Clock (no sleeping goroutines). A DeadLetter decision starts the
 // dead-letter delivery at once.
