@@ -24,7 +24,7 @@ import (
 // and the read a reader goroutine makes to wait for the next response.
 // It is safe for concurrent use.
 type h1Transport struct {
-	dialer      net.Dialer
+	dial        func(ctx context.Context, network, addr string) (net.Conn, error)
 	maxIdle     int           // idle connections kept per host
 	idleTimeout time.Duration // idle connections older than this are closed
 
@@ -49,7 +49,7 @@ var errTransportClosed = errors.New("dispatcher closed")
 // newH1Transport returns a transport with NewTransport's limits.
 func newH1Transport() *h1Transport {
 	return &h1Transport{
-		dialer:      net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second},
+		dial:        (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		maxIdle:     1000,
 		idleTimeout: 90 * time.Second,
 		idle:        map[string][]*h1Conn{},
@@ -84,12 +84,12 @@ func (t *h1Transport) get(ctx context.Context, addr string, now time.Time) (*h1C
 		_ = c.nc.Close()
 	}
 	t.mu.Unlock()
-	return t.dial(ctx, addr)
+	return t.open(ctx, addr)
 }
 
-// dial opens a new connection to addr.
-func (t *h1Transport) dial(ctx context.Context, addr string) (*h1Conn, bool, error) {
-	nc, err := t.dialer.DialContext(ctx, "tcp", addr)
+// open dials a new connection to addr.
+func (t *h1Transport) open(ctx context.Context, addr string) (*h1Conn, bool, error) {
+	nc, err := t.dial(ctx, "tcp", addr)
 	if err != nil {
 		return nil, false, err
 	}

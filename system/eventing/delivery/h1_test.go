@@ -2,10 +2,12 @@ package delivery
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -219,5 +221,27 @@ func TestH1CloseAborts(t *testing.T) {
 	}
 	if d := runOnce(t, x, sub.URL, "e1"); d.Action != Drop {
 		t.Errorf("after Close = %+v, want Drop", d)
+	}
+}
+
+// DialContext routes the pool's connections, keeping the target's Host.
+func TestH1DialContext(t *testing.T) {
+	s := newRawServer(t, rawAnswer{raw: ok202})
+	var dialed []string
+	x := NewDispatcher(clocktesting.NewFakeClock(t0), DispatcherOptions{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dialed = append(dialed, addr)
+			return (&net.Dialer{}).DialContext(ctx, network, s.ln.Addr().String())
+		},
+	})
+	defer x.Close()
+	if d := runOnce(t, x, "http://sub.example.com/x", "e0"); d.Action != Done {
+		t.Fatalf("decision = %+v", d)
+	}
+	if want := []string{"sub.example.com:80"}; !slices.Equal(dialed, want) {
+		t.Errorf("dialed %v, want %v", dialed, want)
+	}
+	if req := <-s.heads; req.Host != "sub.example.com" || req.URL.Path != "/x" {
+		t.Errorf("request host %q path %q", req.Host, req.URL.Path)
 	}
 }

@@ -66,6 +66,11 @@ type DispatcherOptions struct {
 	Client *http.Client
 	// MaxResponseBytes bounds response bodies; 0 means wire.DefaultMaxBodyBytes.
 	MaxResponseBytes int64
+	// DialContext, when Client is nil, opens the connections of both the
+	// HTTP/1.1 pool and the https transport (for example to route every
+	// host to a local listener); nil means a net.Dialer with
+	// NewTransport's timeouts. The request keeps its Host header.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // NewTransport is an HTTP transport tuned for event fan-out to a few hosts,
@@ -88,8 +93,13 @@ func NewDispatcher(clk Clock, opts DispatcherOptions) *Dispatcher {
 	c := opts.Client
 	var h1 *h1Transport
 	if c == nil {
-		c = &http.Client{Transport: NewTransport()}
+		t := NewTransport()
 		h1 = newH1Transport()
+		if opts.DialContext != nil {
+			t.DialContext = opts.DialContext
+			h1.dial = opts.DialContext
+		}
+		c = &http.Client{Transport: t}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Dispatcher{client: c, h1: h1, clock: clk, maxBytes: opts.MaxResponseBytes, ctx: ctx, cancel: cancel, work: make(chan job)}
