@@ -28,10 +28,11 @@ type h1Transport struct {
 	maxIdle     int           // idle connections kept per host
 	idleTimeout time.Duration // idle connections older than this are closed
 
-	mu     sync.Mutex
-	idle   map[string][]*h1Conn // by host:port, most recently used last
-	all    map[*h1Conn]struct{} // every open connection, for close
-	closed bool
+	mu        sync.Mutex
+	nextSweep time.Time            // when put next closes stale idle connections
+	idle      map[string][]*h1Conn // by host:port, most recently used last
+	all       map[*h1Conn]struct{} // every open connection, for close
+	closed    bool
 }
 
 // h1Conn is one connection of an h1Transport.
@@ -105,7 +106,9 @@ func (t *h1Transport) open(ctx context.Context, addr string) (*h1Conn, bool, err
 	return c, false, nil
 }
 
-// put returns c to the idle pool at time now.
+// put returns c to the idle pool at time now. Every half idle timeout it
+// also closes the connections that have been idle for longer than that, so
+// that hosts no longer delivered to do not keep theirs.
 func (t *h1Transport) put(c *h1Conn, now time.Time) {
 	t.mu.Lock()
 	if t.closed || len(t.idle[c.addr]) >= t.maxIdle {
@@ -116,7 +119,39 @@ func (t *h1Transport) put(c *h1Conn, now time.Time) {
 	}
 	c.idleSince = now
 	t.idle[c.addr] = append(t.idle[c.addr], c)
+	var stale []*h1Conn
+	if now.After(t.nextSweep) {
+		stale = t.sweepLocked(now)
+		t.nextSweep = now.Add(t.idleTimeout / 2)
+	}
 	t.mu.Unlock()
+	for _, s := range stale {
+		_ = s.nc.Close()
+	}
+}
+
+// sweepLocked removes the connections idle since before now minus the idle
+// timeout and returns them for closing.
+func (t *h1Transport) sweepLocked(now time.Time) []*h1Conn {
+	var stale []*h1Conn
+	for addr, l := range t.idle {
+		keep := l[:0]
+		for _, c := range l {
+			if now.Sub(c.idleSince) >= t.idleTimeout {
+				stale = append(stale, c)
+				delete(t.all, c)
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		clear(l[len(keep):])
+		if len(keep) == 0 {
+			delete(t.idle, addr)
+		} else {
+			t.idle[addr] = keep
+		}
+	}
+	return stale
 }
 
 // discard closes c for good.

@@ -245,3 +245,42 @@ func TestH1DialContext(t *testing.T) {
 		t.Errorf("request host %q path %q", req.Host, req.URL.Path)
 	}
 }
+
+// Idle connections older than the idle timeout are closed: when taken, and
+// for hosts no longer delivered to, when another connection comes back.
+func TestH1IdleTimeout(t *testing.T) {
+	a := newRawServer(t, rawAnswer{raw: ok202}, rawAnswer{raw: ok202})
+	b := newRawServer(t, rawAnswer{raw: ok202}, rawAnswer{raw: ok202}, rawAnswer{raw: ok202})
+	clk := clocktesting.NewFakeClock(t0)
+	x := NewDispatcher(clk, DispatcherOptions{})
+	defer x.Close()
+	for _, s := range []*rawServer{a, b} {
+		if d := runOnce(t, x, s.url(), "e"); d.Action != Done {
+			t.Fatalf("decision = %+v", d)
+		}
+	}
+	idle := func() int {
+		x.h1.mu.Lock()
+		defer x.h1.mu.Unlock()
+		n := 0
+		for _, l := range x.h1.idle {
+			n += len(l)
+		}
+		return n
+	}
+	if n := idle(); n != 2 {
+		t.Fatalf("idle = %d, want 2", n)
+	}
+	clk.Step(x.h1.idleTimeout + time.Second)
+	// b's connection is too old to be taken: a new one is dialed, and when
+	// it comes back a's stale connection is closed too.
+	if d := runOnce(t, x, b.url(), "e"); d.Action != Done {
+		t.Fatalf("decision = %+v", d)
+	}
+	if n := b.conns.Load(); n != 2 {
+		t.Errorf("b connections = %d, want 2", n)
+	}
+	if n := idle(); n != 1 {
+		t.Errorf("idle = %d, want 1 (b's new connection)", n)
+	}
+}
