@@ -142,17 +142,28 @@ type Dispatch struct {
 // otherwise). It takes r.Event: knativebrokerttl is removed from it (the
 // value goes to Dispatch.TTL) and the deliveries share it read-only.
 func (in *Ingress) Fanout(r Response) []Dispatch {
+	var ds []Dispatch
+	in.fanout(r, func(d Dispatch) {
+		if ds == nil {
+			ds = make([]Dispatch, 0, 2)
+		}
+		ds = append(ds, d)
+	})
+	return ds
+}
+
+// fanout is Fanout handing each dispatch to start as it is made.
+func (in *Ingress) fanout(r Response, start func(Dispatch)) {
 	if !r.Accepted() || r.Event == nil {
-		return nil
+		return
 	}
 	b, ok := in.registry.Lookup(r.Broker)
 	if !ok || len(b.Triggers) == 0 {
-		return nil
+		return
 	}
 	ttl, _ := GetTTL(r.Event)
 	out := r.Event
 	DeleteTTL(out)
-	var ds []Dispatch
 	for i := range b.Triggers {
 		t := &b.Triggers[i]
 		if !t.Filter.MatchPtr(out).Delivers() {
@@ -163,18 +174,14 @@ func (in *Ingress) Fanout(r Response) []Dispatch {
 		if t.Delivery != nil {
 			p = *t.Delivery
 		}
-		if ds == nil {
-			ds = make([]Dispatch, 0, len(b.Triggers)-i)
-		}
-		ds = append(ds, Dispatch{
+		in.counters.dispatched.Add(1)
+		start(Dispatch{
 			Broker:   r.Broker,
 			Trigger:  t,
 			Delivery: delivery.New(out, t.SubscriberURI, p, delivery.Options{}),
 			TTL:      ttl,
 		})
 	}
-	in.counters.dispatched.Add(int64(len(ds)))
-	return ds
 }
 
 // Reply puts a subscriber's reply back into the broker of d at time now:

@@ -71,9 +71,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // fanout starts the deliveries of an accepted event.
 func (h *Handler) fanout(resp Response) {
-	for _, d := range h.ingress.Fanout(resp) {
-		h.dispatcher.Start(d.Delivery, h.observer(d))
-	}
+	h.ingress.fanout(resp, h.start)
+}
+
+// start runs one dispatch of the fan-out.
+func (h *Handler) start(d Dispatch) {
+	h.dispatcher.Start(d.Delivery, h.observer(d))
 }
 
 // observer counts d's decisions and re-ingests a subscriber's reply.

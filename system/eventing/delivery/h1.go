@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"sync"
 	"time"
@@ -300,12 +301,12 @@ func (e *exchange) roundTrip(c *h1Conn, head, body []byte, reused bool) (a Attem
 		}
 		return fail(err), false
 	}
-	resp, err := readH1Response(c.br)
-	if err != nil {
+	var resp http.Response
+	if err := readH1Response(c.br, &resp); err != nil {
 		finish(false)
 		return fail(err), false
 	}
-	r := wire.ReadResponse(resp, e.x.maxBytes)
+	r := wire.ReadResponse(&resp, e.x.maxBytes)
 	if b, ok := resp.Body.(*h1Body); ok {
 		finish(b.eof && !resp.Close)
 	} else {

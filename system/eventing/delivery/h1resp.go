@@ -89,73 +89,72 @@ func skipTrailers(br *bufio.Reader) error {
 	}
 }
 
-// readH1Response reads a response head from br, skipping 1xx interim
-// responses as net/http does (101 is final), and returns it with a body
-// reading from br. Its Header holds only what the dispatcher looks at:
+// readH1Response reads a response head from br into resp, skipping 1xx
+// interim responses as net/http does (101 is final), with a body reading
+// from br. Its Header holds only what the dispatcher looks at:
 // Content-Type, Retry-After and the Ce- headers (canonical keys); it is
 // nil when there are none. Close is set when the connection cannot carry
 // another exchange: "Connection: close", HTTP/1.0 without keep-alive, or a
 // body delimited by the connection's end.
-func readH1Response(br *bufio.Reader) (*http.Response, error) {
+func readH1Response(br *bufio.Reader, resp *http.Response) error {
 	for {
-		resp, err := readH1Head(br)
-		if err != nil {
-			return nil, err
+		if err := readH1Head(br, resp); err != nil {
+			return err
 		}
 		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
-			return resp, nil
+			return nil
 		}
 	}
 }
 
-// readH1Head reads one response head and sets up its body.
-func readH1Head(br *bufio.Reader) (*http.Response, error) {
+// readH1Head reads one response head into resp and sets up its body.
+func readH1Head(br *bufio.Reader, resp *http.Response) error {
 	budget := maxResponseHeadBytes
 	line, err := readLine(br, &budget)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// "HTTP/1.1 202 Accepted": version, three-digit status, optional reason.
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || (line[7] != '0' && line[7] != '1') ||
 		line[8] != ' ' || (len(line) > 12 && line[12] != ' ') {
-		return nil, fmt.Errorf("%w: status line %q", errMalformedResponse, truncate(line))
+		return fmt.Errorf("%w: status line %q", errMalformedResponse, truncate(line))
 	}
 	status := 0
 	for _, c := range line[9:12] {
 		if c < '0' || c > '9' {
-			return nil, fmt.Errorf("%w: status line %q", errMalformedResponse, truncate(line))
+			return fmt.Errorf("%w: status line %q", errMalformedResponse, truncate(line))
 		}
 		status = status*10 + int(c-'0')
 	}
 	if status < 100 {
-		return nil, fmt.Errorf("%w: status %d", errMalformedResponse, status)
+		return fmt.Errorf("%w: status %d", errMalformedResponse, status)
 	}
-	resp := &http.Response{StatusCode: status, ProtoMajor: 1, ProtoMinor: int(line[7] - '0'), ContentLength: -1}
+	*resp = http.Response{StatusCode: status, ProtoMajor: 1, ProtoMinor: int(line[7] - '0'), ContentLength: -1}
 	keepAlive := resp.ProtoMinor == 1
 	chunked := false
 	for {
 		line, err := readLine(br, &budget)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(line) == 0 {
 			break
 		}
 		i := bytes.IndexByte(line, ':')
 		if i <= 0 || !validToken(line[:i]) {
-			return nil, fmt.Errorf("%w: header line %q", errMalformedResponse, truncate(line))
+			return fmt.Errorf("%w: header line %q", errMalformedResponse, truncate(line))
 		}
 		name, value := line[:i], bytes.Trim(line[i+1:], " \t")
 		switch {
 		case asciiEqualFold(name, "Content-Length"):
 			n, err := strconv.ParseInt(string(value), 10, 64)
 			if err != nil || n < 0 || (resp.ContentLength >= 0 && n != resp.ContentLength) {
-				return nil, fmt.Errorf("%w: content-length %q", errMalformedResponse, truncate(value))
+				return fmt.Errorf("%w: content-length %q", errMalformedResponse, truncate(value))
 			}
 			resp.ContentLength = n
 		case asciiEqualFold(name, "Transfer-Encoding"):
 			if chunked || !asciiEqualFold(value, "chunked") {
-				return nil, fmt.Errorf("%w: transfer-encoding %q", errMalformedResponse, truncate(value))
+				return fmt.Errorf("%w: transfer-encoding %q", errMalformedResponse, truncate(value))
 			}
 			chunked = true
 		case asciiEqualFold(name, "Connection"):
@@ -191,7 +190,7 @@ func readH1Head(br *bufio.Reader) (*http.Response, error) {
 		resp.Close = true
 		resp.Body = &h1Body{br: br, remaining: -1}
 	}
-	return resp, nil
+	return nil
 }
 
 // readLine reads one line without its line ending, charging its length to

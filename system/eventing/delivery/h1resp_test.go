@@ -98,7 +98,8 @@ func TestReadH1ResponseMatchesNetHTTP(t *testing.T) {
 				}
 			}
 			gbr := bufio.NewReaderSize(strings.NewReader(tc.raw+next), 4096)
-			resp, gotErr := readH1Response(gbr)
+			resp := new(http.Response)
+			gotErr := readH1Response(gbr, resp)
 			if tc.stricter {
 				if wantErr != nil || gotErr == nil {
 					t.Fatalf("want net/http to take it (err %v) and readH1Response to refuse it (err %v)", wantErr, gotErr)
