@@ -31,6 +31,7 @@ func BenchmarkBrokerEndToEnd(b *testing.B) {
 			b.ReportMetric(float64(res.IngressP99)/float64(time.Millisecond), "ingress-p99-ms")
 			b.ReportMetric(res.Ratio(), "x-knative")
 			b.ReportMetric(float64(res.CPUPerEvent)/float64(time.Microsecond), "cpu-µs/event")
+			b.ReportMetric(res.AllocsPerEvent, "allocs/event")
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,6 +70,14 @@ type Result struct {
 	// event (producer, broker and subscriber together); unlike throughput
 	// it hardly depends on what else the machine runs.
 	CPUPerEvent time.Duration
+	// AllocsPerEvent is the number of heap allocations per delivered event
+	// (producer, broker and subscriber together).
+	AllocsPerEvent float64
+	// BytesPerEvent is the number of heap bytes allocated per delivered
+	// event.
+	BytesPerEvent float64
+	// GCs is the number of garbage collections during the run.
+	GCs uint32
 	// Counters of the broker at the end.
 	Counters broker.Snapshot
 }
@@ -82,10 +91,11 @@ func (r Result) MeetsGoal() bool { return r.EventsPerSecond >= GoalEventsPerSeco
 
 // String is a one-line summary.
 func (r Result) String() string {
-	return fmt.Sprintf("%d events in %v: %.0f events/s (%.1fx Knative's %.0f), e2e p50 %v p99 %v, ingress p50 %v p99 %v, %v CPU/event",
+	return fmt.Sprintf("%d events in %v: %.0f events/s (%.1fx Knative's %.0f), e2e p50 %v p99 %v, ingress p50 %v p99 %v, %v CPU/event, %.1f allocs/event, %.0f B/event, %d GCs",
 		r.Events, r.Elapsed.Round(time.Millisecond), r.EventsPerSecond, r.Ratio(), KnativeBrokerEventsPerSecond,
 		r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond),
-		r.IngressP50.Round(time.Microsecond), r.IngressP99.Round(time.Microsecond), r.CPUPerEvent.Round(100*time.Nanosecond))
+		r.IngressP50.Round(time.Microsecond), r.IngressP99.Round(time.Microsecond), r.CPUPerEvent.Round(100*time.Nanosecond),
+		r.AllocsPerEvent, r.BytesPerEvent, r.GCs)
 }
 
 // sentExtension carries the producer's send time (Unix nanoseconds).
@@ -186,6 +196,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	ingressLat := make([]time.Duration, cfg.Events)
 	var sendErrs atomic.Int64
 	var nextID atomic.Int64
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
 	cpu0 := processCPU()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -220,6 +232,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	elapsed := time.Since(start)
 	cpu := processCPU() - cpu0
+	runtime.ReadMemStats(&ms1)
 	// Let the last observers count before the snapshot.
 	for i := 0; x.InFlight() > 0 && i < 1000; i++ {
 		time.Sleep(time.Millisecond)
@@ -229,6 +242,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		Events:          cfg.Events,
 		Elapsed:         elapsed,
 		EventsPerSecond: float64(cfg.Events) / elapsed.Seconds(),
+		AllocsPerEvent:  float64(ms1.Mallocs-ms0.Mallocs) / float64(cfg.Events),
+		BytesPerEvent:   float64(ms1.TotalAlloc-ms0.TotalAlloc) / float64(cfg.Events),
+		GCs:             ms1.NumGC - ms0.NumGC,
 		Counters:        in.Counters().Snapshot(),
 	}
 	res.P50, res.P99 = percentiles(sub.lat)

@@ -60,11 +60,15 @@ func ParsePath(path string) (Key, int) {
 	if path == "/" || path == "" {
 		return Key{}, http.StatusNotFound
 	}
-	parts := strings.Split(strings.TrimSuffix(path, "/"), "/")
-	if len(parts) != 3 || parts[0] != "" {
+	if path[0] != '/' {
 		return Key{}, http.StatusBadRequest
 	}
-	return Key{Namespace: parts[1], Name: parts[2]}, 0
+	rest := strings.TrimSuffix(path[1:], "/")
+	ns, name, ok := strings.Cut(rest, "/")
+	if !ok || strings.IndexByte(name, '/') >= 0 {
+		return Key{}, http.StatusBadRequest
+	}
+	return Key{Namespace: ns, Name: name}, 0
 }
 
 // Accept handles one request to the ingress at time now. ev is the
@@ -73,13 +77,18 @@ func ParsePath(path string) (Key, int) {
 // in Knative's order: method, path, event, broker, TTL. Accept takes
 // ownership of ev and sets its extensions.
 func (in *Ingress) Accept(now time.Time, method, path string, ev *cloudevents.Event, decodeErr error) Response {
+	key, status := ParsePath(path)
+	return in.accept(now, method, key, status, ev, decodeErr)
+}
+
+// accept is Accept with the path already parsed into key and status.
+func (in *Ingress) accept(now time.Time, method string, key Key, status int, ev *cloudevents.Event, decodeErr error) Response {
 	if method == http.MethodOptions {
 		return Response{Status: http.StatusOK}
 	}
 	if method != http.MethodPost {
 		return in.reject(Response{Status: http.StatusMethodNotAllowed, Reason: ReasonMethod})
 	}
-	key, status := ParsePath(path)
 	if status != 0 {
 		return in.reject(Response{Status: status, Reason: ReasonPath})
 	}
@@ -133,17 +142,28 @@ type Dispatch struct {
 // otherwise). It takes r.Event: knativebrokerttl is removed from it (the
 // value goes to Dispatch.TTL) and the deliveries share it read-only.
 func (in *Ingress) Fanout(r Response) []Dispatch {
+	var ds []Dispatch
+	in.fanout(r, func(d Dispatch) {
+		if ds == nil {
+			ds = make([]Dispatch, 0, 2)
+		}
+		ds = append(ds, d)
+	})
+	return ds
+}
+
+// fanout is Fanout handing each dispatch to start as it is made.
+func (in *Ingress) fanout(r Response, start func(Dispatch)) {
 	if !r.Accepted() || r.Event == nil {
-		return nil
+		return
 	}
 	b, ok := in.registry.Lookup(r.Broker)
 	if !ok || len(b.Triggers) == 0 {
-		return nil
+		return
 	}
 	ttl, _ := GetTTL(r.Event)
 	out := r.Event
 	DeleteTTL(out)
-	var ds []Dispatch
 	for i := range b.Triggers {
 		t := &b.Triggers[i]
 		if !t.Filter.MatchPtr(out).Delivers() {
@@ -154,18 +174,14 @@ func (in *Ingress) Fanout(r Response) []Dispatch {
 		if t.Delivery != nil {
 			p = *t.Delivery
 		}
-		if ds == nil {
-			ds = make([]Dispatch, 0, len(b.Triggers)-i)
-		}
-		ds = append(ds, Dispatch{
+		in.counters.dispatched.Add(1)
+		start(Dispatch{
 			Broker:   r.Broker,
 			Trigger:  t,
 			Delivery: delivery.New(out, t.SubscriberURI, p, delivery.Options{}),
 			TTL:      ttl,
 		})
 	}
-	in.counters.dispatched.Add(int64(len(ds)))
-	return ds
 }
 
 // Reply puts a subscriber's reply back into the broker of d at time now:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,5 +277,103 @@ func TestRegistry(t *testing.T) {
 	reg.DeleteBroker(k)
 	if _, ok := reg.Lookup(k); ok || len(reg.Keys()) != 0 {
 		t.Error("DeleteBroker")
+	}
+}
+
+// parsePathSplit is ParsePath as first written, with strings.Split: the
+// reference the allocation-free ParsePath must agree with.
+func parsePathSplit(path string) (Key, int) {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if path == "/" || path == "" {
+		return Key{}, http.StatusNotFound
+	}
+	parts := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	if len(parts) != 3 || parts[0] != "" {
+		return Key{}, http.StatusBadRequest
+	}
+	return Key{Namespace: parts[1], Name: parts[2]}, 0
+}
+
+func TestParsePath(t *testing.T) {
+	tests := []struct {
+		path   string
+		want   Key
+		status int
+	}{
+		{"/ns/b", Key{"ns", "b"}, 0},
+		{"/ns/b/", Key{"ns", "b"}, 0},
+		{"/ns/b?x=1", Key{"ns", "b"}, 0},
+		{"/ns/b/?x=1", Key{"ns", "b"}, 0},
+		{"/", Key{}, 404},
+		{"", Key{}, 404},
+		{"?x", Key{}, 404},
+		{"/?x", Key{}, 404},
+		{"/ns", Key{}, 400},
+		{"/ns/", Key{}, 400},
+		{"/ns/b/c", Key{}, 400},
+		{"/ns/b//", Key{}, 400},
+		{"//b", Key{"", "b"}, 0},
+		{"/ns//", Key{"ns", ""}, 0},
+		{"//", Key{}, 400},
+		{"///", Key{"", ""}, 0},
+		{"ns/b", Key{}, 400},
+		{"ns/b/c", Key{}, 400},
+		{"x/ns/b", Key{}, 400},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			key, status := ParsePath(tc.path)
+			if key != tc.want || status != tc.status {
+				t.Errorf("ParsePath(%q) = %v, %d; want %v, %d", tc.path, key, status, tc.want, tc.status)
+			}
+			if rk, rs := parsePathSplit(tc.path); rk != key || rs != status {
+				t.Errorf("ParsePath(%q) = %v, %d; the Split version says %v, %d", tc.path, key, status, rk, rs)
+			}
+		})
+	}
+}
+
+// setExtension leaves events exactly as the sdk's SetExtension does.
+func TestSetExtensionMatchesSDK(t *testing.T) {
+	at := types.Timestamp{Time: now}
+	tests := []struct {
+		name    string
+		version string
+		before  map[string]any
+		key     string
+		value   any
+	}{
+		{"v1 first extension", "1.0", nil, TTLExtension, int32(3)},
+		{"v1 add", "1.0", map[string]any{"a": "b"}, ArrivalTimeExtension, at},
+		{"v1 replace", "1.0", map[string]any{TTLExtension: int32(9)}, TTLExtension, int32(300)},
+		{"v1 delete last", "1.0", map[string]any{TTLExtension: int32(9)}, TTLExtension, nil},
+		{"v1 delete one", "1.0", map[string]any{TTLExtension: int32(9), "a": "b"}, TTLExtension, nil},
+		{"v1 delete missing", "1.0", nil, TTLExtension, nil},
+		{"v03 add", "0.3", nil, ArrivalTimeExtension, at},
+		{"v03 delete last", "0.3", map[string]any{TTLExtension: int32(1)}, TTLExtension, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mk := func() *cloudevents.Event {
+				e := cloudevents.NewEvent(tc.version)
+				e.SetID("x")
+				e.SetSource("/s")
+				e.SetType("t")
+				for k, v := range tc.before {
+					e.SetExtension(k, v)
+				}
+				return &e
+			}
+			want, got := mk(), mk()
+			if err := want.Context.SetExtension(tc.key, tc.value); err != nil {
+				t.Fatal(err)
+			}
+			setExtension(got, tc.key, tc.value)
+			if diff := cmp.Diff(want.Context, got.Context); diff != "" {
+				t.Errorf("context (-sdk +setExtension):\n%s", diff)
+			}
+		})
 	}
 }

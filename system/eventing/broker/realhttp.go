@@ -49,12 +49,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ev  *cloudevents.Event
 		err error
 	)
-	if r.Method == http.MethodPost {
-		if _, status := ParsePath(r.URL.Path); status == 0 {
-			ev, err = wire.ReadRequest(r, h.maxBytes)
-		}
+	key, pathStatus := ParsePath(r.URL.Path)
+	if r.Method == http.MethodPost && pathStatus == 0 {
+		ev, err = wire.ReadRequest(r, h.maxBytes)
 	}
-	resp := h.ingress.Accept(h.clock.Now(), r.Method, r.URL.Path, ev, err)
+	resp := h.ingress.accept(h.clock.Now(), r.Method, key, pathStatus, ev, err)
 	switch resp.Status {
 	case http.StatusOK:
 		// CloudEvents HTTP webhook handshake, as Knative answers OPTIONS.
@@ -72,9 +71,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // fanout starts the deliveries of an accepted event.
 func (h *Handler) fanout(resp Response) {
-	for _, d := range h.ingress.Fanout(resp) {
-		h.dispatcher.Start(d.Delivery, h.observer(d))
-	}
+	h.ingress.fanout(resp, h.start)
+}
+
+// start runs one dispatch of the fan-out.
+func (h *Handler) start(d Dispatch) {
+	h.dispatcher.Start(d.Delivery, h.observer(d))
 }
 
 // observer counts d's decisions and re-ingests a subscriber's reply.

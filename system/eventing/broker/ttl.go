@@ -4,6 +4,7 @@ import (
 	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
+	"github.com/cloudevents/sdk-go/v2/event"
 	"github.com/cloudevents/sdk-go/v2/types"
 
 	"github.com/knsim/knsim/system/eventing/filter"
@@ -35,13 +36,41 @@ func GetTTL(ev *cloudevents.Event) (int32, bool) {
 
 // SetTTL sets the event's TTL.
 func SetTTL(ev *cloudevents.Event, ttl int32) {
-	_ = ev.Context.SetExtension(TTLExtension, ttl)
+	setExtension(ev, TTLExtension, ttl)
 }
 
 // DeleteTTL removes the TTL, as the broker does before delivering to a
 // subscriber.
 func DeleteTTL(ev *cloudevents.Event) {
-	_ = ev.Context.SetExtension(TTLExtension, nil)
+	setExtension(ev, TTLExtension, nil)
+}
+
+// setExtension is ev.SetExtension for the broker's own extensions, whose
+// names are valid lower-case names and whose values are CloudEvents types
+// already (int32, types.Timestamp) or nil to delete: it stores them as
+// SetExtension would, without its name and value checks.
+func setExtension(ev *cloudevents.Event, name string, value any) {
+	var ext *map[string]any
+	switch ctx := ev.Context.(type) {
+	case *event.EventContextV1:
+		ext = &ctx.Extensions
+	case *event.EventContextV03:
+		ext = &ctx.Extensions
+	default:
+		_ = ev.Context.SetExtension(name, value)
+		return
+	}
+	if value == nil {
+		delete(*ext, name)
+		if len(*ext) == 0 {
+			*ext = nil
+		}
+		return
+	}
+	if *ext == nil {
+		*ext = make(map[string]any, 4)
+	}
+	(*ext)[name] = value
 }
 
 // PassTTL applies Knative's TTL defaulter for one pass through the ingress
@@ -64,5 +93,5 @@ func PassTTL(ev *cloudevents.Event) int32 {
 
 // SetArrivalTime stamps knativearrivaltime with now (RFC 3339, UTC).
 func SetArrivalTime(ev *cloudevents.Event, now time.Time) {
-	_ = ev.Context.SetExtension(ArrivalTimeExtension, types.Timestamp{Time: now})
+	setExtension(ev, ArrivalTimeExtension, types.Timestamp{Time: now})
 }

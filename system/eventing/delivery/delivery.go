@@ -124,7 +124,8 @@ type Delivery struct {
 	opts   Options
 
 	attempts int
-	final    *Decision
+	finished bool
+	final    Decision
 }
 
 // New starts the delivery of ev to target under policy p.
@@ -151,13 +152,13 @@ func (d *Delivery) Attempts() int { return d.attempts }
 func (d *Delivery) Timeout() time.Duration { return d.policy.Timeout }
 
 // Finished reports whether a final decision (Done, DeadLetter, Drop) was made.
-func (d *Delivery) Finished() bool { return d.final != nil }
+func (d *Delivery) Finished() bool { return d.finished }
 
 // Next records one attempt's outcome at time now and decides what follows.
 // After a final decision it returns that decision again.
 func (d *Delivery) Next(now time.Time, a Attempt) Decision {
-	if d.final != nil {
-		return *d.final
+	if d.finished {
+		return d.final
 	}
 	d.attempts++
 	status, body, ok, reply := d.classify(a)
@@ -213,7 +214,7 @@ func (d *Delivery) classify(a Attempt) (int, []byte, bool, *cloudevents.Event) {
 // finish records a final decision.
 func (d *Delivery) finish(dec Decision) Decision {
 	dec.Attempts = d.attempts
-	d.final = &dec
+	d.final, d.finished = dec, true
 	return dec
 }
 

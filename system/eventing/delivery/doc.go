@@ -23,7 +23,8 @@
 //     (Options.DiscardNonEventReply), as the channel dispatcher does.
 //
 // Everything above is a functional core: no goroutines, no sleeps, time
-// passed in. Dispatcher (realhttp.go) is the real shell: it sends with the
-// sdk-go HTTP binding in binary mode and waits with timers from an injected
-// clock.
+// passed in. Dispatcher (realhttp.go) is the real shell: it sends events in
+// binary mode, by default over its own HTTP/1.1 keep-alive pool (h1.go) that
+// runs each exchange in the delivering goroutine (or over a given
+// http.Client), and waits with timers from an injected clock.
 package delivery

@@ -1,9 +1,12 @@
 package wire
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,8 +17,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// writeBinary must write exactly what the sdk-go binding writes.
-func TestWriteBinaryMatchesSDK(t *testing.T) {
+// binaryCase is an event to write in binary mode.
+type binaryCase struct {
+	name string
+	ev   *cloudevents.Event
+}
+
+// binaryCases are the events the binary writers are checked on.
+func binaryCases() []binaryCase {
 	at := time.Date(2026, 11, 24, 19, 0, 0, 123456789, time.FixedZone("x", 3600))
 	mk := func(version string, edit func(e *cloudevents.Event)) *cloudevents.Event {
 		e := cloudevents.NewEvent(version)
@@ -28,10 +37,7 @@ func TestWriteBinaryMatchesSDK(t *testing.T) {
 		return &e
 	}
 	uri := types.ParseURI("http://schema.example.com/order")
-	tests := []struct {
-		name string
-		ev   *cloudevents.Event
-	}{
+	return []binaryCase{
 		{"1.0 minimal", mk("1.0", nil)},
 		{"0.3 minimal", mk("0.3", nil)},
 		{"1.0 full", mk("1.0", func(e *cloudevents.Event) {
@@ -61,8 +67,16 @@ func TestWriteBinaryMatchesSDK(t *testing.T) {
 		{"binary data without content type", mk("1.0", func(e *cloudevents.Event) {
 			e.DataEncoded = []byte{0, 1, 2}
 		})},
+		{"arrival time extension", mk("1.0", func(e *cloudevents.Event) {
+			e.SetExtension("knativearrivaltime", types.Timestamp{Time: at})
+			e.SetExtension("Mixed", "v")
+		})},
 	}
-	for _, tc := range tests {
+}
+
+// writeBinary must write exactly what the sdk-go binding writes.
+func TestWriteBinaryMatchesSDK(t *testing.T) {
+	for _, tc := range binaryCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			want := &http.Request{Header: http.Header{}}
@@ -96,4 +110,106 @@ func body(t *testing.T, r *http.Request) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// AppendBinaryRequest must write the sdk-go binding's headers and body,
+// plus the request line, Host, User-Agent, Content-Length and the extras.
+func TestAppendBinaryRequestMatchesSDK(t *testing.T) {
+	for _, tc := range binaryCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			want := &http.Request{Header: http.Header{}}
+			if err := cehttp.WriteRequest(context.Background(), binding.ToMessage(tc.ev), want); err != nil {
+				t.Fatal(err)
+			}
+			want.Header.Set("Prefer", "reply")
+			want.Header.Set("User-Agent", UserAgent)
+			head, data, ok, err := AppendBinaryRequest([]byte("junk"), "sub.example:8080", "/p?q=1", tc.ev, "Prefer", "reply")
+			if !ok || err != nil {
+				t.Fatalf("AppendBinaryRequest = %v, %v", ok, err)
+			}
+			if string(head[:4]) != "junk" {
+				t.Fatalf("dst prefix lost: %q", head)
+			}
+			got, err := http.ReadRequest(bufio.NewReader(io.MultiReader(bytes.NewReader(head[4:]), bytes.NewReader(data))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Method != "POST" || got.RequestURI != "/p?q=1" || got.Host != "sub.example:8080" || got.Proto != "HTTP/1.1" {
+				t.Errorf("request line/host = %s %s %s host %s", got.Method, got.RequestURI, got.Proto, got.Host)
+			}
+			if cl := got.Header.Get("Content-Length"); cl != strconv.Itoa(len(tc.ev.Data())) {
+				t.Errorf("Content-Length header = %q", cl)
+			}
+			got.Header.Del("Content-Length")
+			if diff := cmp.Diff(want.Header, got.Header); diff != "" {
+				t.Errorf("headers (-sdk +AppendBinaryRequest):\n%s", diff)
+			}
+			if got.ContentLength != int64(len(tc.ev.Data())) {
+				t.Errorf("ContentLength = %d, want %d", got.ContentLength, len(tc.ev.Data()))
+			}
+			if diff := cmp.Diff(body(t, want), body(t, got)); diff != "" {
+				t.Errorf("body (-sdk +AppendBinaryRequest):\n%s", diff)
+			}
+		})
+	}
+}
+
+// AppendBinaryRequest refuses what net/http's client refuses, leaving dst
+// as it was.
+func TestAppendBinaryRequestRejects(t *testing.T) {
+	mk := func(edit func(e *cloudevents.Event)) *cloudevents.Event {
+		e := cloudevents.NewEvent("1.0")
+		e.SetID("id-1")
+		e.SetSource("/orders")
+		e.SetType("t")
+		edit(&e)
+		return &e
+	}
+	tests := []struct {
+		name  string
+		ev    *cloudevents.Event
+		extra []string
+		ok    bool
+	}{
+		{"newline in id", mk(func(e *cloudevents.Event) { e.SetID("a\r\nX-Evil: 1") }), nil, true},
+		{"control character in extension", mk(func(e *cloudevents.Event) { e.SetExtension("region", "e\x01u") }), nil, true},
+		{"newline in subject", mk(func(e *cloudevents.Event) { e.SetSubject("a\nb") }), nil, true},
+		{"bad extra name", mk(func(e *cloudevents.Event) {}), []string{"Bad Name", "v"}, true},
+		{"odd extras", mk(func(e *cloudevents.Event) {}), []string{"Prefer"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			head, _, ok, err := AppendBinaryRequest([]byte("keep"), "h", "/", tc.ev, tc.extra...)
+			if ok != tc.ok {
+				t.Fatalf("ok = %v, want %v", ok, tc.ok)
+			}
+			if ok && err == nil {
+				t.Fatalf("no error for %q", head)
+			}
+			if string(head) != "keep" {
+				t.Errorf("dst = %q, want it unchanged", head)
+			}
+		})
+	}
+	// Tabs are allowed, as net/http allows them.
+	if _, _, _, err := AppendBinaryRequest(nil, "h", "/", mk(func(e *cloudevents.Event) { e.SetSubject("a\tb") })); err != nil {
+		t.Errorf("tab refused: %v", err)
+	}
+}
+
+// sourceString must agree with Event.Source on every source.
+func TestSourceString(t *testing.T) {
+	for _, src := range []string{
+		"/bench/producer", "/", "/a/b/c", "/a-b_c.d~e", "/$&+,;=@", "/a:b", "a:b", "a/b", "//host/path",
+		"/a%20b", "/a b", "/a?x=1", "/a#f", "/a?", "http://example.com/x", "urn:example:1", "mailto:x@y",
+		"/ü", "/a%2Fb", "", "/a/./b", "/..", "/a!b", "/a*b", "/(x)", "/'x'",
+	} {
+		for _, version := range []string{"1.0", "0.3"} {
+			e := cloudevents.NewEvent(version)
+			e.SetSource(src)
+			if got, want := sourceString(&e), e.Source(); got != want {
+				t.Errorf("%s: sourceString(%q) = %q, Source() = %q", version, src, got, want)
+			}
+		}
+	}
 }

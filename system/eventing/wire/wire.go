@@ -12,6 +12,7 @@ import (
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 	"github.com/cloudevents/sdk-go/v2/binding"
+	"github.com/cloudevents/sdk-go/v2/binding/format"
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
 
 	"github.com/knsim/knsim/system/eventing"
@@ -29,21 +30,22 @@ var ErrNotCloudEvent = errors.New("not a CloudEvent: no ce-specversion header an
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // readBody reads at most limit bytes of r into a fresh slice; exceeding the
-// limit returns an error wrapping eventing.ErrBodyTooLarge.
-func readBody(r io.Reader, limit int64) ([]byte, error) {
-	if r == nil {
+// limit returns an error wrapping eventing.ErrBodyTooLarge. length is the
+// announced length (-1 when unknown): a body that announces its length
+// within the limit is read straight into a slice of that size.
+func readBody(r io.Reader, length, limit int64) ([]byte, error) {
+	if r == nil || r == http.NoBody {
 		return nil, nil
+	}
+	if length >= 0 && length <= limit && length <= exactReadMax {
+		return readExact(r, length, limit)
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
 	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, fmt.Errorf("%w: more than %d bytes", eventing.ErrBodyTooLarge, mbe.Limit)
-		}
-		return nil, err
+		return nil, bodyErr(err)
 	}
 	if n > limit {
 		return nil, fmt.Errorf("%w: more than %d bytes", eventing.ErrBodyTooLarge, limit)
@@ -52,6 +54,50 @@ func readBody(r io.Reader, limit int64) ([]byte, error) {
 		return nil, nil
 	}
 	return bytes.Clone(buf.Bytes()), nil
+}
+
+// exactReadMax bounds the bodies readBody reads by their announced length.
+const exactReadMax = 64 << 10
+
+// readExact reads a body that announced length bytes. A body that turns
+// out longer is read on into a buffer up to limit, as readBody does.
+func readExact(r io.Reader, length, limit int64) ([]byte, error) {
+	// One spare byte probes for the end of the body.
+	b := make([]byte, length, length+1)
+	if _, err := io.ReadFull(r, b); err != nil {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, io.ErrUnexpectedEOF
+		}
+		return nil, bodyErr(err)
+	}
+	n, err := io.ReadFull(r, b[length:length+1])
+	switch {
+	case err == io.EOF:
+		if length == 0 {
+			return nil, nil
+		}
+		return b, nil
+	case err != nil && n == 0:
+		return nil, bodyErr(err)
+	}
+	// More than announced: read the rest within the limit.
+	rest, err := readBody(r, -1, limit-length-1)
+	if err != nil {
+		if errors.Is(err, eventing.ErrBodyTooLarge) {
+			return nil, fmt.Errorf("%w: more than %d bytes", eventing.ErrBodyTooLarge, limit)
+		}
+		return nil, err
+	}
+	return append(b[:length+1], rest...), nil
+}
+
+// bodyErr maps a MaxBytesReader's error to eventing.ErrBodyTooLarge.
+func bodyErr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return fmt.Errorf("%w: more than %d bytes", eventing.ErrBodyTooLarge, mbe.Limit)
+	}
+	return err
 }
 
 // ReadRequest decodes the CloudEvent of an HTTP request in binary or
@@ -67,7 +113,7 @@ func ReadRequest(r *http.Request, maxBytes int64) (*cloudevents.Event, error) {
 	if r.ContentLength > maxBytes {
 		return nil, fmt.Errorf("%w: content-length %d exceeds %d bytes", eventing.ErrBodyTooLarge, r.ContentLength, maxBytes)
 	}
-	body, err := readBody(r.Body, maxBytes)
+	body, err := readBody(r.Body, r.ContentLength, maxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -76,11 +122,33 @@ func ReadRequest(r *http.Request, maxBytes int64) (*cloudevents.Event, error) {
 
 // decode turns headers and a body into an event.
 func decode(h http.Header, body []byte) (*cloudevents.Event, error) {
+	if ev, ok, err := decodeBinaryV1(h, body); ok {
+		return ev, err
+	}
+	return decodeSDK(h, body)
+}
+
+// decodeSDK is decode with the sdk-go binding only.
+func decodeSDK(h http.Header, body []byte) (*cloudevents.Event, error) {
 	msg := cehttp.NewMessage(h, io.NopCloser(bytes.NewReader(body)))
 	if msg.ReadEncoding() == binding.EncodingUnknown {
 		return nil, ErrNotCloudEvent
 	}
 	return binding.ToEvent(context.Background(), msg)
+}
+
+// mayBeEvent reports whether h announces a CloudEvent, in binary mode (a
+// known Ce-Specversion) or structured mode (a CloudEvents content type), as
+// the sdk-go binding decides; otherwise decode would fail with
+// ErrNotCloudEvent.
+func mayBeEvent(h http.Header) bool {
+	if ct := h["Content-Type"]; len(ct) > 0 && format.Lookup(ct[0]) != nil {
+		return true
+	}
+	if sv := h.Get("Ce-Specversion"); sv != "" {
+		return true
+	}
+	return false
 }
 
 // urls caches parsed targets: a dispatcher sends to few distinct URIs.
@@ -102,6 +170,19 @@ func parseTarget(target string) (*url.URL, error) {
 	urls.Store(target, u)
 	c := *u
 	return &c, nil
+}
+
+// Target parses an http or https target once and returns the cached URL,
+// shared by all callers: it must not be modified.
+func Target(target string) (*url.URL, error) {
+	if u, ok := urls.Load(target); ok {
+		return u.(*url.URL), nil
+	}
+	if _, err := parseTarget(target); err != nil {
+		return nil, err
+	}
+	u, _ := urls.Load(target)
+	return u.(*url.URL), nil
 }
 
 // NewRequest builds a POST of ev to target in binary mode. ev is not
@@ -154,9 +235,11 @@ func ReadResponse(resp *http.Response, maxBytes int64) Response {
 		maxBytes = DefaultMaxBodyBytes
 	}
 	out := Response{Status: resp.StatusCode, RetryAfter: resp.Header.Get("Retry-After")}
-	body, err := readBody(resp.Body, maxBytes)
-	// Drain what is left so the connection can be reused.
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	body, err := readBody(resp.Body, resp.ContentLength, maxBytes)
+	if resp.ContentLength < 0 || err != nil {
+		// Drain what is left so the connection can be reused.
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+	}
 	success := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if err != nil {
 		if success {
@@ -167,6 +250,9 @@ func ReadResponse(resp *http.Response, maxBytes int64) Response {
 	}
 	if !success {
 		out.Body = body
+		return out
+	}
+	if len(body) == 0 && !mayBeEvent(resp.Header) {
 		return out
 	}
 	ev, err := decode(resp.Header, body)

@@ -122,3 +122,54 @@ func TestRoundTripAndResponses(t *testing.T) {
 		})
 	}
 }
+
+// readBody gives the same bytes and errors whether or not the length is
+// announced, and whether or not the announcement is right.
+func TestReadBody(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		length  int64
+		limit   int64
+		want    string
+		tooBig  bool
+		failing bool
+	}{
+		{name: "exact", body: "hello", length: 5, limit: 10, want: "hello"},
+		{name: "unknown length", body: "hello", length: -1, limit: 10, want: "hello"},
+		{name: "at the limit", body: "hello", length: 5, limit: 5, want: "hello"},
+		{name: "unknown length at the limit", body: "hello", length: -1, limit: 5, want: "hello"},
+		{name: "over the limit", body: "hello!", length: 6, limit: 5, tooBig: true},
+		{name: "unknown length over the limit", body: "hello!", length: -1, limit: 5, tooBig: true},
+		{name: "longer than announced", body: "hello world", length: 5, limit: 20, want: "hello world"},
+		{name: "longer than announced, over the limit", body: "hello world", length: 5, limit: 8, tooBig: true},
+		{name: "one more than announced at the limit", body: "hello!", length: 5, limit: 5, tooBig: true},
+		{name: "shorter than announced", body: "hel", length: 5, limit: 10, failing: true},
+		{name: "empty", body: "", length: 0, limit: 10, want: ""},
+		{name: "empty unknown length", body: "", length: -1, limit: 10, want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readBody(strings.NewReader(tc.body), tc.length, tc.limit)
+			switch {
+			case tc.tooBig:
+				if !errors.Is(err, eventing.ErrBodyTooLarge) {
+					t.Fatalf("err = %v, want ErrBodyTooLarge", err)
+				}
+			case tc.failing:
+				if err == nil {
+					t.Fatalf("no error, got %q", got)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case string(got) != tc.want || (tc.want == "" && got != nil):
+				t.Errorf("body = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// A MaxBytesReader's limit is reported as too large too.
+	r := http.MaxBytesReader(nil, io.NopCloser(strings.NewReader("hello")), 3)
+	if _, err := readBody(r, 5, 10); !errors.Is(err, eventing.ErrBodyTooLarge) {
+		t.Errorf("MaxBytesReader: err = %v, want ErrBodyTooLarge", err)
+	}
+}

@@ -2,15 +2,22 @@
 // broker ingress -> trigger filter -> subscriber, all on loopback) and
 // prints throughput and latency next to Knative's historical ~1.2k events/s
 // per broker.
+//
+// With -gc-memory-limit the measured run is done twice: first with the
+// default GC policy (or -gogc), then with the collector driven by a memory
+// limit only (GC percent off), and both results are printed.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,10 +31,24 @@ func main() {
 	extra := flag.Int("extra-triggers", 3, "non-matching triggers evaluated per event")
 	h2c := flag.Bool("h2c", false, "speak unencrypted HTTP/2 on both hops instead of HTTP/1.1")
 	gogc := flag.Int("gogc", 0, "set the GC percent (0 keeps GOGC or the default 100)")
+	memLimit := flag.String("gc-memory-limit", "", "also measure with GC percent off and this soft memory limit (e.g. 512MiB); the default-GC run is reported first")
 	warmup := flag.Int("warmup", 5000, "events sent first and not measured")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured run(s) to this file")
+	memProfile := flag.String("memprofile", "", "write an allocation profile after the measured run(s) to this file")
 	flag.Parse()
 	if *gogc > 0 {
 		debug.SetGCPercent(*gogc)
+	}
+	var limit int64
+	if *memLimit != "" {
+		var err error
+		if limit, err = parseBytes(*memLimit); err != nil {
+			fmt.Fprintln(os.Stderr, "-gc-memory-limit:", err)
+			os.Exit(2)
+		}
+	}
+	if *memProfile != "" {
+		runtime.MemProfileRate = 64 << 10
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -37,17 +58,56 @@ func main() {
 		w := cfg
 		w.Events = *warmup
 		if _, err := eventingbench.Run(ctx, w); err != nil {
-			fmt.Fprintln(os.Stderr, "warm-up:", err)
-			os.Exit(1)
+			fail("warm-up:", err)
 		}
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer f.Close()
 	}
 	res, err := eventingbench.Run(ctx, cfg)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		fail(err)
 	}
-	fmt.Printf("machine:     %d CPUs, GOMAXPROCS %d, %s, GC percent %d, load average %s\n",
-		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), gcPercent(), loadAverage())
+	report(cfg, res, fmt.Sprintf("GC percent %d, no memory limit", gcPercent()))
+	if limit > 0 {
+		old := debug.SetGCPercent(-1)
+		oldLimit := debug.SetMemoryLimit(limit)
+		runtime.GC()
+		res, err := eventingbench.Run(ctx, cfg)
+		if err != nil {
+			fail(err)
+		}
+		fmt.Println()
+		report(cfg, res, fmt.Sprintf("GC percent off, memory limit %s (%d bytes)", *memLimit, limit))
+		debug.SetMemoryLimit(oldLimit)
+		debug.SetGCPercent(old)
+	}
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		f, err := os.Create(*memProfile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			fail(err)
+		}
+		_ = f.Close()
+	}
+}
+
+// report prints one measured run; gc describes the GC policy it ran under.
+func report(cfg eventingbench.Config, res eventingbench.Result, gc string) {
+	fmt.Printf("machine:     %d CPUs, GOMAXPROCS %d, %s, %s, load average %s\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), gc, loadAverage())
 	proto := "HTTP/1.1"
 	if cfg.H2C {
 		proto = "h2c"
@@ -57,6 +117,7 @@ func main() {
 	fmt.Printf("end-to-end:  p50 %v  p99 %v (producer send -> subscriber receipt)\n", res.P50.Round(time.Microsecond), res.P99.Round(time.Microsecond))
 	fmt.Printf("ingress:     p50 %v  p99 %v (producer send -> 202)\n", res.IngressP50.Round(time.Microsecond), res.IngressP99.Round(time.Microsecond))
 	fmt.Printf("cpu:         %v per event (producer + broker + subscriber, user+system)\n", res.CPUPerEvent.Round(100*time.Nanosecond))
+	fmt.Printf("memory:      %.1f allocs and %.0f bytes per event, %d GCs\n", res.AllocsPerEvent, res.BytesPerEvent, res.GCs)
 	fmt.Printf("vs Knative:  %.1fx its historical %.0f events/s per broker\n", res.Ratio(), eventingbench.KnativeBrokerEventsPerSecond)
 	verdict := "met"
 	if !res.MeetsGoal() {
@@ -64,6 +125,35 @@ func main() {
 	}
 	fmt.Printf("goal:        >= %.0f events/s with p99 <= %v: %s\n", eventingbench.GoalEventsPerSecond, eventingbench.GoalP99, verdict)
 	fmt.Printf("counters:    %+v\n", res.Counters)
+}
+
+// fail prints its arguments and exits 1.
+func fail(a ...any) {
+	fmt.Fprintln(os.Stderr, a...)
+	os.Exit(1)
+}
+
+// parseBytes reads a byte count with an optional B, KiB, MiB or GiB suffix.
+func parseBytes(s string) (int64, error) {
+	mult := int64(1)
+	num := s
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil {
+		return 0, err
+	}
+	if n <= 0 {
+		return 0, errors.New("must be positive")
+	}
+	return n * mult, nil
 }
 
 // gcPercent reads the current GC percent without changing it.
