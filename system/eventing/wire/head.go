@@ -102,13 +102,8 @@ func AppendBinaryRequest(dst []byte, host, requestURI string, ev *cloudevents.Ev
 			return fail(name)
 		}
 	}
-	if v == cloudevents.VersionV03 {
-		if e := ev.DeprecatedDataContentEncoding(); e != "" {
-			if b, ok = appendHeader(b, hdrContentEncoding, e); !ok {
-				return fail(hdrContentEncoding)
-			}
-		}
-	}
+	// 0.3's datacontentencoding is not written: in binary mode the body
+	// is the data itself (see writeBinary).
 	if ct := ev.DataContentType(); ct != "" {
 		if b, ok = appendHeader(b, hdrContentType, ct); !ok {
 			return fail(hdrContentType)
