@@ -46,13 +46,18 @@ func (r router) addrFor(hostport string) string {
 	return hostport
 }
 
-// transport is delivery.NewTransport whose connections go where addrFor
-// says; the request keeps its Host header, which the listeners route by.
+// dialer opens the plane's outgoing connections.
+var dialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+
+// dial connects to where addrFor says addr goes; the request keeps its Host
+// header, which the listeners route by.
+func (r router) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	return dialer.DialContext(ctx, network, r.addrFor(addr))
+}
+
+// transport is delivery.NewTransport dialling with dial.
 func (r router) transport() *http.Transport {
 	t := delivery.NewTransport()
-	d := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
-	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return d.DialContext(ctx, network, r.addrFor(addr))
-	}
+	t.DialContext = r.dial
 	return t
 }

@@ -102,7 +102,10 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	hc := &http.Client{Transport: p.router.transport()}
 	p.hc = hc
 	clk := cfg.Clock
-	p.x = delivery.NewDispatcher(clk, delivery.DispatcherOptions{Client: hc, MaxResponseBytes: cfg.MaxBodyBytes})
+	// The broker's and channels' deliveries go over the dispatcher's own
+	// HTTP/1.1 pool, dialling where the router says; JetStream's
+	// deliveries use hc.
+	p.x = delivery.NewDispatcher(clk, delivery.DispatcherOptions{DialContext: p.router.dial, MaxResponseBytes: cfg.MaxBodyBytes})
 	js := cfg.JetStream
 	js.Client, js.Clock = hc, clk
 	if js.MaxBodyBytes == 0 {
