@@ -36,15 +36,23 @@ func BenchmarkBrokerEndToEnd(b *testing.B) {
 	}
 }
 
-// TestRunSmall checks the harness end to end on a few events.
+// TestRunSmall checks the harness end to end on a few events, with each
+// peer stack.
 func TestRunSmall(t *testing.T) {
-	res, err := eventingbench.Run(context.Background(), eventingbench.Config{Events: 200, Concurrency: 4, ExtraTriggers: 2})
-	if err != nil {
-		t.Fatal(err)
+	for _, peers := range []eventingbench.Peers{eventingbench.FastHTTP, eventingbench.NetHTTP} {
+		t.Run(string(peers), func(t *testing.T) {
+			res, err := eventingbench.Run(context.Background(), eventingbench.Config{Events: 200, Concurrency: 4, ExtraTriggers: 2, Peers: peers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := res.Counters
+			if c.Accepted != 200 || c.Delivered != 200 || c.FilteredOut != 400 || c.Lost != 0 {
+				t.Errorf("counters = %+v", c)
+			}
+			t.Log(res)
+		})
 	}
-	c := res.Counters
-	if c.Accepted != 200 || c.Delivered != 200 || c.FilteredOut != 400 || c.Lost != 0 {
-		t.Errorf("counters = %+v", c)
+	if _, err := eventingbench.Run(context.Background(), eventingbench.Config{Events: 1, Concurrency: 1, H2C: true, Peers: eventingbench.FastHTTP}); err == nil {
+		t.Error("fasthttp peers with h2c: no error")
 	}
-	t.Log(res)
 }

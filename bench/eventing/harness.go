@@ -1,7 +1,6 @@
 package eventingbench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -52,6 +51,9 @@ type Config struct {
 	// H2C speaks HTTP/2 without TLS (prior knowledge) on both hops instead
 	// of HTTP/1.1: producer -> ingress and dispatcher -> subscriber.
 	H2C bool
+	// Peers is the producer's and subscriber's HTTP stack: FastHTTP
+	// (default) or NetHTTP (the only one with H2C).
+	Peers Peers
 }
 
 // Result of a run.
@@ -113,16 +115,21 @@ type subscriber struct {
 func (s *subscriber) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	if sent, err := strconv.ParseInt(r.Header.Get("Ce-"+sentExtension), 10, 64); err == nil {
-		d := time.Duration(time.Now().UnixNano() - sent)
-		i := s.next.Add(1) - 1
-		if int(i) < len(s.lat) {
-			s.lat[i] = d
-		}
-		if int(i) == len(s.lat)-1 {
-			close(s.done)
-		}
+		s.record(sent)
 	}
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// record notes the latency of an event sent at sent (Unix nanoseconds).
+func (s *subscriber) record(sent int64) {
+	d := time.Duration(time.Now().UnixNano() - sent)
+	i := s.next.Add(1) - 1
+	if int(i) < len(s.lat) {
+		s.lat[i] = d
+	}
+	if int(i) == len(s.lat)-1 {
+		close(s.done)
+	}
 }
 
 // newServer serves h on a fresh loopback listener, with HTTP/1.1 and,
@@ -161,14 +168,21 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Events <= 0 || cfg.Concurrency <= 0 {
 		return Result{}, fmt.Errorf("events and concurrency must be positive")
 	}
+	peers, err := checkPeers(cfg.Peers, cfg.H2C)
+	if err != nil {
+		return Result{}, err
+	}
 	sub := &subscriber{lat: make([]time.Duration, cfg.Events), done: make(chan struct{})}
-	subSrv := newServer(sub, cfg.H2C)
-	defer subSrv.Close()
+	subSrv, err := startSubscriber(sub, peers, cfg.H2C)
+	if err != nil {
+		return Result{}, err
+	}
+	defer subSrv.stop()
 
 	reg := broker.NewRegistry()
 	key := broker.Key{Namespace: "bench", Name: "default"}
 	reg.SetBroker(key, delivery.BrokerDefault())
-	triggers, err := benchTriggers(subSrv.URL, cfg.ExtraTriggers)
+	triggers, err := benchTriggers(subSrv.url, cfg.ExtraTriggers)
 	if err != nil {
 		return Result{}, err
 	}
@@ -186,8 +200,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	// The producer is a plain HTTP client sending binary-mode events, as a
 	// load generator would: what is measured is the broker, and a heavier
 	// producer would take CPU from it on the same two cores.
-	hc := &http.Client{Transport: transport(cfg.Concurrency*2, cfg.H2C)}
 	target := ingress.URL + "/bench/default"
+	prod, err := newProducer(peers, target, cfg.Concurrency*2, cfg.H2C)
+	if err != nil {
+		return Result{}, err
+	}
 	payload, err := json.Marshal(map[string]string{"pad": strings.Repeat("x", cfg.PayloadBytes)})
 	if err != nil {
 		return Result{}, err
@@ -211,7 +228,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 					return
 				}
 				t0 := time.Now()
-				status, err := send(ctx, hc, target, strconv.FormatInt(i, 10), t0, payload)
+				status, err := prod.send(ctx, strconv.FormatInt(i, 10), t0, payload)
 				ingressLat[i] = time.Since(t0)
 				if err != nil || status != http.StatusAccepted {
 					sendErrs.Add(1)
@@ -250,28 +267,6 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	res.P50, res.P99 = percentiles(sub.lat)
 	res.IngressP50, res.IngressP99 = percentiles(ingressLat)
 	return res, nil
-}
-
-// send posts one binary-mode CloudEvent 1.0 with id, the send time t0
-// and payload, and returns the status.
-func send(ctx context.Context, hc *http.Client, target, id string, t0 time.Time, payload []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(payload))
-	if err != nil {
-		return 0, err
-	}
-	h := req.Header
-	h["Ce-Specversion"] = []string{"1.0"}
-	h["Ce-Id"] = []string{id}
-	h["Ce-Type"] = []string{"dev.knsim.bench.order"}
-	h["Ce-Source"] = []string{"/bench/producer"}
-	h["Content-Type"] = []string{"application/json"}
-	h["Ce-"+sentExtension] = []string{strconv.FormatInt(t0.UnixNano(), 10)}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, resp.Body.Close()
 }
 
 // benchTriggers is one matching trigger (a CESQL and a prefix filter) plus

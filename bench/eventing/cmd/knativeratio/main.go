@@ -10,18 +10,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"time"
 
 	eventingbench "github.com/knsim/knsim/bench/eventing"
+	"github.com/knsim/knsim/sim/gcpolicy"
 )
 
 func main() {
@@ -31,7 +30,8 @@ func main() {
 	extra := flag.Int("extra-triggers", 3, "non-matching triggers evaluated per event")
 	h2c := flag.Bool("h2c", false, "speak unencrypted HTTP/2 on both hops instead of HTTP/1.1")
 	gogc := flag.Int("gogc", 0, "set the GC percent (0 keeps GOGC or the default 100)")
-	memLimit := flag.String("gc-memory-limit", "", "also measure with GC percent off and this soft memory limit (e.g. 512MiB); the default-GC run is reported first")
+	memLimit := flag.String("gc-memory-limit", "", "also measure with GC percent off and this soft memory limit (a quantity such as 512Mi); the default-GC run is reported first")
+	peers := flag.String("peers", string(eventingbench.FastHTTP), "HTTP stack of the producer and the subscriber: fasthttp or net/http (h2c needs net/http)")
 	warmup := flag.Int("warmup", 5000, "events sent first and not measured")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the measured run(s) to this file")
 	memProfile := flag.String("memprofile", "", "write an allocation profile after the measured run(s) to this file")
@@ -39,10 +39,10 @@ func main() {
 	if *gogc > 0 {
 		debug.SetGCPercent(*gogc)
 	}
-	var limit int64
+	var policy gcpolicy.Policy
 	if *memLimit != "" {
 		var err error
-		if limit, err = parseBytes(*memLimit); err != nil {
+		if policy, err = gcpolicy.Parse(*memLimit); err != nil {
 			fmt.Fprintln(os.Stderr, "-gc-memory-limit:", err)
 			os.Exit(2)
 		}
@@ -53,7 +53,11 @@ func main() {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cfg := eventingbench.Config{Events: *events, Concurrency: *conc, PayloadBytes: *payload, ExtraTriggers: *extra, H2C: *h2c}
+	cfg := eventingbench.Config{Events: *events, Concurrency: *conc, PayloadBytes: *payload, ExtraTriggers: *extra, H2C: *h2c,
+		Peers: eventingbench.Peers(*peers)}
+	if *h2c && !isFlagSet("peers") {
+		cfg.Peers = eventingbench.NetHTTP
+	}
 	if *warmup > 0 {
 		w := cfg
 		w.Events = *warmup
@@ -76,18 +80,16 @@ func main() {
 		fail(err)
 	}
 	report(cfg, res, fmt.Sprintf("GC percent %d, no memory limit", gcPercent()))
-	if limit > 0 {
-		old := debug.SetGCPercent(-1)
-		oldLimit := debug.SetMemoryLimit(limit)
+	if policy.MemoryLimit > 0 {
+		restore, desc := gcpolicy.Apply(policy)
 		runtime.GC()
 		res, err := eventingbench.Run(ctx, cfg)
 		if err != nil {
 			fail(err)
 		}
 		fmt.Println()
-		report(cfg, res, fmt.Sprintf("GC percent off, memory limit %s (%d bytes)", *memLimit, limit))
-		debug.SetMemoryLimit(oldLimit)
-		debug.SetGCPercent(old)
+		report(cfg, res, desc)
+		restore()
 	}
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
@@ -112,7 +114,12 @@ func report(cfg eventingbench.Config, res eventingbench.Result, gc string) {
 	if cfg.H2C {
 		proto = "h2c"
 	}
-	fmt.Printf("config:      %d events, %d producers, %d-byte payload, %d extra triggers, %s\n", cfg.Events, cfg.Concurrency, cfg.PayloadBytes, cfg.ExtraTriggers, proto)
+	peers := cfg.Peers
+	if peers == "" {
+		peers = eventingbench.FastHTTP
+	}
+	fmt.Printf("config:      %d events, %d producers, %d-byte payload, %d extra triggers, %s, %s producer and subscriber\n",
+		cfg.Events, cfg.Concurrency, cfg.PayloadBytes, cfg.ExtraTriggers, proto, peers)
 	fmt.Printf("throughput:  %.0f events/s\n", res.EventsPerSecond)
 	fmt.Printf("end-to-end:  p50 %v  p99 %v (producer send -> subscriber receipt)\n", res.P50.Round(time.Microsecond), res.P99.Round(time.Microsecond))
 	fmt.Printf("ingress:     p50 %v  p99 %v (producer send -> 202)\n", res.IngressP50.Round(time.Microsecond), res.IngressP99.Round(time.Microsecond))
@@ -133,27 +140,11 @@ func fail(a ...any) {
 	os.Exit(1)
 }
 
-// parseBytes reads a byte count with an optional B, KiB, MiB or GiB suffix.
-func parseBytes(s string) (int64, error) {
-	mult := int64(1)
-	num := s
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			num, mult = strings.TrimSuffix(s, u.suffix), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
-	if err != nil {
-		return 0, err
-	}
-	if n <= 0 {
-		return 0, errors.New("must be positive")
-	}
-	return n * mult, nil
+// isFlagSet reports whether the command line set flag name.
+func isFlagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // gcPercent reads the current GC percent without changing it.
