@@ -92,23 +92,7 @@ cluster:
   pods: {imagePull: 500ms, containerStart: 200ms, readiness: 100ms}
 workloads:
   cpu: {serviceTime: 50ms, cpuPerRequest: 200m}
-manifests:
-  - inline: |
-      apiVersion: serving.knative.dev/v1
-      kind: Service
-      metadata: {name: cpu, namespace: default}
-      spec:
-        template:
-          metadata:
-            annotations:
-              autoscaling.knative.dev/class: hpa.autoscaling.knative.dev
-              autoscaling.knative.dev/metric: cpu
-              autoscaling.knative.dev/target: "50"
-          spec:
-            containers:
-              - image: example.com/cpu
-                resources: {requests: {cpu: 500m}}
-traffic:
+`+hpaService+`traffic:
   - {name: busy, host: cpu.default.example.com, start: 2s, hey: {c: 8, z: 21s}}
 expect:
   - requests.errors == 0

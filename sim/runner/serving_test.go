@@ -106,23 +106,9 @@ func binomialInterval(n int, p, conf float64) (int, int) {
 	return lo, hi
 }
 
-const pods = `
-cluster:
-  pods: {imagePull: 1s, cachedImagePull: 1s, containerStart: 500ms, readiness: 200ms}
-`
-
-var _ = Describe("the serving data plane on envtest in virtual time", func() {
-	It("scales an HPA-class revision on its pods' CPU use and back to min-scale when idle", func(ctx SpecContext) {
-		// 40 rps of 100 ms requests at 200m each: 800m of CPU. One pod
-		// requests 500m, so it runs at 160% against a 50% target: the HPA
-		// asks for ceil(1 x 160/50) = 4 pods, which then run at 40% (within
-		// reach of ceil(4 x 0.8) = 4). The KPA would keep one pod for a
-		// concurrency of 4.
-		res, o := observe(ctx, `
-metadata: {name: hpa, seed: 1, duration: 10m}
-`+pods+`
-workloads:
-  cpu: {serviceTime: 100ms, cpuPerRequest: 200m}
+// hpaService is an HPA-class Service scaling on CPU at a 50% target, its
+// pods requesting 500m; its revision is cpu-1.
+const hpaService = `
 manifests:
   - inline: |
       apiVersion: serving.knative.dev/v1
@@ -140,7 +126,26 @@ manifests:
             containers:
               - image: example.com/cpu
                 resources: {requests: {cpu: 500m}}
-traffic:
+`
+
+const pods = `
+cluster:
+  pods: {imagePull: 1s, cachedImagePull: 1s, containerStart: 500ms, readiness: 200ms}
+`
+
+var _ = Describe("the serving data plane on envtest in virtual time", func() {
+	It("scales an HPA-class revision on its pods' CPU use and back to min-scale when idle", func(ctx SpecContext) {
+		// 40 rps of 100 ms requests at 200m each: 800m of CPU. One pod
+		// requests 500m, so it runs at 160% against a 50% target: the HPA
+		// asks for ceil(1 x 160/50) = 4 pods, which then run at 40% (within
+		// reach of ceil(4 x 0.8) = 4). The KPA would keep one pod for a
+		// concurrency of 4.
+		res, o := observe(ctx, `
+metadata: {name: hpa, seed: 1, duration: 10m}
+`+pods+`
+workloads:
+  cpu: {serviceTime: 100ms, cpuPerRequest: 200m}
+`+hpaService+`traffic:
   - {name: heavy, host: cpu.default.example.com, start: 10s, rate: {rps: 40, for: 2m, arrivals: even}}
 `)
 		Expect(res.Requests.Errors).To(BeZero())
