@@ -190,7 +190,9 @@ func (a *Autoscaler) Decide(now time.Time, stableAvg, panicAvg float64, readyPod
 		desired = a.maxPanicPods
 	}
 
-	if a.delay != nil {
+	// Only a reachable revision's scale-down is delayed (as in Knative
+	// since v0.45): one no Route points at goes down at once.
+	if s.Reachable && a.delay != nil {
 		a.delay.record(now, desired)
 		desired = a.delay.current()
 	}

@@ -391,3 +391,33 @@ func TestUpdateKeepsState(t *testing.T) {
 		t.Error("Update created a delay window")
 	}
 }
+
+// TestScaleDownDelayOnlyWhenReachable: a scale-down-delay holds a reachable
+// revision's scale for its window, and an unreachable revision's not at all
+// (Knative since v0.45).
+func TestScaleDownDelayOnlyWhenReachable(t *testing.T) {
+	tests := []struct {
+		name      string
+		reachable bool
+		want      int32 // desired 10 s after the load fell from 10 to 1 pod's worth
+	}{
+		{name: "reachable", reachable: true, want: 10},
+		{name: "unreachable", reachable: false, want: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := defaultSpec(t, map[string]string{autoscaling.ScaleDownDelayAnnotationKey: "30s"}, 0)
+			spec.Reachable = tc.reachable
+			spec.MaxScaleDownRate = 1000 // no rate limit, so only the delay holds the scale
+			a, err := New(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			target := spec.TargetValue
+			a.Decide(at(0), 10*target, 10*target, 10)
+			if got := a.Decide(at(10), target, target, 10).DesiredPodCount; got != tc.want {
+				t.Errorf("desired = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}

@@ -117,7 +117,7 @@ func (b *Buckets) WindowAverage(now time.Time) float64 {
 	switch d := now.Sub(b.lastWrite); {
 	case d <= 0:
 		n := math.Min(b.validBuckets(), float64(len(b.buckets)))
-		return floorDigits(b.total / n)
+		return roundDigits(b.total / n)
 	case d < b.window:
 		// The newest data is d old: the buckets after it hold stale values
 		// from a window ago and do not count.
@@ -127,7 +127,7 @@ func (b *Buckets) WindowAverage(now time.Time) float64 {
 			sum -= b.buckets[b.slot(i)]
 		}
 		n := math.Min(b.validBuckets(), float64(len(b.buckets)-(cur-last)))
-		return floorDigits(sum / n)
+		return roundDigits(sum / n)
 	default:
 		return 0
 	}
@@ -161,8 +161,10 @@ func (b *Buckets) ResizeWindow(now time.Time, window time.Duration) {
 	b.total = total
 }
 
-// floorDigits floors f to six decimal places.
-func floorDigits(f float64) float64 {
+// roundDigits rounds f to six decimal places, as Knative does since
+// v0.45 (before, it floored, which turned tiny negative float errors into
+// -0.000001).
+func roundDigits(f float64) float64 {
 	const p = 1e6
-	return math.Floor(f*p) / p
+	return math.Round(f*p) / p
 }

@@ -104,7 +104,7 @@ func TestRun(t *testing.T) {
 		csv:   "second,concurrency\n100,140\n101,140\n102,280\n103,280\n104,280\n",
 		extra: true,
 		want: `time,desired,stable,panic,panic_mode,ebc,ready_pods,valid,event
-2,3,186.666666,186.666666,1,-298,1,1,tick
+2,3,186.666667,186.666667,1,-298,1,1,tick
 4,4,224,224,1,-135,3,1,tick
 `,
 	}, {
