@@ -115,6 +115,9 @@ type Cluster struct {
 	pending  map[types.NamespacedName]bool // Deployments with unscheduled pods
 	ordinals map[string]int                // next pod ordinal per Deployment (namespace/name)
 	podSeq   int                           // cluster-wide pod count
+	// changes counts changes of the ledger and the nodes, so that a pod
+	// that did not fit is retried only when the answer may differ.
+	changes uint64
 
 	eventMu sync.Mutex
 

@@ -73,8 +73,15 @@ type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 // waiting for some.
 func (c *Cluster) podDeleted(_ context.Context, e event.DeleteEvent, q queue) {
 	if e.Object != nil {
-		c.release(types.NamespacedName{Namespace: e.Object.GetNamespace(), Name: e.Object.GetName()})
+		key := types.NamespacedName{Namespace: e.Object.GetNamespace(), Name: e.Object.GetName()}
+		c.release(key)
 		c.fresh.observedDeletion(e.Object)
+		if c.rounds != nil {
+			c.rounds.forget(key)
+		}
+	}
+	if c.rounds != nil {
+		c.rounds.retry() // a round decides who gets the capacity
 	}
 	enqueue(q, c.waiting(""))
 }
@@ -84,6 +91,9 @@ func (c *Cluster) podDeleted(_ context.Context, e event.DeleteEvent, q queue) {
 func (c *Cluster) nodeHandler() handler.EventHandler {
 	observe := func(obj *corev1.Node, deleted bool, q queue) {
 		c.observeNode(obj, deleted)
+		if c.rounds != nil {
+			c.rounds.retry() // a round decides who gets the capacity
+		}
 		enqueue(q, c.waiting(obj.Name))
 	}
 	return handler.Funcs{

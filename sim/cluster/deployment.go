@@ -109,7 +109,11 @@ func (p *pass) run(ctx context.Context) error {
 	if err := p.runKubelets(ctx, active); err != nil {
 		return err
 	}
-	p.c.setPending(p.owner, slices.ContainsFunc(active, func(pod *corev1.Pod) bool { return pod.Spec.NodeName == "" }))
+	unscheduled := slices.DeleteFunc(slices.Clone(active), func(pod *corev1.Pod) bool { return pod.Spec.NodeName != "" })
+	p.c.setPending(p.owner, len(unscheduled) > 0)
+	if rs := p.c.rounds; rs != nil {
+		rs.wait(p.c, p.owner, unscheduled)
+	}
 	return p.updateStatus(ctx, active)
 }
 
@@ -150,6 +154,7 @@ func (p *pass) collectOrphans(ctx context.Context) error {
 	p.c.setPending(p.owner, false)
 	if p.c.rounds != nil {
 		p.c.rounds.drop(p.c, p.owner)
+		p.c.rounds.wait(p.c, p.owner, nil)
 	}
 	var list corev1.PodList
 	if err := p.r.listPods(ctx, &list, client.InNamespace(p.owner.Namespace)); err != nil {

@@ -47,6 +47,7 @@ func (c *Cluster) reserve(key, owner types.NamespacedName, spec *corev1.PodSpec,
 
 func (c *Cluster) holdLocked(key, owner types.NamespacedName, n *node, req podRequest) {
 	c.pods[key] = boundPod{node: n.name, owner: owner, req: req}
+	c.changes++
 	n.allocated = n.allocated.Add(req.requests)
 	n.allocNonZero = n.allocNonZero.Add(req.nonZero)
 	n.pods[key] = true
@@ -65,6 +66,7 @@ func (c *Cluster) releaseLocked(key types.NamespacedName) bool {
 		return false
 	}
 	delete(c.pods, key)
+	c.changes++
 	if n := c.nodes[p.node]; n != nil {
 		n.allocated = n.allocated.Sub(p.req.requests)
 		n.allocNonZero = n.allocNonZero.Sub(p.req.nonZero)
@@ -100,6 +102,13 @@ func (c *Cluster) syncOwner(owner types.NamespacedName, pods []*corev1.Pod) {
 			c.releaseLocked(key)
 		}
 	}
+}
+
+// changeCount returns how many times the ledger or the nodes changed.
+func (c *Cluster) changeCount() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.changes
 }
 
 // nodeOf reports the address of a pod's node and whether pods may run there.

@@ -252,6 +252,7 @@ func lifecycleTaints(taints []corev1.Taint, ready bool, now metav1.Time) []corev
 func (c *Cluster) observeNode(obj *corev1.Node, deleted bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.changes++
 	n := c.nodes[obj.Name]
 	if n == nil {
 		if deleted {

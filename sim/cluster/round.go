@@ -1,10 +1,8 @@
 package cluster
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"time"
 
@@ -28,7 +26,8 @@ import (
 // (Deployment, ordinal) order; then the planning Deployments are reconciled
 // again and create their pods already bound. Pod events keep their instant,
 // and a pod still costs one create and its status writes. Without a
-// barrier (the wall clock), a round is a timer due at once.
+// barrier (the wall clock), a round is a timer due at once. Pods that did
+// not fit when created are retried by rounds too (retry.go).
 //
 // The memory control plane reconciles its Deployments in sorted order to a
 // fixpoint, which is order-independent already, so Reconciler places at
@@ -55,14 +54,17 @@ type rounds struct {
 	clk     clock.WithDelayedExecution // schedules rounds; nil when a barrier runs them
 	mu      sync.Mutex
 	plans   map[types.NamespacedName]*plan
-	due     bool  // a round is scheduled
-	queue   queue // the emulation controller's workqueue, once started
+	waiters map[types.NamespacedName]*waiter // Deployments with unscheduled pods (see retry.go)
+	due     bool                             // a round is scheduled
+	// retryDue makes the next round retry the waiting pods.
+	retryDue bool
+	queue    queue // the emulation controller's workqueue, once started
 }
 
 // startRounds turns rounds on for the manager-run emulation: run by the
 // barrier when there is one, else on clk.
 func (c *Cluster) startRounds(barrier quiescer, clk clock.WithDelayedExecution) {
-	rs := &rounds{cluster: c, plans: map[types.NamespacedName]*plan{}}
+	rs := &rounds{cluster: c, plans: map[types.NamespacedName]*plan{}, waiters: map[types.NamespacedName]*waiter{}}
 	if barrier != nil {
 		barrier.OnQuiescent(rs.fireDue)
 	} else {
@@ -103,6 +105,11 @@ func (rs *rounds) propose(owner types.NamespacedName, hash string, pods []*corev
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	rs.plans[owner] = &plan{hash: hash, pods: pods}
+	rs.scheduleLocked()
+}
+
+// scheduleLocked makes a round due, unless one is.
+func (rs *rounds) scheduleLocked() {
 	if !rs.due {
 		rs.due = true
 		if rs.clk != nil {
@@ -149,13 +156,18 @@ func (rs *rounds) held(owner types.NamespacedName) map[types.NamespacedName]bool
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	pl := rs.plans[owner]
-	if pl == nil || !pl.decided {
-		return nil
+	keys := map[types.NamespacedName]bool{}
+	if pl := rs.plans[owner]; pl != nil && pl.decided {
+		for _, pod := range pl.pods {
+			keys[keyOf(pod)] = true
+		}
 	}
-	keys := make(map[types.NamespacedName]bool, len(pl.pods))
-	for _, pod := range pl.pods {
-		keys[keyOf(pod)] = true
+	if w := rs.waiters[owner]; w != nil {
+		for name, pl := range w.decided {
+			if pl.unsched == nil && pl.err == nil {
+				keys[types.NamespacedName{Namespace: owner.Namespace, Name: name}] = true
+			}
+		}
 	}
 	return keys
 }
@@ -172,21 +184,20 @@ func (rs *rounds) fireDue() bool {
 	return due
 }
 
-// fire is the round: it places every undecided plan, Deployments in name
-// order and each one's pods in ordinal order, then enqueues their owners.
+// fire is the round: when a retry is due it first tries the waiting pods,
+// which were created before any plan's; then it places every undecided
+// plan, Deployments in name order and each one's pods in ordinal order.
+// Last it enqueues the Deployments it decided for.
 func (rs *rounds) fire() {
 	now := rs.cluster.cfg.Clock.Now()
 	rs.mu.Lock()
 	rs.due = false
-	var owners []types.NamespacedName
-	for o, pl := range rs.plans {
-		if !pl.decided {
-			owners = append(owners, o)
-		}
+	var retried []types.NamespacedName
+	if rs.retryDue {
+		rs.retryDue = false
+		retried = rs.retryWaitersLocked(now)
 	}
-	slices.SortFunc(owners, func(a, b types.NamespacedName) int {
-		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
-	})
+	owners := sortedOwners(rs.plans, func(pl *plan) bool { return !pl.decided })
 	c := rs.cluster
 	for _, o := range owners {
 		pl := rs.plans[o]
@@ -196,6 +207,9 @@ func (rs *rounds) fire() {
 		}
 		pl.decided = true
 	}
+	owners = append(owners, retried...)
+	rs.markTriedLocked(owners)
+	owners = sortedOwners(setOf(owners), func(bool) bool { return true })
 	q := rs.queue
 	rs.mu.Unlock()
 	if q != nil {
@@ -225,4 +239,12 @@ func (c *Cluster) place(owner types.NamespacedName, pod *corev1.Pod, now time.Ti
 		b.plan.annotate(pod, now)
 	}
 	return pl
+}
+
+func setOf(keys []types.NamespacedName) map[types.NamespacedName]bool {
+	m := make(map[types.NamespacedName]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
 }

@@ -12,11 +12,15 @@ import (
 // Scheduling, as one Deployment's reconcile does it: pods that did not fit
 // when created are retried at every reconcile, and the Deployments waiting
 // for capacity are requeued when pods are deleted or nodes change (see
-// controller.go).
+// controller.go). With rounds on, the retries are a round's (retry.go).
 
 // schedulePending retries the scheduling of active pods without a node, in
-// ordinal order, binding those that now fit.
+// ordinal order, binding those that now fit. With rounds on, a round
+// decides instead (see retry.go) and only its decisions are applied.
 func (p *pass) schedulePending(ctx context.Context, active []*corev1.Pod) error {
+	if p.c.rounds != nil {
+		return p.applyRetries(ctx, active)
+	}
 	for _, pod := range active {
 		if pod.Spec.NodeName != "" {
 			continue
