@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,16 +33,20 @@ func TestContainerCPU(t *testing.T) {
 
 	// Three requests at once: two work, one waits for a slot.
 	var wg sync.WaitGroup
+	var done atomic.Int32
 	for range 3 {
 		wg.Go(func() {
 			c.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+			done.Add(1)
 		})
 	}
 	g := NewWithT(t)
 	// The requests run on goroutines of their own and reach the fake
-	// clock's timers when they do.
+	// clock's timers when they do; the clock moves on only once each has
+	// done what it does at the current instant (finishing included).
 	g.Eventually(clk.Waiters).Should(Equal(2))
 	clk.Step(time.Second) // the first two finish; the third starts
+	g.Eventually(done.Load).Should(Equal(int32(2)))
 	g.Eventually(clk.Waiters).Should(Equal(1))
 	clk.Step(time.Second) // the third finishes
 	wg.Wait()
