@@ -30,6 +30,7 @@ type runOptions struct {
 	report       bool
 	quiet        bool
 	gc           string
+	gcPolicy     gcpolicy.Policy // gc, parsed by run
 }
 
 func newRunCommand() *cobra.Command {
@@ -67,7 +68,8 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 	if o.controlPlane != "" && o.controlPlane != string(scenario.Envtest) && o.controlPlane != string(scenario.Memory) {
 		return fmt.Errorf("--control-plane must be envtest or memory, got %q", o.controlPlane)
 	}
-	if _, err := gcpolicy.Parse(o.gc); err != nil {
+	var err error
+	if o.gcPolicy, err = gcpolicy.Parse(o.gc); err != nil {
 		return fmt.Errorf("--gc-memory-limit: %w", err)
 	}
 	// Every file is validated before anything runs.
@@ -141,8 +143,7 @@ func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io
 		defer bar.done()
 	}
 	if sc.Metadata.Mode == scenario.Real {
-		policy, _ := gcpolicy.Parse(o.gc) // checked in run
-		restore, _ := gcpolicy.Apply(policy)
+		restore, _ := gcpolicy.Apply(o.gcPolicy)
 		defer restore()
 		return runner.RunReal(ctx, sc, opts)
 	}
