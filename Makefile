@@ -54,7 +54,7 @@ report: envtest build ## only run the shipped scenarios and write $(OUT)/report.
 	  if [ -n "$(REAL_SCENARIOS)" ]; then bin/knsim run --mode real --out $(OUT) $(RUN_ARGS) $(REAL_SCENARIOS) || echo "(real-mode verdicts are in the report)"; fi; \
 	  bin/knsim report --out $(OUT) $(OUT)/*.json && exit $$v
 
-up: envtest ## start knsim up: the Serving control plane on a real kube-apiserver, for kubectl
+up: envtest ## start knsim up: Serving and Eventing on a real kube-apiserver, for kubectl, curl and hey
 	$(GO) run ./cmd/knsim up $(UP_ARGS)
 
 test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUnit in $(OUT)/

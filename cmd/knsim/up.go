@@ -52,7 +52,7 @@ func newUpCommand() *cobra.Command {
 	o := upOptions{}
 	cmd := &cobra.Command{
 		Use:   "up",
-		Short: "Start the Serving control plane on a real kube-apiserver",
+		Short: "Start the Serving and Eventing control and data planes on a real kube-apiserver",
 		Long: `up starts an envtest kube-apiserver and etcd, installs knsim's CRDs and
 admission webhooks, runs the Serving controllers and the cluster emulation in
 this process, and writes an admin kubeconfig. A real HTTP data plane on
