@@ -18,6 +18,7 @@ import (
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/apiserversource"
 	"github.com/knsim/knsim/system/reconciler/broker"
@@ -59,7 +60,7 @@ func Scheme() *runtime.Scheme {
 // Handles are the parts of a running stack its shells talk to.
 type Handles struct {
 	// Autoscaler receives the data plane's stats and decides scales.
-	Autoscaler *podautoscaler.Multiscaler
+	Autoscaler *multiscaler.Multiscaler
 }
 
 // Setup adds every Serving and Eventing controller to mgr, and the webhooks
@@ -125,7 +126,7 @@ type Reconciler struct {
 // Sequence, Parallel, Subscription, ContainerSource, SinkBinding,
 // PingSource, ApiServerSource and EventType. Without a manager nothing is
 // watched: ApiServerSources resolve their sink but run no informers.
-func Reconcilers(c client.Client, opts reconciler.Options, ms *podautoscaler.Multiscaler) ([]Reconciler, error) {
+func Reconcilers(c client.Client, opts reconciler.Options, ms *multiscaler.Multiscaler) ([]Reconciler, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	"github.com/knsim/knsim/system/autoscaler/config"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/autoscaler/scaler"
 	"github.com/knsim/knsim/system/autoscaler/schedule"
 	"github.com/knsim/knsim/system/reconciler"
@@ -42,7 +43,7 @@ var paConditions = duck.NewLivingConditionSet(
 type Reconciler struct {
 	client.Client
 	reconciler.Options
-	Scaler *Multiscaler
+	Scaler *multiscaler.Multiscaler
 }
 
 // Reconcile implements reconcile.Reconciler.
