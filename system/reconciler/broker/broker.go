@@ -86,8 +86,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling broker %s: %w", b.Name, err)
 	}
-	chresources.MirrorReady(conds, ConditionTriggerChannel, st.GetCondition(duck.ConditionReady),
-		"TriggerChannelNotReady", "The trigger channel has not reported readiness yet.", now)
+	conds.Mirror(ConditionTriggerChannel, st.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("TriggerChannelNotReady", "The trigger channel has not reported readiness yet."), now)
 	if st.Address.URL == "" {
 		b.Status.Address = duck.Addressable{}
 		conds.MarkUnknown(eventingv1.BrokerConditionAddressable, "NoAddress", "The trigger channel has no address yet.", now)

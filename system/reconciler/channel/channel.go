@@ -63,8 +63,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling channel %s: %w", c.Name, err)
 	}
-	resources.MirrorReady(conds, ConditionBackingChannelReady, st.GetCondition(duck.ConditionReady),
-		"BackingChannelNotReady", "The backing channel has not reported readiness yet.", now)
+	conds.Mirror(ConditionBackingChannelReady, st.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("BackingChannelNotReady", "The backing channel has not reported readiness yet."), now)
 	c.Status.Address = st.Address
 	if st.Address.URL == "" {
 		conds.MarkUnknown(ConditionAddressable, "BackingChannelNotAddressable", "The backing channel has no address yet.", now)
@@ -73,8 +73,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	c.Status.Subscribers = st.Subscribers
 	c.Status.DeliveryStatus = st.DeliveryStatus
-	resources.MirrorReady(conds, ConditionDeadLetterSinkResolved, st.GetCondition(ConditionDeadLetterSinkResolved),
-		"BackingChannelNotReady", "The backing channel has not resolved its dead letter sink yet.", now)
+	conds.Mirror(ConditionDeadLetterSinkResolved, st.GetCondition(ConditionDeadLetterSinkResolved),
+		duck.MirrorChild("BackingChannelNotReady", "The backing channel has not resolved its dead letter sink yet."), now)
 	c.Status.ObservedGeneration = c.Generation
 	return ctrl.Result{}, r.writeStatus(ctx, c, before)
 }

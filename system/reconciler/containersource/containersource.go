@@ -15,7 +15,6 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/reconciler"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 	"github.com/knsim/knsim/system/reconciler/containersource/resources"
 	sbresources "github.com/knsim/knsim/system/reconciler/sinkbinding/resources"
 	"github.com/knsim/knsim/system/resolver"
@@ -73,8 +72,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling sinkbinding of containersource %s: %w", s.Name, err)
 	}
-	chresources.MirrorReady(conds, ConditionSinkBindingReady, sb.Status.GetCondition(duck.ConditionReady),
-		"SinkBindingNotReady", "The SinkBinding has not reported readiness yet.", now)
+	conds.Mirror(ConditionSinkBindingReady, sb.Status.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("SinkBindingNotReady", "The SinkBinding has not reported readiness yet."), now)
 
 	d, err := reconciler.EnsureChild(ctx, r.Client, s, resources.MakeDeployment(s, env), &appsv1.Deployment{}, mutateDeployment)
 	if errors.Is(err, reconciler.ErrNotOwned) {

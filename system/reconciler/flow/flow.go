@@ -15,7 +15,6 @@ import (
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/channel"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 )
 
 // Plan lists the channels and Subscriptions a flow wants, in the order its
@@ -70,12 +69,12 @@ type Subscription struct {
 // outcome is what ensuring a Plan found: the children ensured, in plan
 // order, up to the first one owned by someone else.
 type outcome struct {
-	channels []chresources.Child
+	channels []duck.Child
 	// address is the first channel's address.
 	address string
 	// channelNotOwned is set when a channel exists but is not the flow's.
 	channelNotOwned error
-	subs            []chresources.Child
+	subs            []duck.Child
 	// subNotOwned is set when a Subscription exists but is not the flow's.
 	subNotOwned error
 }
@@ -187,7 +186,7 @@ func apply(st *flowsv1.FlowStatus, plan *Plan, o outcome, generation int64, now 
 		conds.MarkFalse(flowsv1.FlowConditionChannelsReady, "NotOwned", o.channelNotOwned.Error(), now)
 		return
 	}
-	chresources.MirrorAllReady(conds, flowsv1.FlowConditionChannelsReady, "Channel", o.channels, now)
+	conds.MirrorAll(flowsv1.FlowConditionChannelsReady, "Channel", o.channels, now)
 
 	if plan.GrowSubscriptionRefs {
 		st.Subscriptions = nil
@@ -204,7 +203,7 @@ func apply(st *flowsv1.FlowStatus, plan *Plan, o outcome, generation int64, now 
 		conds.MarkFalse(flowsv1.FlowConditionSubscriptionsReady, "NotOwned", o.subNotOwned.Error(), now)
 		return
 	}
-	chresources.MirrorAllReady(conds, flowsv1.FlowConditionSubscriptionsReady, "Subscription", o.subs, now)
+	conds.MirrorAll(flowsv1.FlowConditionSubscriptionsReady, "Subscription", o.subs, now)
 
 	if st.Address.URL == "" {
 		conds.MarkUnknown(flowsv1.FlowConditionAddressable, "ChannelNotAddressable", plan.NoAddress, now)

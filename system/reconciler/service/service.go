@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -80,7 +79,7 @@ func propagateConfiguration(svc *servingv1.Service, cfg *servingv1.Configuration
 			"The Configuration is still working to reflect the latest desired specification.", now)
 		return
 	}
-	mirror(conds, servingv1.ServiceConditionConfigurationsReady, cfg.Status.GetCondition(duck.ConditionReady), now)
+	conds.Mirror(servingv1.ServiceConditionConfigurationsReady, cfg.Status.GetCondition(duck.ConditionReady), duck.MirrorOptions{}, now)
 }
 
 // propagateRoute mirrors the Route's readiness and addresses.
@@ -101,20 +100,7 @@ func propagateRoute(svc *servingv1.Service, rt *servingv1.Route, now time.Time) 
 			return
 		}
 	}
-	mirror(conds, servingv1.ServiceConditionRoutesReady, rt.Status.GetCondition(duck.ConditionReady), now)
-}
-
-func mirror(conds duck.ConditionManager, t duck.ConditionType, c *duck.Condition, now time.Time) {
-	switch {
-	case c == nil:
-		conds.MarkUnknown(t, "", "", now)
-	case c.Status == corev1.ConditionTrue:
-		conds.MarkTrue(t, now)
-	case c.Status == corev1.ConditionFalse:
-		conds.MarkFalse(t, c.Reason, c.Message, now)
-	default:
-		conds.MarkUnknown(t, c.Reason, c.Message, now)
-	}
+	conds.Mirror(servingv1.ServiceConditionRoutesReady, rt.Status.GetCondition(duck.ConditionReady), duck.MirrorOptions{}, now)
 }
 
 func mutateConfiguration(have, want *servingv1.Configuration) bool {

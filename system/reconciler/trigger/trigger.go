@@ -14,7 +14,6 @@ import (
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/channel"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 	"github.com/knsim/knsim/system/reconciler/trigger/resources"
 	"github.com/knsim/knsim/system/resolver"
 )
@@ -70,8 +69,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("getting broker of trigger %s: %w", t.Name, err)
 	}
-	chresources.MirrorReady(conds, eventingv1.TriggerConditionBroker, b.Status.GetCondition(duck.ConditionReady),
-		"BrokerNotReady", "The Broker has not reported readiness yet.", now)
+	conds.Mirror(eventingv1.TriggerConditionBroker, b.Status.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("BrokerNotReady", "The Broker has not reported readiness yet."), now)
 	r.deadLetterSink(ctx, res, t, b, conds, now)
 
 	ch, ok := resources.ChannelRef(b)
@@ -89,8 +88,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if sub.Status.ObservedGeneration != sub.Generation {
 		conds.MarkUnknown(eventingv1.TriggerConditionSubscribed, "SubscriptionNotReconciled", "The Subscription has not caught up with its spec yet.", now)
 	} else {
-		chresources.MirrorReady(conds, eventingv1.TriggerConditionSubscribed, sub.Status.GetCondition(duck.ConditionReady),
-			"SubscriptionNotReady", "The Subscription has not reported readiness yet.", now)
+		conds.Mirror(eventingv1.TriggerConditionSubscribed, sub.Status.GetCondition(duck.ConditionReady),
+			duck.MirrorChild("SubscriptionNotReady", "The Subscription has not reported readiness yet."), now)
 	}
 	t.Status.ObservedGeneration = t.Generation
 	return ctrl.Result{}, r.writeStatus(ctx, t, before)
@@ -112,8 +111,8 @@ func (r *Reconciler) deadLetterSink(ctx context.Context, res *resolver.Resolver,
 		resolver.DeadLetterSink{}.Mark(conds, eventingv1.TriggerConditionDeadLetterSink, now)
 		return
 	}
-	chresources.MirrorReady(conds, eventingv1.TriggerConditionDeadLetterSink, b.Status.GetCondition(eventingv1.BrokerConditionDeadLetterSink),
-		"BrokerNotReady", "The Broker has not resolved its dead letter sink yet.", now)
+	conds.Mirror(eventingv1.TriggerConditionDeadLetterSink, b.Status.GetCondition(eventingv1.BrokerConditionDeadLetterSink),
+		duck.MirrorChild("BrokerNotReady", "The Broker has not resolved its dead letter sink yet."), now)
 }
 
 func (r *Reconciler) writeStatus(ctx context.Context, t *eventingv1.Trigger, before *eventingv1.TriggerStatus) error {
