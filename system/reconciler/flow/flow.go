@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/apis/duck"
@@ -86,23 +85,19 @@ func (o *outcome) complete(p *Plan) bool {
 
 // Reconcile ensures plan's children for owner, the flow whose status is st,
 // prunes the children of removed steps or branches once every wanted one is
-// in place, and fills and writes st.
-func Reconcile(ctx context.Context, c client.Client, owner client.Object, st *flowsv1.FlowStatus, plan Plan, now time.Time) (ctrl.Result, error) {
-	before := st.DeepCopy()
+// in place, and fills st; the caller writes it.
+func Reconcile(ctx context.Context, c client.Client, owner client.Object, st *flowsv1.FlowStatus, plan Plan, now time.Time) error {
 	o, err := ensure(ctx, c, owner, &plan)
 	if err != nil {
-		return ctrl.Result{}, err
+		return err
 	}
 	if o.complete(&plan) {
 		if err := prune(ctx, c, owner, &plan); err != nil {
-			return ctrl.Result{}, err
+			return err
 		}
 	}
 	apply(st, &plan, o, owner.GetGeneration(), now)
-	if err := reconciler.UpdateStatus(ctx, c, owner, before, st); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling %s: %w", plan.Kind, err)
-	}
-	return ctrl.Result{}, nil
+	return nil
 }
 
 // ensure creates or updates plan's channels, then its Subscriptions,

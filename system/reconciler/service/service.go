@@ -29,14 +29,16 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	svc := &servingv1.Service{}
-	if err := r.Get(ctx, req.NamespacedName, svc); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if svc.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := svc.Status.DeepCopy()
+	return reconciler.Driver[*servingv1.Service]{
+		Kind:          "service",
+		New:           func() *servingv1.Service { return &servingv1.Service{} },
+		Status:        func(svc *servingv1.Service) any { return &svc.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind keeps the Configuration and Route and mirrors them.
+func (r *Reconciler) reconcileKind(ctx context.Context, svc *servingv1.Service) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := serviceConditions.Manage(&svc.Status.Status)
 	conds.InitializeConditions(now)
@@ -44,14 +46,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	cfg, err := reconciler.EnsureChild(ctx, r.Client, svc, resources.MakeConfiguration(svc), &servingv1.Configuration{}, mutateConfiguration)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(servingv1.ServiceConditionConfigurationsReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, svc, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling service configuration: %w", err)
 	}
 	rt, err := reconciler.EnsureChild(ctx, r.Client, svc, resources.MakeRoute(svc), &servingv1.Route{}, mutateRoute)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(servingv1.ServiceConditionRoutesReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, svc, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling service route: %w", err)
 	}
@@ -59,14 +61,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	propagateConfiguration(svc, cfg, now)
 	propagateRoute(svc, rt, now)
 	svc.Status.ObservedGeneration = svc.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, svc, before)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, svc *servingv1.Service, before *servingv1.ServiceStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, svc, before, &svc.Status); err != nil {
-		return fmt.Errorf("reconciling service: %w", err)
-	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // propagateConfiguration mirrors the Configuration's readiness once it has

@@ -36,22 +36,22 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	t := &eventingv1.Trigger{}
-	if err := r.Get(ctx, req.NamespacedName, t); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting trigger %s: %w", req, err)
-	}
-	if t.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := t.Status.DeepCopy()
+	return reconciler.Driver[*eventingv1.Trigger]{
+		Kind:          "trigger",
+		New:           func() *eventingv1.Trigger { return &eventingv1.Trigger{} },
+		Status:        func(t *eventingv1.Trigger) any { return &t.Status },
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the subscriber and subscribes the Trigger to its Broker.
+func (r *Reconciler) reconcileKind(ctx context.Context, t *eventingv1.Trigger) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := triggerConditions.Manage(&t.Status.Status)
 	conds.InitializeConditions(now)
 	conds.MarkTrue(eventingv1.TriggerConditionDependency, now)
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(t.Namespace, &t.Spec.Subscriber, resolver.DeadLetterDestination(t.Spec.Delivery))...)
+	r.Tracker.Track(client.ObjectKeyFromObject(t), resolver.Deps(t.Namespace, &t.Spec.Subscriber, resolver.DeadLetterDestination(t.Spec.Delivery))...)
 
 	res := resolver.New(r.Client)
 	if uri, err := res.URIFromDestination(ctx, t.Spec.Subscriber, t.Namespace); err != nil {
@@ -65,7 +65,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	b := &eventingv1.Broker{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.Broker}, b); apierrors.IsNotFound(err) {
 		conds.MarkFalse(eventingv1.TriggerConditionBroker, "BrokerDoesNotExist", fmt.Sprintf("Broker %q does not exist", t.Spec.Broker), now)
-		return ctrl.Result{}, r.writeStatus(ctx, t, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("getting broker of trigger %s: %w", t.Name, err)
 	}
@@ -76,12 +76,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	ch, ok := resources.ChannelRef(b)
 	if !ok {
 		conds.MarkUnknown(eventingv1.TriggerConditionSubscribed, "BrokerNotReady", "The Broker has not published its trigger channel yet.", now)
-		return ctrl.Result{}, r.writeStatus(ctx, t, before)
+		return ctrl.Result{}, nil
 	}
 	sub, err := channel.EnsureSubscription(ctx, r.Client, t, resources.MakeSubscription(t, b, ch))
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(eventingv1.TriggerConditionSubscribed, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, t, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling subscription of trigger %s: %w", t.Name, err)
 	}
@@ -92,7 +92,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			duck.MirrorChild("SubscriptionNotReady", "The Subscription has not reported readiness yet."), now)
 	}
 	t.Status.ObservedGeneration = t.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, t, before)
+	return ctrl.Result{}, nil
 }
 
 // deadLetterSink resolves the dead letter sink that applies to t: its own
@@ -113,11 +113,4 @@ func (r *Reconciler) deadLetterSink(ctx context.Context, res *resolver.Resolver,
 	}
 	conds.Mirror(eventingv1.TriggerConditionDeadLetterSink, b.Status.GetCondition(eventingv1.BrokerConditionDeadLetterSink),
 		duck.MirrorChild("BrokerNotReady", "The Broker has not resolved its dead letter sink yet."), now)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, t *eventingv1.Trigger, before *eventingv1.TriggerStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, t, before, &t.Status); err != nil {
-		return fmt.Errorf("reconciling trigger: %w", err)
-	}
-	return nil
 }
