@@ -31,8 +31,8 @@ import (
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
-	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/autoscaler/multiscaler"
+	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/stack"
 	"github.com/knsim/knsim/system/webhook"
 )

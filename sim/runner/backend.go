@@ -33,15 +33,15 @@ type backend interface {
 
 type worldBackend struct{ *world.World }
 
-func (b worldBackend) Client() client.Client                  { return b.World.Client }
+func (b worldBackend) Client() client.Client                { return b.World.Client }
 func (b worldBackend) Autoscaler() *multiscaler.Multiscaler { return b.World.Autoscaler }
-func (b worldBackend) Cluster() *cluster.Cluster              { return b.World.Cluster }
+func (b worldBackend) Cluster() *cluster.Cluster            { return b.World.Cluster }
 
 type memoryBackend struct{ *memory.Plane }
 
-func (b memoryBackend) Client() client.Client                  { return b.Plane.Client }
+func (b memoryBackend) Client() client.Client                { return b.Plane.Client }
 func (b memoryBackend) Autoscaler() *multiscaler.Multiscaler { return b.Plane.Autoscaler }
-func (b memoryBackend) Cluster() *cluster.Cluster              { return b.Plane.Cluster }
+func (b memoryBackend) Cluster() *cluster.Cluster            { return b.Plane.Cluster }
 
 // startBackend builds the scenario's control plane.
 func startBackend(ctx context.Context, sc *scenario.Scenario, eng *engine.Engine, cc cluster.Config, assets string) (backend, error) {

@@ -22,8 +22,8 @@ import (
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/controlplane"
 	"github.com/knsim/knsim/sim/engine"
-	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/autoscaler/multiscaler"
+	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/source"
 	"github.com/knsim/knsim/system/stack"
 )
