@@ -50,7 +50,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}.Reconcile(ctx, r.Client, req)
 }
 
-// reconcileKind resolves the dead letter sink, keeps the trigger channel and publishes the address.
+// reconcileKind resolves the dead letter sink, keeps the trigger channel and
+// publishes the address.
 func (r *Reconciler) reconcileKind(ctx context.Context, b *eventingv1.Broker) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := brokerConditions.Manage(&b.Status.Status)

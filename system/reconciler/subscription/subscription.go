@@ -54,7 +54,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}.Reconcile(ctx, r.Client, req)
 }
 
-// reconcileKind resolves the destinations and adds the Subscription to its channel.
+// reconcileKind resolves the destinations and adds the Subscription to its
+// channel.
 func (r *Reconciler) reconcileKind(ctx context.Context, sub *messagingv1.Subscription) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := subscriptionConditions.Manage(&sub.Status.Status)

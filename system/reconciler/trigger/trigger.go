@@ -45,7 +45,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}.Reconcile(ctx, r.Client, req)
 }
 
-// reconcileKind resolves the subscriber and subscribes the Trigger to its Broker.
+// reconcileKind resolves the subscriber and subscribes the Trigger to its
+// Broker.
 func (r *Reconciler) reconcileKind(ctx context.Context, t *eventingv1.Trigger) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := triggerConditions.Manage(&t.Status.Status)
