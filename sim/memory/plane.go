@@ -31,8 +31,8 @@ import (
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/reconciler"
-	"github.com/knsim/knsim/system/reconciler/podautoscaler"
 	"github.com/knsim/knsim/system/stack"
 	"github.com/knsim/knsim/system/webhook"
 )
@@ -55,7 +55,7 @@ type Plane struct {
 	// (defaulted and validated) like writes to an apiserver.
 	Client client.Client
 	// Autoscaler takes the data plane's stats.
-	Autoscaler *podautoscaler.Multiscaler
+	Autoscaler *multiscaler.Multiscaler
 	// Cluster is the emulated cluster.
 	Cluster *cluster.Cluster
 
@@ -110,7 +110,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	var p *Plane
 	// A changed recommendation must be applied to its PodAutoscaler at the
 	// next settle.
-	ms := podautoscaler.NewMultiscaler(clk, func(k types.NamespacedName) { p.deps.markKind(autoscalerKind, k); p.dirty = true })
+	ms := multiscaler.New(clk, func(k types.NamespacedName) { p.deps.markKind(autoscalerKind, k); p.dirty = true })
 	rs, err := stack.Reconcilers(store, reconciler.Options{Clock: clk}, ms)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,7 @@ import (
 	"github.com/knsim/knsim/sim/memory"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/world"
-	"github.com/knsim/knsim/system/reconciler/podautoscaler"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 )
 
 // backend is a control plane in virtual time: envtest or memory.
@@ -26,22 +26,22 @@ type backend interface {
 	Settle(ctx context.Context) error
 	Writes() uint64
 	Client() client.Client
-	Autoscaler() *podautoscaler.Multiscaler
+	Autoscaler() *multiscaler.Multiscaler
 	Cluster() *cluster.Cluster
 	Stop() error
 }
 
 type worldBackend struct{ *world.World }
 
-func (b worldBackend) Client() client.Client                  { return b.World.Client }
-func (b worldBackend) Autoscaler() *podautoscaler.Multiscaler { return b.World.Autoscaler }
-func (b worldBackend) Cluster() *cluster.Cluster              { return b.World.Cluster }
+func (b worldBackend) Client() client.Client                { return b.World.Client }
+func (b worldBackend) Autoscaler() *multiscaler.Multiscaler { return b.World.Autoscaler }
+func (b worldBackend) Cluster() *cluster.Cluster            { return b.World.Cluster }
 
 type memoryBackend struct{ *memory.Plane }
 
-func (b memoryBackend) Client() client.Client                  { return b.Plane.Client }
-func (b memoryBackend) Autoscaler() *podautoscaler.Multiscaler { return b.Plane.Autoscaler }
-func (b memoryBackend) Cluster() *cluster.Cluster              { return b.Plane.Cluster }
+func (b memoryBackend) Client() client.Client                { return b.Plane.Client }
+func (b memoryBackend) Autoscaler() *multiscaler.Multiscaler { return b.Plane.Autoscaler }
+func (b memoryBackend) Cluster() *cluster.Cluster            { return b.Plane.Cluster }
 
 // startBackend builds the scenario's control plane.
 func startBackend(ctx context.Context, sc *scenario.Scenario, eng *engine.Engine, cc cluster.Config, assets string) (backend, error) {

@@ -22,8 +22,8 @@ import (
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/controlplane"
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/reconciler"
-	"github.com/knsim/knsim/system/reconciler/podautoscaler"
 	"github.com/knsim/knsim/system/source"
 	"github.com/knsim/knsim/system/stack"
 )
@@ -55,7 +55,7 @@ type World struct {
 	// ControlPlane is the running apiserver and etcd.
 	ControlPlane *controlplane.ControlPlane
 	// Autoscaler takes the data plane's stats.
-	Autoscaler *podautoscaler.Multiscaler
+	Autoscaler *multiscaler.Multiscaler
 	// Cluster is the emulated cluster.
 	Cluster *cluster.Cluster
 

@@ -16,8 +16,12 @@
 //   - schedule: cron windows that raise min-scale;
 //   - reserve: Alibaba-style reserve instances;
 //   - replay: feeding a per-second metric trace through collector and
-//     decider, as `knsim autoscaler replay` does.
+//     decider, as `knsim autoscaler replay` does;
+//   - multiscaler: one decider per revision, fed by the data plane and
+//     ticking on the injected clock, which the PodAutoscaler reconciler
+//     drives.
 //
 // None of them reads the wall clock, sleeps or starts goroutines: every
-// method takes the current time as an argument.
+// method of the cores takes the current time as an argument, and the
+// multiscaler's ticks are timers of the clock it is given.
 package autoscaler

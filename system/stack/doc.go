@@ -1,4 +1,6 @@
-// Package stack assembles knsim's Serving control plane: the scheme with every
-// API group, all controllers and the admission webhooks, ready to add to a
-// controller-runtime manager.
+// Package stack assembles knsim's control plane, Serving and Eventing: the
+// scheme with every API group, one table of every controller, and the
+// admission webhooks. From the table, Setup adds the controllers to a
+// controller-runtime manager and Reconcilers binds them to a client for
+// drivers without a manager (the simulator's memory control plane).
 package stack

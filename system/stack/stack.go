@@ -18,6 +18,7 @@ import (
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/apiserversource"
 	"github.com/knsim/knsim/system/reconciler/broker"
@@ -59,7 +60,174 @@ func Scheme() *runtime.Scheme {
 // Handles are the parts of a running stack its shells talk to.
 type Handles struct {
 	// Autoscaler receives the data plane's stats and decides scales.
-	Autoscaler *podautoscaler.Multiscaler
+	Autoscaler *multiscaler.Multiscaler
+}
+
+// controller is one row of the controller table: how to build the kind's
+// reconciler bound to a client, and how to set it up with a manager.
+type controller struct {
+	// name is the controller's name.
+	name string
+	// list is an empty list of the reconciled kind.
+	list func() client.ObjectList
+	// bind builds the reconciler on c, without a manager: nothing is
+	// watched and no Tracker learns references.
+	bind func(c client.Client, opts reconciler.Options, ms *multiscaler.Multiscaler) reconcile.Reconciler
+	// setup registers the controller with mgr and fills what it hands out
+	// in h.
+	setup func(mgr ctrl.Manager, opts reconciler.Options, h *Handles) error
+}
+
+// setupOnly adapts a SetupWithManager that hands out nothing.
+func setupOnly(f func(ctrl.Manager, reconciler.Options) error) func(ctrl.Manager, reconciler.Options, *Handles) error {
+	return func(mgr ctrl.Manager, opts reconciler.Options, _ *Handles) error { return f(mgr, opts) }
+}
+
+// controllers is every controller, in the order a change flows down:
+// Service, Configuration, Revision, PodAutoscaler, ServerlessService,
+// Route; then Broker, Channel, InMemoryChannel, NatsJetStreamChannel,
+// Trigger, Sequence, Parallel, Subscription, ContainerSource, SinkBinding,
+// PingSource, ApiServerSource and EventType. The memory control plane
+// reconciles the kinds in this order.
+var controllers = []controller{
+	{
+		name: "service",
+		list: func() client.ObjectList { return &servingv1.ServiceList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &service.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(service.SetupWithManager),
+	}, {
+		name: "configuration",
+		list: func() client.ObjectList { return &servingv1.ConfigurationList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &configuration.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(configuration.SetupWithManager),
+	}, {
+		name: "revision",
+		list: func() client.ObjectList { return &servingv1.RevisionList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &revision.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(revision.SetupWithManager),
+	}, {
+		name: "podautoscaler",
+		list: func() client.ObjectList { return &autoscalingv1alpha1.PodAutoscalerList{} },
+		bind: func(c client.Client, opts reconciler.Options, ms *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &podautoscaler.Reconciler{Client: c, Options: opts, Scaler: ms}
+		},
+		setup: func(mgr ctrl.Manager, opts reconciler.Options, h *Handles) error {
+			ms, err := podautoscaler.SetupWithManager(mgr, opts)
+			h.Autoscaler = ms
+			return err
+		},
+	}, {
+		name: "serverlessservice",
+		list: func() client.ObjectList { return &networkingv1alpha1.ServerlessServiceList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &serverlessservice.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(serverlessservice.SetupWithManager),
+	}, {
+		name: "route",
+		list: func() client.ObjectList { return &servingv1.RouteList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &route.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(route.SetupWithManager),
+	}, {
+		name: "broker",
+		list: func() client.ObjectList { return &eventingv1.BrokerList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &broker.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(broker.SetupWithManager),
+	}, {
+		name: "channel",
+		list: func() client.ObjectList { return &messagingv1.ChannelList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &channel.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(channel.SetupWithManager),
+	}, {
+		name: "inmemorychannel",
+		list: func() client.ObjectList { return &messagingv1.InMemoryChannelList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return inmemorychannel.New(c, opts)
+		},
+		setup: setupOnly(inmemorychannel.SetupWithManager),
+	}, {
+		name: "natsjetstreamchannel",
+		list: func() client.ObjectList { return &messagingv1alpha1.NatsJetStreamChannelList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return natsjetstreamchannel.New(c, opts)
+		},
+		setup: setupOnly(natsjetstreamchannel.SetupWithManager),
+	}, {
+		name: "trigger",
+		list: func() client.ObjectList { return &eventingv1.TriggerList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &trigger.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(trigger.SetupWithManager),
+	}, {
+		name: "sequence",
+		list: func() client.ObjectList { return &flowsv1.SequenceList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &sequence.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(sequence.SetupWithManager),
+	}, {
+		name: "parallel",
+		list: func() client.ObjectList { return &flowsv1.ParallelList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &parallel.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(parallel.SetupWithManager),
+	}, {
+		name: "subscription",
+		list: func() client.ObjectList { return &messagingv1.SubscriptionList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &subscription.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(subscription.SetupWithManager),
+	}, {
+		name: "containersource",
+		list: func() client.ObjectList { return &sourcesv1.ContainerSourceList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &containersource.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(containersource.SetupWithManager),
+	}, {
+		name: "sinkbinding",
+		list: func() client.ObjectList { return &sourcesv1.SinkBindingList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &sinkbinding.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(sinkbinding.SetupWithManager),
+	}, {
+		name: "pingsource",
+		list: func() client.ObjectList { return &sourcesv1.PingSourceList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &pingsource.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(pingsource.SetupWithManager),
+	}, {
+		name: "apiserversource",
+		list: func() client.ObjectList { return &sourcesv1.ApiServerSourceList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &apiserversource.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(apiserversource.SetupWithManager),
+	}, {
+		name: "eventtype",
+		list: func() client.ObjectList { return &eventingv1.EventTypeList{} },
+		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
+			return &eventtype.Reconciler{Client: c, Options: opts}
+		},
+		setup: setupOnly(eventtype.SetupWithManager),
+	},
 }
 
 // Setup adds every Serving and Eventing controller to mgr, and the webhooks
@@ -70,40 +238,18 @@ func Setup(mgr ctrl.Manager, opts reconciler.Options, withWebhooks bool) (*Handl
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	for name, setup := range map[string]func(ctrl.Manager, reconciler.Options) error{
-		"service":              service.SetupWithManager,
-		"configuration":        configuration.SetupWithManager,
-		"revision":             revision.SetupWithManager,
-		"route":                route.SetupWithManager,
-		"serverlessservice":    serverlessservice.SetupWithManager,
-		"broker":               broker.SetupWithManager,
-		"trigger":              trigger.SetupWithManager,
-		"inmemorychannel":      inmemorychannel.SetupWithManager,
-		"natsjetstreamchannel": natsjetstreamchannel.SetupWithManager,
-		"channel":              channel.SetupWithManager,
-		"subscription":         subscription.SetupWithManager,
-		"sequence":             sequence.SetupWithManager,
-		"parallel":             parallel.SetupWithManager,
-		"pingsource":           pingsource.SetupWithManager,
-		"apiserversource":      apiserversource.SetupWithManager,
-		"containersource":      containersource.SetupWithManager,
-		"sinkbinding":          sinkbinding.SetupWithManager,
-		"eventtype":            eventtype.SetupWithManager,
-	} {
-		if err := setup(mgr, opts); err != nil {
-			return nil, fmt.Errorf("setting up %s controller: %w", name, err)
+	h := &Handles{}
+	for _, c := range controllers {
+		if err := c.setup(mgr, opts, h); err != nil {
+			return nil, fmt.Errorf("setting up %s controller: %w", c.name, err)
 		}
-	}
-	ms, err := podautoscaler.SetupWithManager(mgr, opts)
-	if err != nil {
-		return nil, fmt.Errorf("setting up podautoscaler controller: %w", err)
 	}
 	if withWebhooks {
 		if err := webhook.SetupWithManager(mgr); err != nil {
 			return nil, err
 		}
 	}
-	return &Handles{Autoscaler: ms}, nil
+	return h, nil
 }
 
 // Reconciler is one controller's reconciler bound to a client, with the kind
@@ -118,36 +264,18 @@ type Reconciler struct {
 	Reconciler reconcile.Reconciler
 }
 
-// Reconcilers returns every reconciler bound to c, in the order a change
-// flows down: Service, Configuration, Revision, PodAutoscaler,
-// ServerlessService, Route; then Broker, Channel, InMemoryChannel,
-// NatsJetStreamChannel, Trigger,
-// Sequence, Parallel, Subscription, ContainerSource, SinkBinding,
-// PingSource, ApiServerSource and EventType. Without a manager nothing is
+// Reconcilers returns every reconciler bound to c, in the order of the
+// controller table (a change flows down it: Service, Configuration,
+// Revision, PodAutoscaler, ServerlessService, Route, then the Eventing
+// kinds). The PodAutoscaler's decides with ms. Without a manager nothing is
 // watched: ApiServerSources resolve their sink but run no informers.
-func Reconcilers(c client.Client, opts reconciler.Options, ms *podautoscaler.Multiscaler) ([]Reconciler, error) {
+func Reconcilers(c client.Client, opts reconciler.Options, ms *multiscaler.Multiscaler) ([]Reconciler, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return []Reconciler{
-		{"service", &servingv1.ServiceList{}, &service.Reconciler{Client: c, Options: opts}},
-		{"configuration", &servingv1.ConfigurationList{}, &configuration.Reconciler{Client: c, Options: opts}},
-		{"revision", &servingv1.RevisionList{}, &revision.Reconciler{Client: c, Options: opts}},
-		{"podautoscaler", &autoscalingv1alpha1.PodAutoscalerList{}, &podautoscaler.Reconciler{Client: c, Options: opts, Scaler: ms}},
-		{"serverlessservice", &networkingv1alpha1.ServerlessServiceList{}, &serverlessservice.Reconciler{Client: c, Options: opts}},
-		{"route", &servingv1.RouteList{}, &route.Reconciler{Client: c, Options: opts}},
-		{"broker", &eventingv1.BrokerList{}, &broker.Reconciler{Client: c, Options: opts}},
-		{"channel", &messagingv1.ChannelList{}, &channel.Reconciler{Client: c, Options: opts}},
-		{"inmemorychannel", &messagingv1.InMemoryChannelList{}, inmemorychannel.New(c, opts)},
-		{"natsjetstreamchannel", &messagingv1alpha1.NatsJetStreamChannelList{}, natsjetstreamchannel.New(c, opts)},
-		{"trigger", &eventingv1.TriggerList{}, &trigger.Reconciler{Client: c, Options: opts}},
-		{"sequence", &flowsv1.SequenceList{}, &sequence.Reconciler{Client: c, Options: opts}},
-		{"parallel", &flowsv1.ParallelList{}, &parallel.Reconciler{Client: c, Options: opts}},
-		{"subscription", &messagingv1.SubscriptionList{}, &subscription.Reconciler{Client: c, Options: opts}},
-		{"containersource", &sourcesv1.ContainerSourceList{}, &containersource.Reconciler{Client: c, Options: opts}},
-		{"sinkbinding", &sourcesv1.SinkBindingList{}, &sinkbinding.Reconciler{Client: c, Options: opts}},
-		{"pingsource", &sourcesv1.PingSourceList{}, &pingsource.Reconciler{Client: c, Options: opts}},
-		{"apiserversource", &sourcesv1.ApiServerSourceList{}, &apiserversource.Reconciler{Client: c, Options: opts}},
-		{"eventtype", &eventingv1.EventTypeList{}, &eventtype.Reconciler{Client: c, Options: opts}},
-	}, nil
+	rs := make([]Reconciler, len(controllers))
+	for i, ctl := range controllers {
+		rs[i] = Reconciler{Name: ctl.name, List: ctl.list(), Reconciler: ctl.bind(c, opts, ms)}
+	}
+	return rs, nil
 }

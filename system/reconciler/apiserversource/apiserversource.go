@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -50,19 +49,22 @@ type Reconciler struct {
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	r.once.Do(func() { r.running = newWatches(r.Informers) })
-	s := &sourcesv1.ApiServerSource{}
-	if err := r.Get(ctx, req.NamespacedName, s); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		r.running.stop(ctx, req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting apiserversource %s: %w", req, err)
-	}
-	if s.DeletionTimestamp != nil {
-		r.running.stop(ctx, req.NamespacedName)
-		return ctrl.Result{}, nil
-	}
-	before := s.Status.DeepCopy()
+	return reconciler.Driver[*sourcesv1.ApiServerSource]{
+		Kind:   "apiserversource",
+		New:    func() *sourcesv1.ApiServerSource { return &sourcesv1.ApiServerSource{} },
+		Status: func(s *sourcesv1.ApiServerSource) any { return &s.Status },
+		OnGone: func(key client.ObjectKey) {
+			r.Tracker.Forget(key)
+			r.running.stop(ctx, key)
+		},
+		OnDeleting:    func(key client.ObjectKey) { r.running.stop(ctx, key) },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the sink and runs the source's watches.
+func (r *Reconciler) reconcileKind(ctx context.Context, s *sourcesv1.ApiServerSource) (ctrl.Result, error) {
+	key := client.ObjectKeyFromObject(s)
 	now := r.Clock.Now()
 	conds := apiServerConditions.Manage(&s.Status.Status)
 	conds.InitializeConditions(now)
@@ -70,13 +72,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// knsim's control plane runs with the rights to watch anything.
 	conds.MarkTrue(ConditionSufficientPermissions, now)
 
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(s.Namespace, &s.Spec.Sink)...)
+	r.Tracker.Track(key, resolver.Deps(s.Namespace, &s.Spec.Sink)...)
 	uri, err := resolver.New(r.Client).URIFromDestination(ctx, s.Spec.Sink, s.Namespace)
 	if err != nil {
 		s.Status.SinkURI = ""
 		conds.MarkFalse(ConditionSinkProvided, "NotFound", err.Error(), now)
-		r.running.stop(ctx, req.NamespacedName)
-		return ctrl.Result{}, r.writeStatus(ctx, s, before)
+		r.running.stop(ctx, key)
+		return ctrl.Result{}, nil
 	}
 	s.Status.SinkURI = uri
 	conds.MarkTrue(ConditionSinkProvided, now)
@@ -93,13 +95,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 		if err := r.running.ensure(ctx, s, uri, emitter, inNS, r.Clock); err != nil {
 			conds.MarkFalse(ConditionDeployed, "WatchFailed", err.Error(), now)
-			log.FromContext(ctx).Error(err, "starting apiserversource watches", "source", req)
+			log.FromContext(ctx).Error(err, "starting apiserversource watches", "source", key)
 		} else {
 			conds.MarkTrue(ConditionDeployed, now)
 		}
 	}
 	s.Status.ObservedGeneration = s.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, s, before)
+	return ctrl.Result{}, nil
 }
 
 // namespaceFilter says which namespaces s watches: its own, or those its
@@ -126,11 +128,4 @@ func (r *Reconciler) namespaceFilter(ctx context.Context, s *sourcesv1.ApiServer
 		}
 		return sel.Matches(labels.Set(n.Labels))
 	}, nil
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, s *sourcesv1.ApiServerSource, before *duck.SourceStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, s, before, &s.Status); err != nil {
-		return fmt.Errorf("reconciling apiserversource: %w", err)
-	}
-	return nil
 }

@@ -41,17 +41,18 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	b := &eventingv1.Broker{}
-	if err := r.Get(ctx, req.NamespacedName, b); err != nil {
-		if client.IgnoreNotFound(err) == nil {
-			r.Tracker.Forget(req.NamespacedName)
-		}
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if b.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := b.Status.DeepCopy()
+	return reconciler.Driver[*eventingv1.Broker]{
+		Kind:          "broker",
+		New:           func() *eventingv1.Broker { return &eventingv1.Broker{} },
+		Status:        func(b *eventingv1.Broker) any { return &b.Status },
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the dead letter sink, keeps the trigger channel and
+// publishes the address.
+func (r *Reconciler) reconcileKind(ctx context.Context, b *eventingv1.Broker) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := brokerConditions.Manage(&b.Status.Status)
 	conds.InitializeConditions(now)
@@ -60,7 +61,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	conds.MarkTrue(eventingv1.BrokerConditionIngress, now)
 	conds.MarkTrue(eventingv1.BrokerConditionFilter, now)
 
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(b.Namespace, resolver.DeadLetterDestination(b.Spec.Delivery))...)
+	r.Tracker.Track(client.ObjectKeyFromObject(b), resolver.Deps(b.Namespace, resolver.DeadLetterDestination(b.Spec.Delivery))...)
 	dls := resolver.New(r.Client).ResolveDeadLetterSink(ctx, b.Spec.Delivery, b.Namespace)
 	b.Status.DeadLetterSinkURI = dls.URI
 	dls.Mark(conds, eventingv1.BrokerConditionDeadLetterSink, now)
@@ -68,17 +69,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	tmpl, err := r.channelTemplate(ctx, b)
 	if err != nil {
 		conds.MarkFalse(ConditionTriggerChannel, "ChannelTemplateFailed", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, b, before)
+		return ctrl.Result{}, nil
 	}
 	want, err := resources.MakeTriggerChannel(b, tmpl)
 	if err != nil {
 		conds.MarkFalse(ConditionTriggerChannel, "ChannelTemplateFailed", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, b, before)
+		return ctrl.Result{}, nil
 	}
 	ch, err := reconciler.EnsureChild(ctx, r.Client, b, want, chresources.New(want.GroupVersionKind()), mutateChannel)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(ConditionTriggerChannel, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, b, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling trigger channel of broker %s: %w", b.Name, err)
 	}
@@ -86,8 +87,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling broker %s: %w", b.Name, err)
 	}
-	chresources.MirrorReady(conds, ConditionTriggerChannel, st.GetCondition(duck.ConditionReady),
-		"TriggerChannelNotReady", "The trigger channel has not reported readiness yet.", now)
+	conds.Mirror(ConditionTriggerChannel, st.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("TriggerChannelNotReady", "The trigger channel has not reported readiness yet."), now)
 	if st.Address.URL == "" {
 		b.Status.Address = duck.Addressable{}
 		conds.MarkUnknown(eventingv1.BrokerConditionAddressable, "NoAddress", "The trigger channel has no address yet.", now)
@@ -97,14 +98,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		conds.MarkTrue(eventingv1.BrokerConditionAddressable, now)
 	}
 	b.Status.ObservedGeneration = b.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, b, before)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, b *eventingv1.Broker, before *eventingv1.BrokerStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, b, before, &b.Status); err != nil {
-		return fmt.Errorf("reconciling broker: %w", err)
-	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // channelTemplate is the trigger channel template b's channel

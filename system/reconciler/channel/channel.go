@@ -32,14 +32,16 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	c := &messagingv1.Channel{}
-	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if c.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := c.Status.DeepCopy()
+	return reconciler.Driver[*messagingv1.Channel]{
+		Kind:          "channel",
+		New:           func() *messagingv1.Channel { return &messagingv1.Channel{} },
+		Status:        func(c *messagingv1.Channel) any { return &c.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind keeps the backing channel and mirrors its status.
+func (r *Reconciler) reconcileKind(ctx context.Context, c *messagingv1.Channel) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := channelConditions.Manage(&c.Status.Status)
 	conds.InitializeConditions(now)
@@ -47,12 +49,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	want, err := resources.MakeBackingChannel(c)
 	if err != nil {
 		conds.MarkFalse(ConditionBackingChannelReady, "InvalidChannelTemplate", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, c, before)
+		return ctrl.Result{}, nil
 	}
 	backing, err := reconciler.EnsureChild(ctx, r.Client, c, want, resources.New(want.GroupVersionKind()), mutateBacking)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(ConditionBackingChannelReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, c, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling backing channel of channel %s: %w", c.Name, err)
 	}
@@ -63,8 +65,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling channel %s: %w", c.Name, err)
 	}
-	resources.MirrorReady(conds, ConditionBackingChannelReady, st.GetCondition(duck.ConditionReady),
-		"BackingChannelNotReady", "The backing channel has not reported readiness yet.", now)
+	conds.Mirror(ConditionBackingChannelReady, st.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("BackingChannelNotReady", "The backing channel has not reported readiness yet."), now)
 	c.Status.Address = st.Address
 	if st.Address.URL == "" {
 		conds.MarkUnknown(ConditionAddressable, "BackingChannelNotAddressable", "The backing channel has no address yet.", now)
@@ -73,17 +75,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	c.Status.Subscribers = st.Subscribers
 	c.Status.DeliveryStatus = st.DeliveryStatus
-	resources.MirrorReady(conds, ConditionDeadLetterSinkResolved, st.GetCondition(ConditionDeadLetterSinkResolved),
-		"BackingChannelNotReady", "The backing channel has not resolved its dead letter sink yet.", now)
+	conds.Mirror(ConditionDeadLetterSinkResolved, st.GetCondition(ConditionDeadLetterSinkResolved),
+		duck.MirrorChild("BackingChannelNotReady", "The backing channel has not resolved its dead letter sink yet."), now)
 	c.Status.ObservedGeneration = c.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, c, before)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, c *messagingv1.Channel, before *messagingv1.ChannelStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, c, before, &c.Status); err != nil {
-		return fmt.Errorf("reconciling channel: %w", err)
-	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // mutateBacking brings the backing channel's spec in line: the template's

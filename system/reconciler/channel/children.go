@@ -30,12 +30,12 @@ func EnsureChannel(ctx context.Context, c client.Client, owner metav1.Object, wa
 
 // ChildOf describes a channel for aggregated readiness: its name and Ready
 // condition, and its address.
-func ChildOf(ch *unstructured.Unstructured) (resources.Child, string, error) {
+func ChildOf(ch *unstructured.Unstructured) (duck.Child, string, error) {
 	st, err := resources.Status(ch)
 	if err != nil {
-		return resources.Child{}, "", err
+		return duck.Child{}, "", err
 	}
-	return resources.Child{Name: ch.GetName(), Ready: st.GetCondition(duck.ConditionReady)}, st.Address.URL, nil
+	return duck.Child{Name: ch.GetName(), Ready: st.GetCondition(duck.ConditionReady)}, st.Address.URL, nil
 }
 
 // DeleteIfOwned deletes obj (named by its namespace and name) when it
@@ -68,8 +68,8 @@ func EnsureSubscription(ctx context.Context, c client.Client, owner metav1.Objec
 
 // SubscriptionChild describes a Subscription for aggregated readiness; one
 // that has not caught up with its spec counts as not ready.
-func SubscriptionChild(sub *messagingv1.Subscription) resources.Child {
-	c := resources.Child{Name: sub.Name, Ready: sub.Status.GetCondition(duck.ConditionReady)}
+func SubscriptionChild(sub *messagingv1.Subscription) duck.Child {
+	c := duck.Child{Name: sub.Name, Ready: sub.Status.GetCondition(duck.ConditionReady)}
 	if sub.Status.ObservedGeneration != sub.Generation {
 		c.Ready = nil
 	}

@@ -2,7 +2,6 @@ package channelable
 
 import (
 	"context"
-	"fmt"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -50,18 +49,22 @@ func New[T Object](c client.Client, opts reconciler.Options, kind string, newObj
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	c := r.newObj()
-	if err := r.Get(ctx, req.NamespacedName, c); err != nil {
-		if client.IgnoreNotFound(err) == nil {
-			r.Tracker.Forget(req.NamespacedName)
-		}
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if c.GetDeletionTimestamp() != nil {
-		return ctrl.Result{}, nil
-	}
+	return reconciler.Driver[T]{
+		Kind: r.kind,
+		New:  r.newObj,
+		Status: func(c T) any {
+			_, status := c.Channelable()
+			return status
+		},
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind publishes the address, the subscribers' statuses and the
+// dead letter sink.
+func (r *Reconciler[T]) reconcileKind(ctx context.Context, c T) (ctrl.Result, error) {
 	spec, status := c.Channelable()
-	before := status.DeepCopy()
 	now := r.Clock.Now()
 	conds := conditions.Manage(&status.Status)
 	conds.InitializeConditions(now)
@@ -70,15 +73,12 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	status.Address = duck.Addressable{URL: resources.Address(c.GetNamespace(), c.GetName())}
 	conds.MarkTrue(ConditionAddressable, now)
 	status.Subscribers = resources.SubscriberStatuses(spec.Subscribers)
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(c.GetNamespace(), resolver.DeadLetterDestination(spec.Delivery))...)
+	r.Tracker.Track(client.ObjectKeyFromObject(c), resolver.Deps(c.GetNamespace(), resolver.DeadLetterDestination(spec.Delivery))...)
 	dls := resolver.New(r.Client).ResolveDeadLetterSink(ctx, spec.Delivery, c.GetNamespace())
 	status.DeadLetterSinkURI = dls.URI
 	dls.Mark(conds, ConditionDeadLetterSinkResolved, now)
 
 	status.ObservedGeneration = c.GetGeneration()
-	if err := reconciler.UpdateStatus(ctx, r.Client, c, before, status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling %s: %w", r.kind, err)
-	}
 	return ctrl.Result{}, nil
 }
 

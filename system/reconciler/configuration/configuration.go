@@ -27,14 +27,16 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	cfg := &servingv1.Configuration{}
-	if err := r.Get(ctx, req.NamespacedName, cfg); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if cfg.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := cfg.Status.DeepCopy()
+	return reconciler.Driver[*servingv1.Configuration]{
+		Kind:          "configuration",
+		New:           func() *servingv1.Configuration { return &servingv1.Configuration{} },
+		Status:        func(cfg *servingv1.Configuration) any { return &cfg.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind stamps the latest Revision and reports its readiness.
+func (r *Reconciler) reconcileKind(ctx context.Context, cfg *servingv1.Configuration) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := configurationConditions.Manage(&cfg.Status.Status)
 	conds.InitializeConditions(now)
@@ -42,10 +44,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	rev, err := r.latestCreated(ctx, cfg)
 	if err != nil {
 		conds.MarkFalse(servingv1.ConfigurationConditionReady, "RevisionFailed", err.Error(), now)
-		if werr := reconciler.UpdateStatus(ctx, r.Client, cfg, before, &cfg.Status); werr != nil {
-			return ctrl.Result{}, werr
-		}
-		return ctrl.Result{}, fmt.Errorf("reconciling configuration: %w", err)
+		return ctrl.Result{}, reconciler.WithStatus(fmt.Errorf("reconciling configuration: %w", err))
 	}
 
 	if cfg.Status.LatestCreatedRevisionName != rev.Name {
@@ -64,9 +63,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			fmt.Sprintf("Revision %q failed with message: %s.", rev.Name, ready.Message), now)
 	}
 	cfg.Status.ObservedGeneration = cfg.Generation
-	if err := reconciler.UpdateStatus(ctx, r.Client, cfg, before, &cfg.Status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling configuration: %w", err)
-	}
 	return ctrl.Result{}, nil
 }
 

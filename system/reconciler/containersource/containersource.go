@@ -8,14 +8,12 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/apis/duck"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/reconciler"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 	"github.com/knsim/knsim/system/reconciler/containersource/resources"
 	sbresources "github.com/knsim/knsim/system/reconciler/sinkbinding/resources"
 	"github.com/knsim/knsim/system/resolver"
@@ -39,24 +37,24 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	s := &sourcesv1.ContainerSource{}
-	if err := r.Get(ctx, req.NamespacedName, s); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting containersource %s: %w", req, err)
-	}
-	if s.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := s.Status.DeepCopy()
+	return reconciler.Driver[*sourcesv1.ContainerSource]{
+		Kind:          "containersource",
+		New:           func() *sourcesv1.ContainerSource { return &sourcesv1.ContainerSource{} },
+		Status:        func(s *sourcesv1.ContainerSource) any { return &s.Status },
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the sink and keeps the SinkBinding and the Deployment.
+func (r *Reconciler) reconcileKind(ctx context.Context, s *sourcesv1.ContainerSource) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := containerConditions.Manage(&s.Status.Status)
 	conds.InitializeConditions(now)
 
 	// Resolve the sink the same way the binding will, so the Deployment is
 	// built with exactly the K_SINK the binding injects.
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(s.Namespace, &s.Spec.Sink)...)
+	r.Tracker.Track(client.ObjectKeyFromObject(s), resolver.Deps(s.Namespace, &s.Spec.Sink)...)
 	var env []corev1.EnvVar
 	uri, err := resolver.New(r.Client).URIFromDestination(ctx, s.Spec.Sink, s.Namespace)
 	if err == nil {
@@ -69,30 +67,23 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	sb, err := reconciler.EnsureChild(ctx, r.Client, s, resources.MakeSinkBinding(s), &sourcesv1.SinkBinding{}, mutateSinkBinding)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(ConditionSinkBindingReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, s, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling sinkbinding of containersource %s: %w", s.Name, err)
 	}
-	chresources.MirrorReady(conds, ConditionSinkBindingReady, sb.Status.GetCondition(duck.ConditionReady),
-		"SinkBindingNotReady", "The SinkBinding has not reported readiness yet.", now)
+	conds.Mirror(ConditionSinkBindingReady, sb.Status.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("SinkBindingNotReady", "The SinkBinding has not reported readiness yet."), now)
 
 	d, err := reconciler.EnsureChild(ctx, r.Client, s, resources.MakeDeployment(s, env), &appsv1.Deployment{}, mutateDeployment)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(ConditionReceiveAdapterReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, s, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling deployment of containersource %s: %w", s.Name, err)
 	}
 	markDeployment(conds, d, now)
 	s.Status.ObservedGeneration = s.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, s, before)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, s *sourcesv1.ContainerSource, before *duck.SourceStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, s, before, &s.Status); err != nil {
-		return fmt.Errorf("reconciling containersource: %w", err)
-	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 func mutateSinkBinding(have, want *sourcesv1.SinkBinding) bool {

@@ -30,27 +30,28 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	et := &eventingv1.EventType{}
-	if err := r.Get(ctx, req.NamespacedName, et); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting eventtype %s: %w", req, err)
-	}
-	if et.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := et.Status.DeepCopy()
+	return reconciler.Driver[*eventingv1.EventType]{
+		Kind:          "eventtype",
+		New:           func() *eventingv1.EventType { return &eventingv1.EventType{} },
+		Status:        func(et *eventingv1.EventType) any { return &et.Status },
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind checks that the reference exists.
+func (r *Reconciler) reconcileKind(ctx context.Context, et *eventingv1.EventType) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := eventTypeConditions.Manage(&et.Status)
 	conds.InitializeConditions(now)
 
+	key := client.ObjectKeyFromObject(et)
 	ref := et.Spec.Reference
 	if ref == nil {
-		r.Tracker.Forget(req.NamespacedName)
+		r.Tracker.Forget(key)
 		conds.MarkTrueWithReason(ConditionReferenceExists, "ReferenceNotSet", "The EventType references nothing.", now)
 	} else {
-		r.Tracker.Track(req.NamespacedName, resolver.KeyOf(*ref, et.Namespace))
+		r.Tracker.Track(key, resolver.KeyOf(*ref, et.Namespace))
 		switch err := r.exists(ctx, *ref, et.Namespace); {
 		case err == nil:
 			conds.MarkTrue(ConditionReferenceExists, now)
@@ -61,9 +62,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 	}
 	et.Status.ObservedGeneration = et.Generation
-	if err := reconciler.UpdateStatus(ctx, r.Client, et, before, &et.Status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling eventtype: %w", err)
-	}
 	return ctrl.Result{}, nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/apis/duck"
@@ -15,7 +14,6 @@ import (
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/channel"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 )
 
 // Plan lists the channels and Subscriptions a flow wants, in the order its
@@ -70,12 +68,12 @@ type Subscription struct {
 // outcome is what ensuring a Plan found: the children ensured, in plan
 // order, up to the first one owned by someone else.
 type outcome struct {
-	channels []chresources.Child
+	channels []duck.Child
 	// address is the first channel's address.
 	address string
 	// channelNotOwned is set when a channel exists but is not the flow's.
 	channelNotOwned error
-	subs            []chresources.Child
+	subs            []duck.Child
 	// subNotOwned is set when a Subscription exists but is not the flow's.
 	subNotOwned error
 }
@@ -87,23 +85,19 @@ func (o *outcome) complete(p *Plan) bool {
 
 // Reconcile ensures plan's children for owner, the flow whose status is st,
 // prunes the children of removed steps or branches once every wanted one is
-// in place, and fills and writes st.
-func Reconcile(ctx context.Context, c client.Client, owner client.Object, st *flowsv1.FlowStatus, plan Plan, now time.Time) (ctrl.Result, error) {
-	before := st.DeepCopy()
+// in place, and fills st; the caller writes it.
+func Reconcile(ctx context.Context, c client.Client, owner client.Object, st *flowsv1.FlowStatus, plan Plan, now time.Time) error {
 	o, err := ensure(ctx, c, owner, &plan)
 	if err != nil {
-		return ctrl.Result{}, err
+		return err
 	}
 	if o.complete(&plan) {
 		if err := prune(ctx, c, owner, &plan); err != nil {
-			return ctrl.Result{}, err
+			return err
 		}
 	}
 	apply(st, &plan, o, owner.GetGeneration(), now)
-	if err := reconciler.UpdateStatus(ctx, c, owner, before, st); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling %s: %w", plan.Kind, err)
-	}
-	return ctrl.Result{}, nil
+	return nil
 }
 
 // ensure creates or updates plan's channels, then its Subscriptions,
@@ -187,7 +181,7 @@ func apply(st *flowsv1.FlowStatus, plan *Plan, o outcome, generation int64, now 
 		conds.MarkFalse(flowsv1.FlowConditionChannelsReady, "NotOwned", o.channelNotOwned.Error(), now)
 		return
 	}
-	chresources.MirrorAllReady(conds, flowsv1.FlowConditionChannelsReady, "Channel", o.channels, now)
+	conds.MirrorAll(flowsv1.FlowConditionChannelsReady, "Channel", o.channels, now)
 
 	if plan.GrowSubscriptionRefs {
 		st.Subscriptions = nil
@@ -204,7 +198,7 @@ func apply(st *flowsv1.FlowStatus, plan *Plan, o outcome, generation int64, now 
 		conds.MarkFalse(flowsv1.FlowConditionSubscriptionsReady, "NotOwned", o.subNotOwned.Error(), now)
 		return
 	}
-	chresources.MirrorAllReady(conds, flowsv1.FlowConditionSubscriptionsReady, "Subscription", o.subs, now)
+	conds.MirrorAll(flowsv1.FlowConditionSubscriptionsReady, "Subscription", o.subs, now)
 
 	if st.Address.URL == "" {
 		conds.MarkUnknown(flowsv1.FlowConditionAddressable, "ChannelNotAddressable", plan.NoAddress, now)

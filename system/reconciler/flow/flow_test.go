@@ -10,7 +10,6 @@ import (
 
 	"github.com/knsim/knsim/system/apis/duck"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 )
 
 func ref(kind, name string) duck.KReference {
@@ -21,8 +20,8 @@ func ready(status corev1.ConditionStatus, reason, msg string) *duck.Condition {
 	return &duck.Condition{Type: duck.ConditionReady, Status: status, Reason: reason, Message: msg}
 }
 
-func child(name string, c *duck.Condition) chresources.Child {
-	return chresources.Child{Name: name, Ready: c}
+func child(name string, c *duck.Condition) duck.Child {
+	return duck.Child{Name: name, Ready: c}
 }
 
 // want is the part of a FlowStatus a case checks; a condition is
@@ -49,8 +48,8 @@ func TestApply(t *testing.T) {
 			NoAddress:            "The first channel has no address yet.",
 		}
 	}
-	readyChannels := []chresources.Child{child("f-0", ready(corev1.ConditionTrue, "", "")), child("f-1", ready(corev1.ConditionTrue, "", ""))}
-	readySubs := []chresources.Child{child("f-0", ready(corev1.ConditionTrue, "", "")), child("f-1", ready(corev1.ConditionTrue, "", ""))}
+	readyChannels := []duck.Child{child("f-0", ready(corev1.ConditionTrue, "", "")), child("f-1", ready(corev1.ConditionTrue, "", ""))}
+	readySubs := []duck.Child{child("f-0", ready(corev1.ConditionTrue, "", "")), child("f-1", ready(corev1.ConditionTrue, "", ""))}
 	notOwned := errors.New("InMemoryChannel f-1 exists and is not owned")
 
 	cases := []struct {
@@ -150,9 +149,9 @@ func TestApply(t *testing.T) {
 		name: "children not ready",
 		plan: plan(false),
 		o: outcome{
-			channels: []chresources.Child{readyChannels[0], child("f-1", nil)},
+			channels: []duck.Child{readyChannels[0], child("f-1", nil)},
 			address:  "http://f-0",
-			subs:     []chresources.Child{child("f-0", ready(corev1.ConditionFalse, "NoSubscriber", "no subscriber")), readySubs[1]},
+			subs:     []duck.Child{child("f-0", ready(corev1.ConditionFalse, "NoSubscriber", "no subscriber")), readySubs[1]},
 		},
 		want: want{
 			channels:      []duck.KReference{ch0, ch1},

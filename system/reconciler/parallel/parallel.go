@@ -23,14 +23,14 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	p := &flowsv1.Parallel{}
-	if err := r.Get(ctx, req.NamespacedName, p); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if p.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	return flow.Reconcile(ctx, r.Client, p, &p.Status, plan(p), r.Clock.Now())
+	return reconciler.Driver[*flowsv1.Parallel]{
+		Kind:   "parallel",
+		New:    func() *flowsv1.Parallel { return &flowsv1.Parallel{} },
+		Status: func(p *flowsv1.Parallel) any { return &p.Status },
+		ReconcileKind: func(ctx context.Context, p *flowsv1.Parallel) (ctrl.Result, error) {
+			return ctrl.Result{}, flow.Reconcile(ctx, r.Client, p, &p.Status, plan(p), r.Clock.Now())
+		},
+	}.Reconcile(ctx, r.Client, req)
 }
 
 // plan lists a Parallel's ingress channel then its branch channels, per

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -37,23 +36,23 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	s := &sourcesv1.PingSource{}
-	if err := r.Get(ctx, req.NamespacedName, s); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting pingsource %s: %w", req, err)
-	}
-	if s.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := s.Status.DeepCopy()
+	return reconciler.Driver[*sourcesv1.PingSource]{
+		Kind:          "pingsource",
+		New:           func() *sourcesv1.PingSource { return &sourcesv1.PingSource{} },
+		Status:        func(s *sourcesv1.PingSource) any { return &s.Status },
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the sink and emits the ping that is due.
+func (r *Reconciler) reconcileKind(ctx context.Context, s *sourcesv1.PingSource) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := pingConditions.Manage(&s.Status.Status)
 	conds.InitializeConditions(now)
 	s.Status.CloudEventAttributes = resources.CloudEventAttributes(s)
 
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(s.Namespace, &s.Spec.Sink)...)
+	r.Tracker.Track(client.ObjectKeyFromObject(s), resolver.Deps(s.Namespace, &s.Spec.Sink)...)
 	uri, err := resolver.New(r.Client).URIFromDestination(ctx, s.Spec.Sink, s.Namespace)
 	if err != nil {
 		s.Status.SinkURI = ""
@@ -71,7 +70,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	s.Status.ObservedGeneration = s.Generation
 	if !conds.IsTrue(duck.ConditionReady) {
 		// Nothing fires without a sink; the schedule starts once there is one.
-		return ctrl.Result{}, r.writeStatus(ctx, s, before)
+		return ctrl.Result{}, nil
 	}
 
 	ann := s.Status.Annotations
@@ -98,18 +97,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 		ann[resources.LastFireAnnotation] = resources.FormatTime(due)
 	}
-	if err := r.writeStatus(ctx, s, before); err != nil {
-		return ctrl.Result{}, err
-	}
 	if next.IsZero() {
 		return ctrl.Result{}, nil
 	}
 	return ctrl.Result{RequeueAfter: next.Sub(now)}, nil
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, s *sourcesv1.PingSource, before *duck.SourceStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, s, before, &s.Status); err != nil {
-		return fmt.Errorf("reconciling pingsource: %w", err)
-	}
-	return nil
 }

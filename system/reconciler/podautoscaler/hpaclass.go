@@ -15,6 +15,7 @@ import (
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	"github.com/knsim/knsim/system/autoscaler/config"
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/autoscaler/scaler"
 )
 
@@ -32,7 +33,7 @@ func (r *Reconciler) reconcileHPA(ctx context.Context, key types.NamespacedName,
 		return nil
 	}
 	ready := dep.Status.ReadyReplicas
-	pods := HPAPods{
+	pods := multiscaler.HPAPods{
 		Replicas:     ptr.Deref(dep.Spec.Replicas, 1),
 		NotReady:     max(0, dep.Status.Replicas-ready),
 		RequestMilli: cpuRequestMilli(dep),

@@ -17,6 +17,7 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	"github.com/knsim/knsim/system/autoscaler/config"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/autoscaler/scaler"
 	"github.com/knsim/knsim/system/autoscaler/schedule"
 	"github.com/knsim/knsim/system/reconciler"
@@ -42,23 +43,25 @@ var paConditions = duck.NewLivingConditionSet(
 type Reconciler struct {
 	client.Client
 	reconciler.Options
-	Scaler *Multiscaler
+	Scaler *multiscaler.Multiscaler
 }
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	pa := &autoscalingv1alpha1.PodAutoscaler{}
-	if err := r.Get(ctx, req.NamespacedName, pa); apierrors.IsNotFound(err) {
-		r.Scaler.Remove(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, err
-	}
-	if pa.DeletionTimestamp != nil {
-		r.Scaler.Remove(req.NamespacedName)
-		return ctrl.Result{}, nil
-	}
-	before := pa.Status.DeepCopy()
+	return reconciler.Driver[*autoscalingv1alpha1.PodAutoscaler]{
+		Kind:          "podautoscaler",
+		New:           func() *autoscalingv1alpha1.PodAutoscaler { return &autoscalingv1alpha1.PodAutoscaler{} },
+		Status:        func(pa *autoscalingv1alpha1.PodAutoscaler) any { return &pa.Status },
+		OnGone:        r.Scaler.Remove,
+		OnDeleting:    r.Scaler.Remove,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind feeds the revision's decider its spec and applies its
+// recommendation (or the HPA's) to the Deployment and ServerlessService.
+func (r *Reconciler) reconcileKind(ctx context.Context, pa *autoscalingv1alpha1.PodAutoscaler) (ctrl.Result, error) {
+	key := client.ObjectKeyFromObject(pa)
 	now := r.Clock.Now()
 	conds := paConditions.Manage(&pa.Status.Status)
 	conds.InitializeConditions(now)
@@ -66,36 +69,33 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	dep := &appsv1.Deployment{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: pa.Namespace, Name: pa.Spec.ScaleTargetRef.Name}, dep)
 	if apierrors.IsNotFound(err) {
-		return ctrl.Result{}, nil // the Revision creates it; its creation triggers us again
+		return ctrl.Result{}, reconciler.SkipStatus // the Revision creates it; its creation triggers us again
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: getting deployment: %w", err)
 	}
 	sks := &networkingv1alpha1.ServerlessService{}
-	if err := r.Get(ctx, req.NamespacedName, sks); apierrors.IsNotFound(err) {
-		return ctrl.Result{}, nil
+	if err := r.Get(ctx, key, sks); apierrors.IsNotFound(err) {
+		return ctrl.Result{}, reconciler.SkipStatus
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: getting serverlessservice: %w", err)
 	}
 	spec, scheduleWake, err := r.deciderSpec(ctx, pa, now)
 	if err != nil {
 		conds.MarkFalse(autoscalingv1alpha1.PodAutoscalerConditionActive, "InvalidSpec", err.Error(), now)
-		return ctrl.Result{}, reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status)
+		return ctrl.Result{}, nil
 	}
 	if spec.Class == autoscaling.HPA {
-		if err := r.reconcileHPA(ctx, req.NamespacedName, pa, dep, sks, spec, now); err != nil {
+		if err := r.reconcileHPA(ctx, key, pa, dep, sks, spec, now); err != nil {
 			return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
 		}
 		pa.Status.ObservedGeneration = pa.Generation
-		if err := reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status); err != nil {
-			return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
-		}
 		return ctrl.Result{RequeueAfter: scheduleWake}, nil
 	}
 	ready := int(dep.Status.ReadyReplicas)
-	if err := r.Scaler.Ensure(now, req.NamespacedName, spec, ready); err != nil {
+	if err := r.Scaler.Ensure(now, key, spec, ready); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
 	}
-	st, _ := r.Scaler.Status(req.NamespacedName)
+	st, _ := r.Scaler.Status(key)
 	res := scaler.Reconcile(scaler.Input{
 		Now:             now,
 		Spec:            spec,
@@ -114,9 +114,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	report(pa, sks, res, int32(ready)+reserved, now)
 	pa.Status.ObservedGeneration = pa.Generation
-	if err := reconciler.UpdateStatus(ctx, r.Client, pa, before, &pa.Status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
-	}
 	requeue := res.RequeueAfter
 	if scheduleWake > 0 && (requeue == 0 || scheduleWake < requeue) {
 		requeue = scheduleWake

@@ -33,14 +33,16 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	rev := &servingv1.Revision{}
-	if err := r.Get(ctx, req.NamespacedName, rev); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if rev.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := rev.Status.DeepCopy()
+	return reconciler.Driver[*servingv1.Revision]{
+		Kind:          "revision",
+		New:           func() *servingv1.Revision { return &servingv1.Revision{} },
+		Status:        func(rev *servingv1.Revision) any { return &rev.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind keeps the children and derives the readiness.
+func (r *Reconciler) reconcileKind(ctx context.Context, rev *servingv1.Revision) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	revisionConditions.Manage(&rev.Status.Status).InitializeConditions(now)
 
@@ -67,9 +69,6 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 
 	propagate(rev, dep, pa, now)
 	rev.Status.ObservedGeneration = rev.Generation
-	if err := reconciler.UpdateStatus(ctx, r.Client, rev, before, &rev.Status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling revision: %w", err)
-	}
 	return ctrl.Result{}, nil
 }
 

@@ -31,14 +31,18 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	rt := &servingv1.Route{}
-	if err := r.Get(ctx, req.NamespacedName, rt); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if rt.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := rt.Status.DeepCopy()
+	return reconciler.Driver[*servingv1.Route]{
+		Kind:          "route",
+		New:           func() *servingv1.Route { return &servingv1.Route{} },
+		Status:        func(rt *servingv1.Route) any { return &rt.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the traffic and publishes the URLs.
+func (r *Reconciler) reconcileKind(ctx context.Context, rt *servingv1.Route) (ctrl.Result, error) {
+	// The traffic as the status held it; nothing below edits it in place.
+	prevTraffic := rt.Status.Traffic
 	now := r.Clock.Now()
 	conds := routeConditions.Manage(&rt.Status.Status)
 	conds.InitializeConditions(now)
@@ -58,7 +62,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		// A latestRevision target that moved to a new revision shifts to it
 		// gradually when the Route has a rollout duration.
 		var rollouts []resources.Rollout
-		traffic, rollouts, requeue = resources.ApplyRollouts(rt, traffic, before.Traffic, now)
+		traffic, rollouts, requeue = resources.ApplyRollouts(rt, traffic, prevTraffic, now)
 		setRollouts(rt, rollouts)
 		// The gateway routes straight from Route status, so once traffic is
 		// assigned the ingress is ready too.
@@ -75,11 +79,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 	}
 	rt.Status.ObservedGeneration = rt.Generation
-	if err := reconciler.UpdateStatus(ctx, r.Client, rt, before, &rt.Status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling route: %w", err)
-	}
 	if terr != nil && terr.Err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling route traffic: %w", terr.Err)
+		return ctrl.Result{}, reconciler.WithStatus(fmt.Errorf("reconciling route traffic: %w", terr.Err))
 	}
 	return ctrl.Result{RequeueAfter: requeue}, nil
 }

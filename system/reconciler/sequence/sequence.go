@@ -24,14 +24,14 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	s := &flowsv1.Sequence{}
-	if err := r.Get(ctx, req.NamespacedName, s); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if s.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	return flow.Reconcile(ctx, r.Client, s, &s.Status, plan(s), r.Clock.Now())
+	return reconciler.Driver[*flowsv1.Sequence]{
+		Kind:   "sequence",
+		New:    func() *flowsv1.Sequence { return &flowsv1.Sequence{} },
+		Status: func(s *flowsv1.Sequence) any { return &s.Status },
+		ReconcileKind: func(ctx context.Context, s *flowsv1.Sequence) (ctrl.Result, error) {
+			return ctrl.Result{}, flow.Reconcile(ctx, r.Client, s, &s.Status, plan(s), r.Clock.Now())
+		},
+	}.Reconcile(ctx, r.Client, req)
 }
 
 // plan lists a Sequence's channel and Subscription per step, and prunes

@@ -25,23 +25,23 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	sks := &networkingv1alpha1.ServerlessService{}
-	if err := r.Get(ctx, req.NamespacedName, sks); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if sks.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := sks.Status.DeepCopy()
+	return reconciler.Driver[*networkingv1alpha1.ServerlessService]{
+		Kind:          "serverlessservice",
+		New:           func() *networkingv1alpha1.ServerlessService { return &networkingv1alpha1.ServerlessService{} },
+		Status:        func(sks *networkingv1alpha1.ServerlessService) any { return &sks.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind reports the endpoints of the Deployment the
+// ServerlessService fronts.
+func (r *Reconciler) reconcileKind(ctx context.Context, sks *networkingv1alpha1.ServerlessService) (ctrl.Result, error) {
 	dep := &appsv1.Deployment{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: sks.Namespace, Name: sks.Spec.ObjectRef.Name}, dep); client.IgnoreNotFound(err) != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling serverlessservice: getting deployment: %w", err)
 	}
 	reportEndpoints(sks, dep.Status.ReadyReplicas, r.Clock.Now())
 	sks.Status.ObservedGeneration = sks.Generation
-	if err := reconciler.UpdateStatus(ctx, r.Client, sks, before, &sks.Status); err != nil {
-		return ctrl.Result{}, fmt.Errorf("reconciling serverlessservice: %w", err)
-	}
 	return ctrl.Result{}, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -30,14 +29,16 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	svc := &servingv1.Service{}
-	if err := r.Get(ctx, req.NamespacedName, svc); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if svc.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := svc.Status.DeepCopy()
+	return reconciler.Driver[*servingv1.Service]{
+		Kind:          "service",
+		New:           func() *servingv1.Service { return &servingv1.Service{} },
+		Status:        func(svc *servingv1.Service) any { return &svc.Status },
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind keeps the Configuration and Route and mirrors them.
+func (r *Reconciler) reconcileKind(ctx context.Context, svc *servingv1.Service) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := serviceConditions.Manage(&svc.Status.Status)
 	conds.InitializeConditions(now)
@@ -45,14 +46,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	cfg, err := reconciler.EnsureChild(ctx, r.Client, svc, resources.MakeConfiguration(svc), &servingv1.Configuration{}, mutateConfiguration)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(servingv1.ServiceConditionConfigurationsReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, svc, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling service configuration: %w", err)
 	}
 	rt, err := reconciler.EnsureChild(ctx, r.Client, svc, resources.MakeRoute(svc), &servingv1.Route{}, mutateRoute)
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(servingv1.ServiceConditionRoutesReady, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, svc, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling service route: %w", err)
 	}
@@ -60,14 +61,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	propagateConfiguration(svc, cfg, now)
 	propagateRoute(svc, rt, now)
 	svc.Status.ObservedGeneration = svc.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, svc, before)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, svc *servingv1.Service, before *servingv1.ServiceStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, svc, before, &svc.Status); err != nil {
-		return fmt.Errorf("reconciling service: %w", err)
-	}
-	return nil
+	return ctrl.Result{}, nil
 }
 
 // propagateConfiguration mirrors the Configuration's readiness once it has
@@ -80,7 +74,7 @@ func propagateConfiguration(svc *servingv1.Service, cfg *servingv1.Configuration
 			"The Configuration is still working to reflect the latest desired specification.", now)
 		return
 	}
-	mirror(conds, servingv1.ServiceConditionConfigurationsReady, cfg.Status.GetCondition(duck.ConditionReady), now)
+	conds.Mirror(servingv1.ServiceConditionConfigurationsReady, cfg.Status.GetCondition(duck.ConditionReady), duck.MirrorOptions{}, now)
 }
 
 // propagateRoute mirrors the Route's readiness and addresses.
@@ -101,20 +95,7 @@ func propagateRoute(svc *servingv1.Service, rt *servingv1.Route, now time.Time) 
 			return
 		}
 	}
-	mirror(conds, servingv1.ServiceConditionRoutesReady, rt.Status.GetCondition(duck.ConditionReady), now)
-}
-
-func mirror(conds duck.ConditionManager, t duck.ConditionType, c *duck.Condition, now time.Time) {
-	switch {
-	case c == nil:
-		conds.MarkUnknown(t, "", "", now)
-	case c.Status == corev1.ConditionTrue:
-		conds.MarkTrue(t, now)
-	case c.Status == corev1.ConditionFalse:
-		conds.MarkFalse(t, c.Reason, c.Message, now)
-	default:
-		conds.MarkUnknown(t, c.Reason, c.Message, now)
-	}
+	conds.Mirror(servingv1.ServiceConditionRoutesReady, rt.Status.GetCondition(duck.ConditionReady), duck.MirrorOptions{}, now)
 }
 
 func mutateConfiguration(have, want *servingv1.Configuration) bool {

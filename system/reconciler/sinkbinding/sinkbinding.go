@@ -11,7 +11,6 @@ import (
 	"k8s.io/client-go/util/retry"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/knsim/knsim/system/apis/duck"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
@@ -42,33 +41,31 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	sb := &sourcesv1.SinkBinding{}
-	if err := r.Get(ctx, req.NamespacedName, sb); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting sinkbinding %s: %w", req, err)
-	}
-	if sb.DeletionTimestamp != nil {
-		return ctrl.Result{}, r.finalize(ctx, sb)
-	}
-	if controllerutil.AddFinalizer(sb, Finalizer) {
-		if err := r.Update(ctx, sb); err != nil {
-			return ctrl.Result{}, fmt.Errorf("adding finalizer to sinkbinding %s: %w", sb.Name, err)
-		}
-	}
-	before := sb.Status.DeepCopy()
+	return reconciler.Driver[*sourcesv1.SinkBinding]{
+		Kind:          "sinkbinding",
+		New:           func() *sourcesv1.SinkBinding { return &sourcesv1.SinkBinding{} },
+		Status:        func(sb *sourcesv1.SinkBinding) any { return &sb.Status },
+		OnGone:        r.Tracker.Forget,
+		OnDeleting:    r.Tracker.Forget,
+		Finalizer:     Finalizer,
+		FinalizeKind:  r.finalize,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the sink and injects it into the subjects.
+func (r *Reconciler) reconcileKind(ctx context.Context, sb *sourcesv1.SinkBinding) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := bindingConditions.Manage(&sb.Status.Status)
 	conds.InitializeConditions(now)
 	sb.Status.ObservedGeneration = sb.Generation
 
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(sb.Namespace, &sb.Spec.Sink)...)
+	r.Tracker.Track(client.ObjectKeyFromObject(sb), resolver.Deps(sb.Namespace, &sb.Spec.Sink)...)
 	uri, err := resolver.New(r.Client).URIFromDestination(ctx, sb.Spec.Sink, sb.Namespace)
 	if err != nil {
 		sb.Status.SinkURI = ""
 		conds.MarkFalse(ConditionSinkProvided, "NotFound", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, sb, before)
+		return ctrl.Result{}, nil
 	}
 	sb.Status.SinkURI = uri
 	conds.MarkTrue(ConditionSinkProvided, now)
@@ -83,30 +80,20 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		conds.MarkFalse(ConditionBindingAvailable, "SubjectMissing", err.Error(), now)
 	case err != nil:
 		conds.MarkFalse(ConditionBindingAvailable, "BindingFailed", err.Error(), now)
-		if werr := r.writeStatus(ctx, sb, before); werr != nil {
-			return ctrl.Result{}, werr
-		}
-		return ctrl.Result{}, fmt.Errorf("binding sinkbinding %s: %w", sb.Name, err)
+		return ctrl.Result{}, reconciler.WithStatus(fmt.Errorf("binding sinkbinding %s: %w", sb.Name, err))
 	case n == 0:
 		conds.MarkFalse(ConditionBindingAvailable, "SubjectMissing", "No object matches the subject's selector.", now)
 	default:
 		conds.MarkTrue(ConditionBindingAvailable, now)
 	}
-	return ctrl.Result{}, r.writeStatus(ctx, sb, before)
+	return ctrl.Result{}, nil
 }
 
-// finalize takes the injection out of the subjects, then releases sb.
+// finalize takes the injection out of the subjects of a deleted binding;
+// the driver then releases it.
 func (r *Reconciler) finalize(ctx context.Context, sb *sourcesv1.SinkBinding) error {
-	r.Tracker.Forget(client.ObjectKeyFromObject(sb))
-	if !controllerutil.ContainsFinalizer(sb, Finalizer) {
-		return nil
-	}
 	if _, err := r.forEachSubject(ctx, sb, resources.Unbind); err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("unbinding sinkbinding %s: %w", sb.Name, err)
-	}
-	controllerutil.RemoveFinalizer(sb, Finalizer)
-	if err := r.Update(ctx, sb); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("removing finalizer of sinkbinding %s: %w", sb.Name, err)
 	}
 	return nil
 }
@@ -159,11 +146,4 @@ func (r *Reconciler) forEachSubject(ctx context.Context, sb *sourcesv1.SinkBindi
 		}
 	}
 	return len(keys), nil
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, sb *sourcesv1.SinkBinding, before *duck.SourceStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, sb, before, &sb.Status); err != nil {
-		return fmt.Errorf("reconciling sinkbinding: %w", err)
-	}
-	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"k8s.io/client-go/util/retry"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/knsim/knsim/system/apis/duck"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
@@ -43,26 +42,25 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	sub := &messagingv1.Subscription{}
-	if err := r.Get(ctx, req.NamespacedName, sub); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting subscription %s: %w", req, err)
-	}
-	if sub.DeletionTimestamp != nil {
-		return ctrl.Result{}, r.finalize(ctx, sub)
-	}
-	if controllerutil.AddFinalizer(sub, Finalizer) {
-		if err := r.Update(ctx, sub); err != nil {
-			return ctrl.Result{}, fmt.Errorf("adding finalizer to subscription %s: %w", sub.Name, err)
-		}
-	}
-	before := sub.Status.DeepCopy()
+	return reconciler.Driver[*messagingv1.Subscription]{
+		Kind:          "subscription",
+		New:           func() *messagingv1.Subscription { return &messagingv1.Subscription{} },
+		Status:        func(sub *messagingv1.Subscription) any { return &sub.Status },
+		OnGone:        r.Tracker.Forget,
+		OnDeleting:    r.Tracker.Forget,
+		Finalizer:     Finalizer,
+		FinalizeKind:  r.finalize,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the destinations and adds the Subscription to its
+// channel.
+func (r *Reconciler) reconcileKind(ctx context.Context, sub *messagingv1.Subscription) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := subscriptionConditions.Manage(&sub.Status.Status)
 	conds.InitializeConditions(now)
-	r.Tracker.Track(req.NamespacedName, append(resolver.Deps(sub.Namespace,
+	r.Tracker.Track(client.ObjectKeyFromObject(sub), append(resolver.Deps(sub.Namespace,
 		sub.Spec.Subscriber, sub.Spec.Reply, resolver.DeadLetterDestination(sub.Spec.Delivery)),
 		resolver.KeyOf(sub.Spec.Channel, sub.Namespace))...)
 
@@ -72,7 +70,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			return ctrl.Result{}, fmt.Errorf("reconciling subscription %s: %w", sub.Name, err)
 		}
 		conds.MarkFalse(ConditionReferencesResolved, "ChannelReferenceFailed", fmt.Sprintf("Failed to get spec.channel: %v", err), now)
-		return ctrl.Result{}, r.writeStatus(ctx, sub, before)
+		return ctrl.Result{}, nil
 	}
 	chStatus, err := chresources.Status(ch)
 	if err != nil {
@@ -88,7 +86,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	if rerr != nil {
 		conds.MarkFalse(ConditionReferencesResolved, rerr.reason, fmt.Sprintf("Failed to resolve %s: %v", rerr.field, rerr.err), now)
-		return ctrl.Result{}, r.writeStatus(ctx, sub, before)
+		return ctrl.Result{}, nil
 	}
 	conds.MarkTrue(ConditionReferencesResolved, now)
 
@@ -97,10 +95,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return resources.Upsert(subs, want)
 	}); err != nil {
 		conds.MarkFalse(ConditionAddedToChannel, "PhysicalChannelSyncFailed", fmt.Sprintf("Failed to sync physical channel: %v", err), now)
-		if werr := r.writeStatus(ctx, sub, before); werr != nil {
-			return ctrl.Result{}, werr
-		}
-		return ctrl.Result{}, fmt.Errorf("adding subscription %s to its channel: %w", sub.Name, err)
+		return ctrl.Result{}, reconciler.WithStatus(fmt.Errorf("adding subscription %s to its channel: %w", sub.Name, err))
 	}
 	conds.MarkTrue(ConditionAddedToChannel, now)
 
@@ -115,7 +110,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		conds.MarkUnknown(ConditionChannelReady, "SubscriptionNotMarkedReadyByChannel", st.Message, now)
 	}
 	sub.Status.ObservedGeneration = sub.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, sub, before)
+	return ctrl.Result{}, nil
 }
 
 // resolveError says which destination failed to resolve.
@@ -153,21 +148,14 @@ func (r *Reconciler) resolve(ctx context.Context, sub *messagingv1.Subscription,
 	return out, nil
 }
 
-// finalize takes a deleted Subscription off its channel, then releases it.
+// finalize takes a deleted Subscription off its channel; the driver then
+// releases it.
 func (r *Reconciler) finalize(ctx context.Context, sub *messagingv1.Subscription) error {
-	r.Tracker.Forget(client.ObjectKeyFromObject(sub))
-	if !controllerutil.ContainsFinalizer(sub, Finalizer) {
-		return nil
-	}
 	err := r.editSubscribers(ctx, sub, func(subs []duck.SubscriberSpec) ([]duck.SubscriberSpec, bool) {
 		return resources.Remove(subs, string(sub.UID))
 	})
 	if err != nil && !apierrors.IsNotFound(err) && !isUnknownKind(err) {
 		return fmt.Errorf("removing subscription %s from its channel: %w", sub.Name, err)
-	}
-	controllerutil.RemoveFinalizer(sub, Finalizer)
-	if err := r.Update(ctx, sub); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("removing finalizer of subscription %s: %w", sub.Name, err)
 	}
 	return nil
 }
@@ -221,11 +209,4 @@ func channelDelivery(ch *unstructured.Unstructured) (*duck.DeliverySpec, error) 
 		return nil, fmt.Errorf("reading spec.delivery of %s %s: %w", ch.GetKind(), ch.GetName(), err)
 	}
 	return d, nil
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, sub *messagingv1.Subscription, before *messagingv1.SubscriptionStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, sub, before, &sub.Status); err != nil {
-		return fmt.Errorf("reconciling subscription: %w", err)
-	}
-	return nil
 }

@@ -14,7 +14,6 @@ import (
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/reconciler/channel"
-	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
 	"github.com/knsim/knsim/system/reconciler/trigger/resources"
 	"github.com/knsim/knsim/system/resolver"
 )
@@ -37,22 +36,23 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	t := &eventingv1.Trigger{}
-	if err := r.Get(ctx, req.NamespacedName, t); apierrors.IsNotFound(err) {
-		r.Tracker.Forget(req.NamespacedName)
-		return ctrl.Result{}, nil
-	} else if err != nil {
-		return ctrl.Result{}, fmt.Errorf("getting trigger %s: %w", req, err)
-	}
-	if t.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
-	}
-	before := t.Status.DeepCopy()
+	return reconciler.Driver[*eventingv1.Trigger]{
+		Kind:          "trigger",
+		New:           func() *eventingv1.Trigger { return &eventingv1.Trigger{} },
+		Status:        func(t *eventingv1.Trigger) any { return &t.Status },
+		OnGone:        r.Tracker.Forget,
+		ReconcileKind: r.reconcileKind,
+	}.Reconcile(ctx, r.Client, req)
+}
+
+// reconcileKind resolves the subscriber and subscribes the Trigger to its
+// Broker.
+func (r *Reconciler) reconcileKind(ctx context.Context, t *eventingv1.Trigger) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := triggerConditions.Manage(&t.Status.Status)
 	conds.InitializeConditions(now)
 	conds.MarkTrue(eventingv1.TriggerConditionDependency, now)
-	r.Tracker.Track(req.NamespacedName, resolver.Deps(t.Namespace, &t.Spec.Subscriber, resolver.DeadLetterDestination(t.Spec.Delivery))...)
+	r.Tracker.Track(client.ObjectKeyFromObject(t), resolver.Deps(t.Namespace, &t.Spec.Subscriber, resolver.DeadLetterDestination(t.Spec.Delivery))...)
 
 	res := resolver.New(r.Client)
 	if uri, err := res.URIFromDestination(ctx, t.Spec.Subscriber, t.Namespace); err != nil {
@@ -66,34 +66,34 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	b := &eventingv1.Broker{}
 	if err := r.Get(ctx, client.ObjectKey{Namespace: t.Namespace, Name: t.Spec.Broker}, b); apierrors.IsNotFound(err) {
 		conds.MarkFalse(eventingv1.TriggerConditionBroker, "BrokerDoesNotExist", fmt.Sprintf("Broker %q does not exist", t.Spec.Broker), now)
-		return ctrl.Result{}, r.writeStatus(ctx, t, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("getting broker of trigger %s: %w", t.Name, err)
 	}
-	chresources.MirrorReady(conds, eventingv1.TriggerConditionBroker, b.Status.GetCondition(duck.ConditionReady),
-		"BrokerNotReady", "The Broker has not reported readiness yet.", now)
+	conds.Mirror(eventingv1.TriggerConditionBroker, b.Status.GetCondition(duck.ConditionReady),
+		duck.MirrorChild("BrokerNotReady", "The Broker has not reported readiness yet."), now)
 	r.deadLetterSink(ctx, res, t, b, conds, now)
 
 	ch, ok := resources.ChannelRef(b)
 	if !ok {
 		conds.MarkUnknown(eventingv1.TriggerConditionSubscribed, "BrokerNotReady", "The Broker has not published its trigger channel yet.", now)
-		return ctrl.Result{}, r.writeStatus(ctx, t, before)
+		return ctrl.Result{}, nil
 	}
 	sub, err := channel.EnsureSubscription(ctx, r.Client, t, resources.MakeSubscription(t, b, ch))
 	if errors.Is(err, reconciler.ErrNotOwned) {
 		conds.MarkFalse(eventingv1.TriggerConditionSubscribed, "NotOwned", err.Error(), now)
-		return ctrl.Result{}, r.writeStatus(ctx, t, before)
+		return ctrl.Result{}, nil
 	} else if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling subscription of trigger %s: %w", t.Name, err)
 	}
 	if sub.Status.ObservedGeneration != sub.Generation {
 		conds.MarkUnknown(eventingv1.TriggerConditionSubscribed, "SubscriptionNotReconciled", "The Subscription has not caught up with its spec yet.", now)
 	} else {
-		chresources.MirrorReady(conds, eventingv1.TriggerConditionSubscribed, sub.Status.GetCondition(duck.ConditionReady),
-			"SubscriptionNotReady", "The Subscription has not reported readiness yet.", now)
+		conds.Mirror(eventingv1.TriggerConditionSubscribed, sub.Status.GetCondition(duck.ConditionReady),
+			duck.MirrorChild("SubscriptionNotReady", "The Subscription has not reported readiness yet."), now)
 	}
 	t.Status.ObservedGeneration = t.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, t, before)
+	return ctrl.Result{}, nil
 }
 
 // deadLetterSink resolves the dead letter sink that applies to t: its own
@@ -112,13 +112,6 @@ func (r *Reconciler) deadLetterSink(ctx context.Context, res *resolver.Resolver,
 		resolver.DeadLetterSink{}.Mark(conds, eventingv1.TriggerConditionDeadLetterSink, now)
 		return
 	}
-	chresources.MirrorReady(conds, eventingv1.TriggerConditionDeadLetterSink, b.Status.GetCondition(eventingv1.BrokerConditionDeadLetterSink),
-		"BrokerNotReady", "The Broker has not resolved its dead letter sink yet.", now)
-}
-
-func (r *Reconciler) writeStatus(ctx context.Context, t *eventingv1.Trigger, before *eventingv1.TriggerStatus) error {
-	if err := reconciler.UpdateStatus(ctx, r.Client, t, before, &t.Status); err != nil {
-		return fmt.Errorf("reconciling trigger: %w", err)
-	}
-	return nil
+	conds.Mirror(eventingv1.TriggerConditionDeadLetterSink, b.Status.GetCondition(eventingv1.BrokerConditionDeadLetterSink),
+		duck.MirrorChild("BrokerNotReady", "The Broker has not resolved its dead letter sink yet."), now)
 }

@@ -1,4 +1,4 @@
-package podautoscaler
+package multiscaler
 
 import (
 	"fmt"
@@ -126,7 +126,7 @@ func TestMultiscalerHPA(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := NewMultiscaler(eng.Clock(), nil)
+			m := New(eng.Clock(), nil)
 			var want, got []int32
 			for _, w := range tc.windows {
 				if err := m.EnsureHPA(key, tc.spec, w.pods); err != nil {

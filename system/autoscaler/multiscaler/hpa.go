@@ -1,4 +1,4 @@
-package podautoscaler
+package multiscaler
 
 import (
 	"slices"

@@ -1,4 +1,4 @@
-package podautoscaler
+package multiscaler
 
 import (
 	"sync"
@@ -40,11 +40,11 @@ type decider struct {
 	timer     clock.Timer
 }
 
-// NewMultiscaler returns an empty Multiscaler that calls onChange (outside
+// New returns an empty Multiscaler that calls onChange (outside
 // its lock) when a revision's recommendation changes; the controller passes
 // a Trigger's Enqueue, the memory control plane nothing (it reconciles
 // everything after every event anyway).
-func NewMultiscaler(clk clock.WithDelayedExecution, onChange func(types.NamespacedName)) *Multiscaler {
+func New(clk clock.WithDelayedExecution, onChange func(types.NamespacedName)) *Multiscaler {
 	if onChange == nil {
 		onChange = func(types.NamespacedName) {}
 	}
