@@ -18,6 +18,7 @@ import (
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/filter"
+	"github.com/knsim/knsim/system/network"
 )
 
 // MaxDataBytes is the largest event the ingresses take (the real shells'
@@ -427,15 +428,17 @@ const (
 	toChannel
 )
 
-// route says what serves host.
+// route says what serves host: the broker ingress and channel hosts by
+// their names (network.Classify), a host the topology lists for a channel
+// whatever its form, and anything else through the Serving data plane.
 func (p *Plane) route(host string) routeKind {
-	if host == BrokerIngressHost {
+	switch network.Classify(host) {
+	case network.Broker:
 		return toBroker
-	}
-	if _, ok := p.hosts[host]; ok {
+	case network.Channel:
 		return toChannel
 	}
-	if first, _, _ := strings.Cut(host, "."); strings.HasSuffix(first, channel.HostSuffix) {
+	if _, ok := p.hosts[host]; ok {
 		return toChannel
 	}
 	return toService
@@ -767,19 +770,11 @@ func (p *Plane) forwardReply(at time.Time, j *job, reply *cloudevents.Event) {
 
 // serviceOfHost names the Knative Service of a cluster-local host
 // ({name}.{namespace}.svc[.cluster.local]) or a default-domain host
-// ({name}.{namespace}.example.com), "" otherwise.
+// ({name}.{namespace}.example.com) as "namespace/name", "" otherwise.
 func serviceOfHost(host string) string {
-	labels := strings.Split(host, ".")
-	if len(labels) < 3 {
+	name, ns, ok := network.ParseServiceHost(host)
+	if !ok {
 		return ""
 	}
-	rest := strings.Join(labels[2:], ".")
-	switch rest {
-	case "svc", "svc.cluster.local", "example.com":
-		if strings.HasSuffix(labels[0], channel.HostSuffix) || host == BrokerIngressHost {
-			return ""
-		}
-		return labels[1] + "/" + labels[0]
-	}
-	return ""
+	return ns + "/" + name
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/filter"
+	"github.com/knsim/knsim/system/network"
 )
 
 // fakeService answers requests after Latency with Statuses in turn (the
@@ -57,7 +58,7 @@ func uri(name string) string  { return "http://" + host(name) }
 
 const brokerURI = "http://" + BrokerIngressHost + "/default/default"
 
-func chanHost(name string) string { return name + channel.HostSuffix + ".default.svc.cluster.local" }
+func chanHost(name string) string { return network.ChannelHost(name, "default") }
 
 func newEvent(id, typ string, ext map[string]string) cloudevents.Event {
 	ev := cloudevents.NewEvent()
