@@ -19,6 +19,7 @@ import (
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/filter"
 	"github.com/knsim/knsim/system/network"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // MaxDataBytes is the largest event the ingresses take (the real shells'
@@ -252,7 +253,7 @@ func New(cfg Config) (*Plane, error) {
 }
 
 // Sync installs the control plane's current topology.
-func (p *Plane) Sync(t *Topology) {
+func (p *Plane) Sync(t *topology.Eventing) {
 	for _, k := range p.registry.Keys() {
 		if _, ok := t.Brokers[k]; !ok {
 			p.registry.DeleteBroker(k)
@@ -778,3 +779,28 @@ func serviceOfHost(host string) string {
 	}
 	return ns + "/" + name
 }
+
+// hostOf is the host of an absolute URL ("" when it has none).
+func hostOf(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
+// pathOf is the path of a URL, "/" when empty.
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}
+
+// errBadURI is the transport error of an attempt to a URI that does not
+// parse.
+var errBadURI = errors.New("destination is not an absolute URL")

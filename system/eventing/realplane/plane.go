@@ -12,11 +12,11 @@ import (
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/knsim/knsim/sim/eventplane"
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/jetstream"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // DefaultResync is how often the plane re-reads the topology.
@@ -193,7 +193,7 @@ func (p *Plane) isDurable(k channel.Key) bool {
 // channels, and durable channels on JetStream (a channel that changes class
 // moves).
 func (p *Plane) Sync(ctx context.Context) error {
-	top, err := eventplane.Read(ctx, p.cfg.Client)
+	top, err := topology.ReadEventing(ctx, p.cfg.Client)
 	if err != nil {
 		return err
 	}
