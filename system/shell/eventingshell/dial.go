@@ -1,4 +1,4 @@
-package realplane
+package eventingshell
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func (r router) addrFor(hostport string) string {
 	return hostport
 }
 
-// dialer opens the plane's outgoing connections.
+// dialer opens the shell's outgoing connections.
 var dialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 
 // dial connects to where addrFor says addr goes; the request keeps its Host
