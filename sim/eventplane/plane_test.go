@@ -401,3 +401,32 @@ func TestServiceOfHost(t *testing.T) {
 		}
 	}
 }
+
+func TestRoute(t *testing.T) {
+	eng, err := engine.New(engine.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{Engine: eng, Sender: &fakeNet{eng: eng}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Sync(&topology.Eventing{Channels: map[channel.Key]topology.Channel{
+		{Namespace: "default", Name: "odd"}: {Host: "odd-channel.default.svc.cluster.local"},
+	}})
+	for _, tc := range []struct {
+		host string
+		want routeKind
+	}{
+		{network.BrokerIngressHost, toBroker},
+		{chanHost("orders"), toChannel},
+		{"odd-channel.default.svc.cluster.local", toChannel},
+		{host("svc"), toService},
+		{"svc.default.example.com", toService},
+		{"sink.example.org", toService},
+	} {
+		if got := p.route(tc.host); got != tc.want {
+			t.Errorf("route(%q) = %d, want %d", tc.host, got, tc.want)
+		}
+	}
+}

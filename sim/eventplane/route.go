@@ -45,6 +45,8 @@ func (p *Plane) Produce(now time.Time, uri string, ev cloudevents.Event, dataSiz
 	})
 }
 
+// routeKind is what serves a host: a Service through the Serving data
+// plane, the broker ingress or a channel.
 type routeKind int
 
 const (
