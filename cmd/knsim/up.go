@@ -23,7 +23,7 @@ import (
 	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
 	"github.com/knsim/knsim/system/eventing/jetstream"
-	"github.com/knsim/knsim/system/eventing/realplane"
+	"github.com/knsim/knsim/system/shell/eventingshell"
 )
 
 type upOptions struct {
@@ -110,7 +110,7 @@ func (o upOptions) run(ctx context.Context) error {
 	ctrl.SetLogger(zap.New(zap.UseDevMode(o.verbose), zap.Level(logLevel(o.verbose))))
 	start := time.Now()
 	fmt.Fprintf(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks (GC: %s)...\n", gcDesc)
-	emitter := &realplane.Emitter{} // PingSource and ApiServerSource events, sent once the eventing plane runs
+	emitter := &eventingshell.Emitter{} // PingSource and ApiServerSource events, sent once the eventing plane runs
 	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter})
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(err, w.Stop())
 	}
-	events, err := realplane.Start(ctx, realplane.Config{
+	events, err := eventingshell.Start(ctx, eventingshell.Config{
 		Client: w.Client, GatewayAddr: plane.Addr(), BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
 		OnError:   func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
 		JetStream: jetstream.Config{StoreDir: o.jetstreamStore},

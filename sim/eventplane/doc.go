@@ -56,8 +56,10 @@
 // first 2xx; a reply keeps its original's send time, so a Sequence's last
 // delivery measures the whole pipeline.
 //
-// Topology comes from the control plane: Read lists Brokers, Triggers,
-// InMemoryChannels, NatsJetStreamChannels and Channels (their status.address.url, Triggers'
+// Topology comes from the control plane: topology.ReadEventing
+// (system/topology) lists Brokers, Triggers, InMemoryChannels,
+// NatsJetStreamChannels and Channels (their status.address.url, Triggers'
 // status.subscriberUri and dead-letter URIs, channels' spec.subscribers as
-// the Subscription controller writes them) and Sync installs it.
+// the Subscription controller writes them) and Sync installs it. Hosts are
+// told apart by network.Classify (system/network), as in the real shell.
 package eventplane

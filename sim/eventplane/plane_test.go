@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,11 +13,12 @@ import (
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/system/apis/duck"
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
-	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/filter"
+	"github.com/knsim/knsim/system/network"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // fakeService answers requests after Latency with Statuses in turn (the
@@ -55,9 +55,9 @@ func (n *fakeNet) Send(now time.Time, host string, done func(time.Time, Response
 func host(name string) string { return name + ".default.svc.cluster.local" }
 func uri(name string) string  { return "http://" + host(name) }
 
-const brokerURI = "http://" + BrokerIngressHost + "/default/default"
+const brokerURI = "http://" + network.BrokerIngressHost + "/default/default"
 
-func chanHost(name string) string { return name + channel.HostSuffix + ".default.svc.cluster.local" }
+func chanHost(name string) string { return network.ChannelHost(name, "default") }
 
 func newEvent(id, typ string, ext map[string]string) cloudevents.Event {
 	ev := cloudevents.NewEvent()
@@ -97,7 +97,7 @@ type planeTest struct {
 	name       string
 	services   map[string]*fakeService
 	behaviours map[string]Behaviour
-	topology   func(t *testing.T) *Topology
+	topology   func(t *testing.T) *topology.Eventing
 	sends      []send
 	actions    map[time.Duration]func(p *Plane, now time.Time)
 	runFor     time.Duration
@@ -156,10 +156,10 @@ func (tc planeTest) run(t *testing.T) {
 	}
 }
 
-func oneBroker(triggers ...broker.Trigger) *Topology {
-	return &Topology{
+func oneBroker(triggers ...broker.Trigger) *topology.Eventing {
+	return &topology.Eventing{
 		Brokers:  map[broker.Key]broker.Broker{{Namespace: "default", Name: "default"}: {Delivery: delivery.BrokerDefault(), Triggers: triggers}},
-		Channels: map[channel.Key]Channel{},
+		Channels: map[channel.Key]topology.Channel{},
 	}
 }
 
@@ -174,7 +174,7 @@ func TestPlane(t *testing.T) {
 	tests := []planeTest{{
 		name:     "broker fans out to the triggers whose filters pass: exact, prefix, CESQL",
 		services: map[string]*fakeService{"exact": {Latency: 10 * time.Millisecond}, "prefix": {}, "sql": {}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(
 				trigger(t, "exact", "exact", eventingv1.TriggerSpec{Filter: &eventingv1.TriggerFilter{Attributes: map[string]string{"type": "order.created"}}}, nil),
 				trigger(t, "prefix", "prefix", eventingv1.TriggerSpec{Filters: []eventingv1.SubscriptionsAPIFilter{{Prefix: map[string]string{"type": "order."}}}}, nil),
@@ -190,7 +190,7 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "a flaky subscriber gets every event through retries",
 		services: map[string]*fakeService{"flaky": {Latency: 5 * time.Millisecond, Statuses: []int{503, 500, 200}}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(trigger(t, "t", "flaky", eventingv1.TriggerSpec{}, policy(5, duck.BackoffPolicyExponential, 100*time.Millisecond, "")))
 		},
 		sends:  events(1, "x", nil),
@@ -207,7 +207,7 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "an always-failing subscriber's events are dead-lettered",
 		services: map[string]*fakeService{"broken": {Statuses: []int{500}}, "dls": {}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(trigger(t, "t", "broken", eventingv1.TriggerSpec{}, policy(2, duck.BackoffPolicyLinear, 10*time.Millisecond, uri("dls"))))
 		},
 		sends:  events(5, "x", nil),
@@ -223,7 +223,7 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "a failure that is not retried, without a dead-letter sink, is lost",
 		services: map[string]*fakeService{"picky": {Statuses: []int{400}}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(trigger(t, "t", "picky", eventingv1.TriggerSpec{}, policy(5, duck.BackoffPolicyLinear, 10*time.Millisecond, "")))
 		},
 		sends:  events(3, "x", nil),
@@ -233,7 +233,7 @@ func TestPlane(t *testing.T) {
 		name:       "a reply loop ends when the TTL runs out, and the drop is counted",
 		services:   map[string]*fakeService{"echo": {Latency: time.Millisecond}},
 		behaviours: map[string]Behaviour{"default/echo": {Reply: &Reply{Type: "loop"}}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(trigger(t, "t", "echo", eventingv1.TriggerSpec{Filter: &eventingv1.TriggerFilter{Attributes: map[string]string{"type": "loop"}}}, nil))
 		},
 		sends:  events(2, "loop", nil),
@@ -244,7 +244,7 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "timed-out attempts whose answer comes later are delivered once, then duplicates",
 		services: map[string]*fakeService{"slow": {Latency: 300 * time.Millisecond}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			p := policy(2, duck.BackoffPolicyLinear, 50*time.Millisecond, "")
 			p.Timeout = 100 * time.Millisecond
 			return oneBroker(trigger(t, "t", "slow", eventingv1.TriggerSpec{}, p))
@@ -257,7 +257,7 @@ func TestPlane(t *testing.T) {
 		name:       "error rate and down windows fail attempts at the eventing level",
 		services:   map[string]*fakeService{"svc": {}},
 		behaviours: map[string]Behaviour{"default/svc": {Status: 503, Down: []Window{{From: engine.DefaultStart, To: engine.DefaultStart.Add(time.Second)}}}},
-		topology: func(t *testing.T) *Topology {
+		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(trigger(t, "t", "svc", eventingv1.TriggerSpec{}, policy(3, duck.BackoffPolicyLinear, 400*time.Millisecond, "")))
 		},
 		sends:  events(1, "x", nil),
@@ -273,10 +273,12 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "an oversized event is refused with 413 and an unknown broker with 404",
 		services: map[string]*fakeService{"svc": {}},
-		topology: func(t *testing.T) *Topology { return oneBroker(trigger(t, "t", "svc", eventingv1.TriggerSpec{}, nil)) },
+		topology: func(t *testing.T) *topology.Eventing {
+			return oneBroker(trigger(t, "t", "svc", eventingv1.TriggerSpec{}, nil))
+		},
 		sends: []send{
 			{uri: brokerURI, ev: newEvent("big", "x", nil), size: MaxDataBytes + 1},
-			{uri: "http://" + BrokerIngressHost + "/default/nope", ev: newEvent("lost", "x", nil)},
+			{uri: "http://" + network.BrokerIngressHost + "/default/nope", ev: newEvent("lost", "x", nil)},
 			{uri: brokerURI, ev: newEvent("ok", "x", nil), size: 1024},
 		},
 		runFor: time.Second,
@@ -285,8 +287,8 @@ func TestPlane(t *testing.T) {
 		name:       "channels chain through replies, as a Sequence does",
 		services:   map[string]*fakeService{"step-1": {}, "step-2": {}, "display": {}},
 		behaviours: map[string]Behaviour{"default/step-1": {Reply: &Reply{}}, "default/step-2": {Reply: &Reply{Type: "done"}}},
-		topology: func(t *testing.T) *Topology {
-			return &Topology{Channels: map[channel.Key]Channel{
+		topology: func(t *testing.T) *topology.Eventing {
+			return &topology.Eventing{Channels: map[channel.Key]topology.Channel{
 				{Namespace: "default", Name: "seq-0"}: {Host: chanHost("seq-0"), Subscribers: []channel.Subscriber{{UID: "s0", SubscriberURI: uri("step-1"), ReplyURI: "http://" + chanHost("seq-1")}}},
 				{Namespace: "default", Name: "seq-1"}: {Host: chanHost("seq-1"), Subscribers: []channel.Subscriber{{UID: "s1", SubscriberURI: uri("step-2"), ReplyURI: uri("display")}}},
 			}}
@@ -304,8 +306,8 @@ func TestPlane(t *testing.T) {
 			"default/filter-even": {Reply: &Reply{When: cesql(t, "parity = 'even'")}},
 			"default/filter-odd":  {Reply: &Reply{When: cesql(t, "parity = 'odd'")}},
 		},
-		topology: func(t *testing.T) *Topology {
-			return &Topology{Channels: map[channel.Key]Channel{
+		topology: func(t *testing.T) *topology.Eventing {
+			return &topology.Eventing{Channels: map[channel.Key]topology.Channel{
 				{Namespace: "default", Name: "in"}: {Host: chanHost("in"), Subscribers: []channel.Subscriber{
 					{UID: "f0", SubscriberURI: uri("filter-even"), ReplyURI: "http://" + chanHost("b0")},
 					{UID: "f1", SubscriberURI: uri("filter-odd"), ReplyURI: "http://" + chanHost("b1")}}},
@@ -324,8 +326,8 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "a dispatcher restart loses what the in-memory channel holds; the durable channel redelivers",
 		services: map[string]*fakeService{"mem": {Latency: 500 * time.Millisecond}, "dur": {Latency: 500 * time.Millisecond}},
-		topology: func(t *testing.T) *Topology {
-			return &Topology{Channels: map[channel.Key]Channel{
+		topology: func(t *testing.T) *topology.Eventing {
+			return &topology.Eventing{Channels: map[channel.Key]topology.Channel{
 				{Namespace: "default", Name: "mem"}: {Host: chanHost("mem"), Subscribers: []channel.Subscriber{{UID: "m", SubscriberURI: uri("mem")}}},
 				{Namespace: "default", Name: "dur"}: {Host: chanHost("dur"), Durable: true, Subscribers: []channel.Subscriber{{UID: "d", SubscriberURI: uri("dur")}}},
 			}}
@@ -350,8 +352,8 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "an in-memory restart before the subscriber got the event loses it",
 		services: map[string]*fakeService{"mem": {Statuses: []int{503, 200}}},
-		topology: func(t *testing.T) *Topology {
-			return &Topology{Channels: map[channel.Key]Channel{
+		topology: func(t *testing.T) *topology.Eventing {
+			return &topology.Eventing{Channels: map[channel.Key]topology.Channel{
 				{Namespace: "default", Name: "mem"}: {Host: chanHost("mem"), Subscribers: []channel.Subscriber{
 					{UID: "m", SubscriberURI: uri("mem"), Delivery: *policy(3, duck.BackoffPolicyExponential, time.Second, "")}}},
 			}}
@@ -366,7 +368,7 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:     "a producer's event to a Service goes straight through the data plane",
 		services: map[string]*fakeService{"display": {Latency: 20 * time.Millisecond}},
-		topology: func(t *testing.T) *Topology { return &Topology{} },
+		topology: func(t *testing.T) *topology.Eventing { return &topology.Eventing{} },
 		sends:    []send{{uri: uri("display"), ev: newEvent("p", "ping", nil)}, {uri: uri("nobody"), ev: newEvent("q", "ping", nil)}},
 		runFor:   time.Second,
 		want:     Stats{Produced: 2, Delivered: 1, Lost: 1},
@@ -385,75 +387,46 @@ func cesql(t *testing.T, expr string) *filter.Filter {
 	return f
 }
 
-func TestBuild(t *testing.T) {
-	meta := func(name string, ann map[string]string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Namespace: "default", Name: name, Annotations: ann}
-	}
-	brokers := []eventingv1.Broker{
-		{ObjectMeta: meta("ready", nil), Status: eventingv1.BrokerStatus{Address: duck.Addressable{URL: brokerURI}}},
-		{ObjectMeta: meta("pending", nil)},
-	}
-	triggers := []eventingv1.Trigger{
-		{ObjectMeta: meta("b", nil), Spec: eventingv1.TriggerSpec{Broker: "ready"}, Status: eventingv1.TriggerStatus{SubscriberURI: uri("b")}},
-		{ObjectMeta: meta("a", nil), Spec: eventingv1.TriggerSpec{Broker: "ready"}, Status: eventingv1.TriggerStatus{SubscriberURI: uri("a")}},
-		{ObjectMeta: meta("unresolved", nil), Spec: eventingv1.TriggerSpec{Broker: "ready"}},
-		{ObjectMeta: meta("orphan", nil), Spec: eventingv1.TriggerSpec{Broker: "pending"}, Status: eventingv1.TriggerStatus{SubscriberURI: uri("c")}},
-	}
-	sub := duck.SubscriberSpec{UID: "u", SubscriberURI: uri("x")}
-	imcs := []messagingv1.InMemoryChannel{
-		{ObjectMeta: meta("plain", nil), Spec: messagingv1.ChannelableSpec{Subscribers: []duck.SubscriberSpec{sub, {UID: "unresolved"}}},
-			Status: messagingv1.ChannelableStatus{Address: duck.Addressable{URL: "http://" + chanHost("plain")}}},
-		{ObjectMeta: meta("marked", map[string]string{DurableAnnotation: "true"}),
-			Status: messagingv1.ChannelableStatus{Address: duck.Addressable{URL: "http://" + chanHost("marked")}}},
-		{ObjectMeta: meta("backing", nil), Status: messagingv1.ChannelableStatus{Address: duck.Addressable{URL: "http://" + chanHost("backing")}}},
-		{ObjectMeta: meta("no-address", nil)},
-	}
-	chans := []messagingv1.Channel{{ObjectMeta: meta("backing", map[string]string{DurableAnnotation: "true"}),
-		Spec:   messagingv1.ChannelSpec{ChannelableSpec: messagingv1.ChannelableSpec{Subscribers: []duck.SubscriberSpec{sub}}},
-		Status: messagingv1.ChannelStatus{ChannelableStatus: messagingv1.ChannelableStatus{Address: duck.Addressable{URL: "http://" + chanHost("backing")}}}}}
-
-	top := Build(brokers, triggers, imcs, chans, nil)
-	if len(top.Brokers) != 1 {
-		t.Fatalf("brokers = %v, want only the one with an address", top.Brokers)
-	}
-	b := top.Brokers[broker.Key{Namespace: "default", Name: "ready"}]
-	var names []string
-	for _, tr := range b.Triggers {
-		names = append(names, tr.Name)
-	}
-	if strings.Join(names, ",") != "a,b" {
-		t.Errorf("triggers = %v, want the resolved ones in name order", names)
-	}
-	if b.Delivery.Retry != delivery.BrokerDefaultRetry {
-		t.Errorf("broker delivery = %+v, want Knative's default", b.Delivery)
-	}
-	tests := []struct {
-		name    string
-		want    bool
-		durable bool
-		subs    int
-	}{
-		{"plain", true, false, 1}, {"marked", true, true, 0}, {"backing", true, true, 1}, {"no-address", false, false, 0},
-	}
-	for _, tc := range tests {
-		c, ok := top.Channels[channel.Key{Namespace: "default", Name: tc.name}]
-		if ok != tc.want || c.Durable != tc.durable || len(c.Subscribers) != tc.subs {
-			t.Errorf("channel %s = %+v (present %v), want present %v, durable %v, %d subscribers", tc.name, c, ok, tc.want, tc.durable, tc.subs)
+func TestServiceOfHost(t *testing.T) {
+	for h, want := range map[string]string{
+		"event-display.default.svc.cluster.local": "default/event-display",
+		"hello.team.svc":          "team/hello",
+		"hello.team.example.com":  "team/hello",
+		network.BrokerIngressHost: "",
+		chanHost("c"):             "",
+		"sink.example.org":        "",
+	} {
+		if got := serviceOfHost(h); got != want {
+			t.Errorf("serviceOfHost(%q) = %q, want %q", h, got, want)
 		}
 	}
 }
 
-func TestServiceOfHost(t *testing.T) {
-	for h, want := range map[string]string{
-		"event-display.default.svc.cluster.local": "default/event-display",
-		"hello.team.svc":         "team/hello",
-		"hello.team.example.com": "team/hello",
-		BrokerIngressHost:        "",
-		chanHost("c"):            "",
-		"sink.example.org":       "",
+func TestRoute(t *testing.T) {
+	eng, err := engine.New(engine.Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Config{Engine: eng, Sender: &fakeNet{eng: eng}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Sync(&topology.Eventing{Channels: map[channel.Key]topology.Channel{
+		{Namespace: "default", Name: "odd"}: {Host: "odd-channel.default.svc.cluster.local"},
+	}})
+	for _, tc := range []struct {
+		host string
+		want routeKind
+	}{
+		{network.BrokerIngressHost, toBroker},
+		{chanHost("orders"), toChannel},
+		{"odd-channel.default.svc.cluster.local", toChannel},
+		{host("svc"), toService},
+		{"svc.default.example.com", toService},
+		{"sink.example.org", toService},
 	} {
-		if got := serviceOfHost(h); got != want {
-			t.Errorf("serviceOfHost(%q) = %q, want %q", h, got, want)
+		if got := p.route(tc.host); got != tc.want {
+			t.Errorf("route(%q) = %d, want %d", tc.host, got, tc.want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/traffic"
+	"github.com/knsim/knsim/system/network"
 )
 
 // distribution converts a scenario distribution to the cluster's, which
@@ -173,5 +174,5 @@ func hostFor(target string) string {
 		return target
 	}
 	ns, name := scenario.SplitService(target)
-	return name + "." + ns + ".example.com"
+	return network.DomainHost(name, ns, network.DefaultDomain)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 	"github.com/knsim/knsim/system/source"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // events is the event side of a run: the simulated eventing data plane,
@@ -233,7 +234,7 @@ func (e *events) schedule(i int, start time.Time) error {
 // sync reads the eventing topology and resolves the workloads' targets;
 // the runner calls it when the control plane wrote something.
 func (e *events) sync(ctx context.Context, c client.Client) error {
-	top, err := eventplane.Read(ctx, c)
+	top, err := topology.ReadEventing(ctx, c)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/jetstream"
-	"github.com/knsim/knsim/system/eventing/realplane"
+	"github.com/knsim/knsim/system/shell/eventingshell"
 )
 
 // flakySink records the CloudEvent ids it accepts; while down it answers
@@ -145,8 +145,8 @@ spec:
 		readyJSC(ctx, ns, "durable-kne-trigger")
 	})
 
-	start := func(ctx SpecContext) *realplane.Plane {
-		p, err := realplane.Start(ctx, realplane.Config{Client: c,
+	start := func(ctx SpecContext) *eventingshell.Shell {
+		p, err := eventingshell.Start(ctx, eventingshell.Config{Client: c,
 			JetStream: jetstream.Config{StoreDir: store, InProcess: true}})
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(func(g Gomega) {
@@ -155,7 +155,7 @@ spec:
 		}).WithContext(ctx).Should(Succeed())
 		return p
 	}
-	send := func(p *realplane.Plane, id string) int {
+	send := func(p *eventingshell.Shell, id string) int {
 		req, err := http.NewRequest(http.MethodPost, p.ChannelURL()+"/", strings.NewReader(`{"n":1}`))
 		Expect(err).NotTo(HaveOccurred())
 		req.Host = "orders-kn-channel." + ns + ".svc.cluster.local"
@@ -198,7 +198,7 @@ spec:
 	It("refuses a second instance on the same store folder with a clear error", func(ctx SpecContext) {
 		p := start(ctx)
 		defer func() { Expect(p.Close()).To(Succeed()) }()
-		_, err := realplane.Start(ctx, realplane.Config{Client: c, JetStream: jetstream.Config{StoreDir: store, InProcess: true}})
+		_, err := eventingshell.Start(ctx, eventingshell.Config{Client: c, JetStream: jetstream.Config{StoreDir: store, InProcess: true}})
 		Expect(err).To(MatchError(jetstream.ErrStoreLocked))
 		Expect(err.Error()).To(And(ContainSubstring(store), ContainSubstring("--jetstream-store DIR")))
 	})

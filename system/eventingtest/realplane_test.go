@@ -13,7 +13,7 @@ import (
 
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/jetstream"
-	"github.com/knsim/knsim/system/eventing/realplane"
+	"github.com/knsim/knsim/system/shell/eventingshell"
 )
 
 // sink records the CloudEvent ids and spec versions it receives.
@@ -47,7 +47,7 @@ var _ = Describe("the real-mode eventing plane", Ordered, func() {
 	const ns = "realplane"
 	const maxBody = 64 << 10
 	var (
-		plane *realplane.Plane
+		plane *eventingshell.Shell
 		subs  *sink
 		srv   *httptest.Server
 	)
@@ -101,7 +101,7 @@ spec:
 		readySubscription(ctx, ns, "durable")
 		readySubscription(ctx, ns, "durable-ch")
 		var err error
-		plane, err = realplane.Start(ctx, realplane.Config{
+		plane, err = eventingshell.Start(ctx, eventingshell.Config{
 			Client: c, MaxBodyBytes: maxBody,
 			JetStream: jetstream.Config{StoreDir: GinkgoT().TempDir(), InProcess: true},
 		})

@@ -12,10 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/network"
 )
-
-// ClusterLocalDomain is the domain of cluster-local hosts.
-const ClusterLocalDomain = "svc.cluster.local"
 
 // Target is where a request goes: one Revision of one Route. Tag is set
 // when the request came in on a tag's host.
@@ -204,7 +202,7 @@ func compile(rt *servingv1.Route) map[string]rule {
 // localHosts are the cluster-local forms of {name}.{ns}.
 func localHosts(name, ns string) []string {
 	base := name + "." + ns
-	return []string{base + "." + ClusterLocalDomain, base + ".svc", base}
+	return []string{network.ServiceHost(name, ns), base + ".svc", base}
 }
 
 // urlHost is the host (with any port) of a URL, or "".

@@ -14,10 +14,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/apis/duck"
+	"github.com/knsim/knsim/system/network"
 )
-
-// ClusterDomain is the cluster's DNS suffix used in Kubernetes Service URLs.
-const ClusterDomain = "svc.cluster.local"
 
 // ErrNotAddressable is wrapped by errors for objects without an address yet.
 var ErrNotAddressable = errors.New("not addressable")
@@ -157,5 +155,5 @@ func Describe(ref duck.KReference) string {
 
 // ServiceURL is the cluster-local URL of a Kubernetes Service.
 func ServiceURL(name, namespace string) *url.URL {
-	return &url.URL{Scheme: "http", Host: name + "." + namespace + "." + ClusterDomain}
+	return &url.URL{Scheme: "http", Host: network.ServiceHost(name, namespace)}
 }

@@ -3,7 +3,6 @@ package channel
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	"github.com/knsim/knsim/system/eventing"
 	"github.com/knsim/knsim/system/eventing/delivery"
+	"github.com/knsim/knsim/system/network"
 )
 
 // Key names a channel: its namespace and name.
@@ -175,9 +175,6 @@ func (x *Dispatcher) update(fn func(map[Key][]Subscriber)) {
 	x.channels.Store(&m)
 }
 
-// HostSuffix ends the first label of a channel's host name.
-const HostSuffix = "-kn-channel"
-
 // ParseTarget finds the channel of a request: by path /{namespace}/{name},
 // or, when the path is "/", by host {name}-kn-channel.{namespace}.svc...
 // It returns 400 for a malformed path and 404 for a host that names no
@@ -190,14 +187,11 @@ func ParseTarget(host, path string) (Key, int) {
 		}
 		return Key{Namespace: parts[1], Name: parts[2]}, 0
 	}
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	labels := strings.Split(host, ".")
-	if len(labels) < 2 || !strings.HasSuffix(labels[0], HostSuffix) || labels[0] == HostSuffix || labels[1] == "" {
+	name, ns, ok := network.ParseChannelHost(host)
+	if !ok {
 		return Key{}, http.StatusNotFound
 	}
-	return Key{Namespace: labels[1], Name: strings.TrimSuffix(labels[0], HostSuffix)}, 0
+	return Key{Namespace: ns, Name: name}, 0
 }
 
 // Accept handles one request: ev is the decoded event, or nil with

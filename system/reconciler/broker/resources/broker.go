@@ -7,13 +7,8 @@ import (
 
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
+	"github.com/knsim/knsim/system/network"
 	chresources "github.com/knsim/knsim/system/reconciler/channel/resources"
-)
-
-// Hosts of the shared broker data plane in knative-eventing.
-const (
-	IngressHost = "broker-ingress.knative-eventing.svc.cluster.local"
-	FilterHost  = "broker-filter.knative-eventing.svc.cluster.local"
 )
 
 // Labels of the trigger channel, as Knative sets them.
@@ -36,7 +31,7 @@ func TriggerChannelName(brokerName string) string { return brokerName + "-kne-tr
 // Address is b's ingress address:
 // http://broker-ingress.knative-eventing.svc.cluster.local/{namespace}/{broker}.
 func Address(b *eventingv1.Broker) string {
-	u := url.URL{Scheme: "http", Host: IngressHost, Path: "/" + b.Namespace + "/" + b.Name}
+	u := url.URL{Scheme: "http", Host: network.BrokerIngressHost, Path: "/" + b.Namespace + "/" + b.Name}
 	return u.String()
 }
 

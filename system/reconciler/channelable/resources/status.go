@@ -2,14 +2,14 @@ package resources
 
 import (
 	"github.com/knsim/knsim/system/apis/duck"
-	"github.com/knsim/knsim/system/resolver"
+	"github.com/knsim/knsim/system/network"
 )
 
 // Address is where a channel receives events:
 // http://{name}-kn-channel.{namespace}.svc.cluster.local, the host the
 // channel ingresses route by.
 func Address(namespace, name string) string {
-	return resolver.ServiceURL(name+"-kn-channel", namespace).String()
+	return "http://" + network.ChannelHost(name, namespace)
 }
 
 // SubscriberStatuses mirrors spec.subscribers: every one is ready at the

@@ -8,16 +8,13 @@ import (
 	"sigs.k8s.io/yaml"
 
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/network"
 )
 
 // Domain config keys and defaults, as Knative spells them.
 const (
 	// DomainConfigName is the ConfigMap mapping domains to Route selectors.
 	DomainConfigName = "config-domain"
-	// DefaultDomain applies when config-domain names none.
-	DefaultDomain = "example.com"
-	// ClusterLocalDomain is the domain of cluster-local Routes.
-	ClusterLocalDomain = "svc.cluster.local"
 	// VisibilityLabelKey set to cluster-local keeps a Route off the gateway.
 	VisibilityLabelKey = "networking.knative.dev/visibility"
 )
@@ -31,10 +28,10 @@ type domainSelector struct {
 // then the entry with no selector, then example.com.
 func Domain(rt *servingv1.Route, cm *corev1.ConfigMap) string {
 	if rt.Labels[VisibilityLabelKey] == "cluster-local" {
-		return ClusterLocalDomain
+		return network.ClusterLocalDomain
 	}
 	if cm == nil {
-		return DefaultDomain
+		return network.DefaultDomain
 	}
 	keys := make([]string, 0, len(cm.Data))
 	for k := range cm.Data {
@@ -55,7 +52,7 @@ func Domain(rt *servingv1.Route, cm *corev1.ConfigMap) string {
 		}
 	}
 	if best == "" {
-		return DefaultDomain
+		return network.DefaultDomain
 	}
 	return best
 }
@@ -71,9 +68,9 @@ func TagURL(rt *servingv1.Route, tag, domain string) string {
 }
 
 // Host is {name}.{namespace}.{domain}.
-func Host(name, namespace, domain string) string { return name + "." + namespace + "." + domain }
+func Host(name, namespace, domain string) string { return network.DomainHost(name, namespace, domain) }
 
 // AddressURL is the Route's cluster-internal address.
 func AddressURL(rt *servingv1.Route) string {
-	return "http://" + Host(rt.Name, rt.Namespace, ClusterLocalDomain)
+	return "http://" + Host(rt.Name, rt.Namespace, network.ClusterLocalDomain)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/knsim/knsim/system/apis/duck"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/network"
 )
 
 func rev(name string, ready corev1.ConditionStatus) *servingv1.Revision {
@@ -163,7 +164,7 @@ func TestResolveTraffic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rt := route(nil)
 			rt.Spec.Traffic = tc.traffic
-			got, terr := ResolveTraffic(rt, fakeLookup(tc.revs, tc.cfgs, tc.broken), DefaultDomain)
+			got, terr := ResolveTraffic(rt, fakeLookup(tc.revs, tc.cfgs, tc.broken), network.DefaultDomain)
 			if (terr == nil) != (tc.wantErr == nil) {
 				t.Fatalf("error = %v, want %v", terr, tc.wantErr)
 			}

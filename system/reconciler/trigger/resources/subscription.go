@@ -11,6 +11,7 @@ import (
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	"github.com/knsim/knsim/system/kmeta"
+	"github.com/knsim/knsim/system/network"
 	brokerresources "github.com/knsim/knsim/system/reconciler/broker/resources"
 )
 
@@ -29,7 +30,7 @@ func SubscriptionName(t *eventingv1.Trigger) string {
 // shared broker filter, which applies the Trigger's filter and forwards to
 // its subscriber.
 func FilterURI(t *eventingv1.Trigger) string {
-	u := url.URL{Scheme: "http", Host: brokerresources.FilterHost,
+	u := url.URL{Scheme: "http", Host: network.BrokerFilterHost,
 		Path: "/triggers/" + t.Namespace + "/" + t.Name + "/" + string(t.UID)}
 	return u.String()
 }

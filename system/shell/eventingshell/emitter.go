@@ -1,4 +1,4 @@
-package realplane
+package eventingshell
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"github.com/knsim/knsim/system/eventing/wire"
 )
 
-// Send posts ev in binary mode to sinkURI through the plane's transport
+// Send posts ev in binary mode to sinkURI through the shell's transport
 // (cluster-local hosts reach the broker, channel and gateway listeners)
 // and fails unless the sink answers 2xx.
-func (p *Plane) Send(ctx context.Context, sinkURI string, ev cloudevents.Event) error {
+func (p *Shell) Send(ctx context.Context, sinkURI string, ev cloudevents.Event) error {
 	req, err := wire.NewRequest(ctx, sinkURI, &ev)
 	if err != nil {
 		return err
@@ -34,23 +34,23 @@ func (p *Plane) Send(ctx context.Context, sinkURI string, ev cloudevents.Event) 
 
 // Emitter is the source.Emitter of a running knsim: the source controllers
 // (PingSource, ApiServerSource) hand it their events, which it sends to
-// their sinks through the Plane given to Use. It exists before the plane
+// their sinks through the Shell given to Use. It exists before the shell
 // does, because the controllers start first (reconciler.Options.Emitter).
 type Emitter struct {
-	plane atomic.Pointer[Plane]
+	shell atomic.Pointer[Shell]
 }
 
 // Use makes e send through p (nil: refuse events again).
-func (e *Emitter) Use(p *Plane) { e.plane.Store(p) }
+func (e *Emitter) Use(p *Shell) { e.shell.Store(p) }
 
-// errNoPlane is returned while no plane is in use.
-var errNoPlane = errors.New("the eventing data plane is not running")
+// errNoShell is returned while no shell is in use.
+var errNoShell = errors.New("the eventing data plane is not running")
 
 // Emit implements source.Emitter.
 func (e *Emitter) Emit(ctx context.Context, sinkURI string, ev cloudevents.Event) error {
-	p := e.plane.Load()
+	p := e.shell.Load()
 	if p == nil {
-		return errNoPlane
+		return errNoShell
 	}
 	return p.Send(ctx, sinkURI, ev)
 }

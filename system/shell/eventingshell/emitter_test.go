@@ -1,4 +1,4 @@
-package realplane
+package eventingshell
 
 import (
 	"context"
@@ -30,8 +30,8 @@ func TestEmitter(t *testing.T) {
 
 	e := &Emitter{}
 	ctx := context.Background()
-	if err := e.Emit(ctx, srv.URL, ev); !errors.Is(err, errNoPlane) {
-		t.Fatalf("Emit before Use = %v, want errNoPlane", err)
+	if err := e.Emit(ctx, srv.URL, ev); !errors.Is(err, errNoShell) {
+		t.Fatalf("Emit before Use = %v, want errNoShell", err)
 	}
 	p, err := Start(ctx, Config{Client: fake.NewClientBuilder().WithScheme(stack.Scheme()).Build(),
 		JetStream: jetstream.Config{StoreDir: t.TempDir(), InProcess: true}})

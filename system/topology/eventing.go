@@ -1,8 +1,7 @@
-package eventplane
+package topology
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -18,11 +17,8 @@ import (
 	"github.com/knsim/knsim/system/eventing/channel"
 )
 
-// Names the event plane recognises.
+// Names the Eventing topology recognises.
 const (
-	// BrokerIngressHost is the host of every Broker's address, as the
-	// Broker controller publishes it.
-	BrokerIngressHost = "broker-ingress.knative-eventing.svc.cluster.local"
 	// DurableAnnotation marks an InMemoryChannel or a Channel as durable
 	// (a knsim extension; the Knative way is the NatsJetStreamChannel
 	// kind): its events survive a dispatcher restart and are redelivered.
@@ -31,8 +27,8 @@ const (
 	inMemoryKind = "InMemoryChannel"
 )
 
-// Topology is the eventing configuration the data plane serves.
-type Topology struct {
+// Eventing is the eventing configuration the data plane serves.
+type Eventing struct {
 	// Brokers by key, each with its resolved delivery and triggers.
 	Brokers map[broker.Key]broker.Broker
 	// Channels by key.
@@ -57,8 +53,8 @@ type Channel struct {
 	Consumer *messagingv1alpha1.ConsumerConfigTemplate
 }
 
-// Read takes the eventing topology from the control plane's store.
-func Read(ctx context.Context, c client.Reader) (*Topology, error) {
+// ReadEventing takes the eventing topology from the control plane's store.
+func ReadEventing(ctx context.Context, c client.Reader) (*Eventing, error) {
 	var brokers eventingv1.BrokerList
 	var triggers eventingv1.TriggerList
 	var imcs messagingv1.InMemoryChannelList
@@ -69,17 +65,17 @@ func Read(ctx context.Context, c client.Reader) (*Topology, error) {
 			return nil, fmt.Errorf("reading eventing state: %w", err)
 		}
 	}
-	return Build(brokers.Items, triggers.Items, imcs.Items, chans.Items, jscs.Items), nil
+	return BuildEventing(brokers.Items, triggers.Items, imcs.Items, chans.Items, jscs.Items), nil
 }
 
-// Build assembles a Topology from the objects' specs and statuses: Brokers
+// BuildEventing assembles an Eventing topology from the objects' specs and statuses: Brokers
 // with an address, Triggers with a resolved subscriber, channels with an
 // address and their spec.subscribers. NatsJetStreamChannels are durable,
 // and so are InMemoryChannels and Channels marked with DurableAnnotation
 // and Channels whose template names another kind than InMemoryChannel.
-func Build(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, imcs []messagingv1.InMemoryChannel,
-	chans []messagingv1.Channel, jscs []messagingv1alpha1.NatsJetStreamChannel) *Topology {
-	t := &Topology{Brokers: map[broker.Key]broker.Broker{}, Channels: map[channel.Key]Channel{}}
+func BuildEventing(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, imcs []messagingv1.InMemoryChannel,
+	chans []messagingv1.Channel, jscs []messagingv1alpha1.NatsJetStreamChannel) *Eventing {
+	t := &Eventing{Brokers: map[broker.Key]broker.Broker{}, Channels: map[channel.Key]Channel{}}
 	for i := range brokers {
 		b := &brokers[i]
 		if b.DeletionTimestamp != nil || b.Status.Address.URL == "" {
@@ -218,7 +214,3 @@ func pathOf(raw string) string {
 	}
 	return u.Path
 }
-
-// errBadURI is the transport error of an attempt to a URI that does not
-// parse.
-var errBadURI = errors.New("destination is not an absolute URL")

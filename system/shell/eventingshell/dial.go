@@ -1,23 +1,14 @@
-package realplane
+package eventingshell
 
 import (
 	"context"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/knsim/knsim/sim/eventplane"
 	"github.com/knsim/knsim/system/eventing/delivery"
+	"github.com/knsim/knsim/system/network"
 )
-
-// channelHostSuffix ends the host of every channel address
-// ({name}-kn-channel.{namespace}.svc.cluster.local).
-const channelHostSuffix = ".svc.cluster.local"
-
-// DefaultDomain is the domain of Routes' external URLs when config-domain
-// says nothing else; hosts under it go to the gateway.
-const DefaultDomain = "example.com"
 
 // router maps the cluster's host names to loopback listeners.
 type router struct {
@@ -28,25 +19,23 @@ type router struct {
 // names to a listener of this process or the gateway, anything else
 // unchanged.
 func (r router) addrFor(hostport string) string {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = hostport
-	}
-	switch {
-	case host == eventplane.BrokerIngressHost:
+	switch network.Classify(hostport) {
+	case network.Broker:
 		return r.broker
-	case strings.HasSuffix(host, channelHostSuffix) && strings.Contains(host, "-kn-channel."):
+	case network.Channel:
 		return r.channel
-	case r.gateway != "" && (strings.HasSuffix(host, ".svc.cluster.local") || strings.HasSuffix(host, "."+DefaultDomain)):
+	case network.Cluster, network.Route:
 		// Knative Services' cluster-local addresses and Routes' URLs
 		// (default domain example.com) are served by the gateway, which
 		// routes by Host.
-		return r.gateway
+		if r.gateway != "" {
+			return r.gateway
+		}
 	}
 	return hostport
 }
 
-// dialer opens the plane's outgoing connections.
+// dialer opens the shell's outgoing connections.
 var dialer = &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 
 // dial connects to where addrFor says addr goes; the request keeps its Host

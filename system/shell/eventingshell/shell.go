@@ -1,4 +1,4 @@
-package realplane
+package eventingshell
 
 import (
 	"context"
@@ -12,14 +12,14 @@ import (
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/knsim/knsim/sim/eventplane"
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/jetstream"
+	"github.com/knsim/knsim/system/topology"
 )
 
-// DefaultResync is how often the plane re-reads the topology.
+// DefaultResync is how often the shell re-reads the topology.
 const DefaultResync = 500 * time.Millisecond
 
 // Config configures Start.
@@ -36,7 +36,7 @@ type Config struct {
 	// Knative Services and Routes go ("" sends them to their own host).
 	GatewayAddr string
 	// JetStream configures the durable channel class. Its Client and
-	// Clock are set by the plane.
+	// Clock are set by the shell.
 	JetStream jetstream.Config
 	// Resync is how often the topology is re-read (default DefaultResync).
 	Resync time.Duration
@@ -48,8 +48,8 @@ type Config struct {
 	OnError func(error)
 }
 
-// Plane is the running eventing data plane.
-type Plane struct {
+// Shell is the running eventing data plane.
+type Shell struct {
 	cfg       Config
 	router    router
 	registry  *broker.Registry
@@ -70,11 +70,11 @@ type Plane struct {
 	memoryKeys  map[channel.Key]bool // channels served in memory now
 }
 
-// Start listens, runs a first Sync, and keeps the plane in step with the
+// Start listens, runs a first Sync, and keeps the shell in step with the
 // control plane until Close.
-func Start(ctx context.Context, cfg Config) (*Plane, error) {
+func Start(ctx context.Context, cfg Config) (*Shell, error) {
 	if cfg.Client == nil {
-		return nil, errors.New("realplane: Client is required")
+		return nil, errors.New("eventingshell: Client is required")
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.RealClock{}
@@ -88,15 +88,15 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if cfg.ChannelAddr == "" {
 		cfg.ChannelAddr = "127.0.0.1:0"
 	}
-	p := &Plane{cfg: cfg, registry: broker.NewRegistry(), chans: channel.NewDispatcher(),
+	p := &Shell{cfg: cfg, registry: broker.NewRegistry(), chans: channel.NewDispatcher(),
 		stop: make(chan struct{}), durableKeys: map[channel.Key]bool{}, memoryKeys: map[channel.Key]bool{}}
 	p.ingress = broker.NewIngress(p.registry, nil)
 	var err error
 	if p.brokerLn, err = net.Listen("tcp", cfg.BrokerAddr); err != nil {
-		return nil, fmt.Errorf("realplane: broker ingress: %w", err)
+		return nil, fmt.Errorf("eventingshell: broker ingress: %w", err)
 	}
 	if p.channelLn, err = net.Listen("tcp", cfg.ChannelAddr); err != nil {
-		return nil, errors.Join(fmt.Errorf("realplane: channel ingress: %w", err), p.brokerLn.Close())
+		return nil, errors.Join(fmt.Errorf("eventingshell: channel ingress: %w", err), p.brokerLn.Close())
 	}
 	p.router = router{broker: p.brokerLn.Addr().String(), channel: p.channelLn.Addr().String(), gateway: cfg.GatewayAddr}
 	hc := &http.Client{Transport: p.router.transport()}
@@ -113,7 +113,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	}
 	if p.durable, err = jetstream.New(js); err != nil {
 		p.x.Close()
-		return nil, errors.Join(fmt.Errorf("realplane: durable channels: %w", err), p.brokerLn.Close(), p.channelLn.Close())
+		return nil, errors.Join(fmt.Errorf("eventingshell: durable channels: %w", err), p.brokerLn.Close(), p.channelLn.Close())
 	}
 	bh := broker.NewHandler(p.ingress, p.x, cfg.Clock, broker.HandlerOptions{MaxBodyBytes: cfg.MaxBodyBytes})
 	mh := channel.NewHandler(p.chans, p.x, channel.HandlerOptions{MaxBodyBytes: cfg.MaxBodyBytes})
@@ -135,14 +135,14 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	return p, nil
 }
 
-func (p *Plane) serve(ln net.Listener, h http.Handler) {
+func (p *Shell) serve(ln net.Listener, h http.Handler) {
 	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 16}
 	p.servers = append(p.servers, s)
 	go func() { _ = s.Serve(ln) }()
 }
 
 // loop re-reads the topology at every tick until Close or ctx ends.
-func (p *Plane) loop(ctx context.Context) {
+func (p *Shell) loop(ctx context.Context) {
 	defer p.done.Done()
 	for {
 		select {
@@ -160,20 +160,20 @@ func (p *Plane) loop(ctx context.Context) {
 
 // BrokerURL is the broker ingress's base URL; a Broker ns/name takes
 // events at BrokerURL()+"/ns/name".
-func (p *Plane) BrokerURL() string { return "http://" + p.brokerLn.Addr().String() }
+func (p *Shell) BrokerURL() string { return "http://" + p.brokerLn.Addr().String() }
 
 // ChannelURL is the channel ingress's base URL; a request must carry the
 // channel's host ({name}-kn-channel.{ns}.svc.cluster.local) as Host.
-func (p *Plane) ChannelURL() string { return "http://" + p.channelLn.Addr().String() }
+func (p *Shell) ChannelURL() string { return "http://" + p.channelLn.Addr().String() }
 
 // BrokerCounters are the broker ingress's counters.
-func (p *Plane) BrokerCounters() broker.Snapshot { return p.ingress.Counters().Snapshot() }
+func (p *Shell) BrokerCounters() broker.Snapshot { return p.ingress.Counters().Snapshot() }
 
-// Durable is the JetStream channel class the plane runs.
-func (p *Plane) Durable() *jetstream.Channels { return p.durable }
+// Durable is the JetStream channel class the shell runs.
+func (p *Shell) Durable() *jetstream.Channels { return p.durable }
 
 // DurableChannels lists the channels JetStream serves now.
-func (p *Plane) DurableChannels() []channel.Key {
+func (p *Shell) DurableChannels() []channel.Key {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]channel.Key, 0, len(p.durableKeys))
@@ -183,7 +183,7 @@ func (p *Plane) DurableChannels() []channel.Key {
 	return out
 }
 
-func (p *Plane) isDurable(k channel.Key) bool {
+func (p *Shell) isDurable(k channel.Key) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.durableKeys[k]
@@ -192,8 +192,8 @@ func (p *Plane) isDurable(k channel.Key) bool {
 // Sync reads the topology and installs it: brokers and triggers, in-memory
 // channels, and durable channels on JetStream (a channel that changes class
 // moves).
-func (p *Plane) Sync(ctx context.Context) error {
-	top, err := eventplane.Read(ctx, p.cfg.Client)
+func (p *Shell) Sync(ctx context.Context) error {
+	top, err := topology.ReadEventing(ctx, p.cfg.Client)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (p *Plane) Sync(ctx context.Context) error {
 
 // Close stops the resync, the listeners and the dispatchers (JetStream
 // keeps what it stored for the next start on the same store folder).
-func (p *Plane) Close() error {
+func (p *Shell) Close() error {
 	close(p.stop)
 	p.ticker.Stop()
 	p.done.Wait()

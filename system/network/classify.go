@@ -1,0 +1,76 @@
+package network
+
+import (
+	"net"
+	"strings"
+)
+
+// Kind is what a host addresses, as Classify says.
+type Kind int
+
+// The kinds of host.
+const (
+	// External hosts are outside the cluster's names: the request goes
+	// to the host itself.
+	External Kind = iota
+	// Broker is the broker ingress (BrokerIngressHost).
+	Broker
+	// Channel is a channel's host, {name}-kn-channel.{namespace} followed
+	// by .svc or .svc.cluster.local.
+	Channel
+	// Cluster is any other cluster-local host (ending in .svc or
+	// .svc.cluster.local): Knative Services' and Routes' cluster-local
+	// addresses, Kubernetes Services.
+	Cluster
+	// Route is a host under the default domain, a Route's external URL.
+	Route
+)
+
+// String names the kind.
+func (k Kind) String() string {
+	switch k {
+	case Broker:
+		return "broker"
+	case Channel:
+		return "channel"
+	case Cluster:
+		return "cluster-local"
+	case Route:
+		return "route"
+	}
+	return "external"
+}
+
+// Classify says what host (with or without a port) addresses. The broker
+// ingress comes first, then channels (by their host's first label, only
+// among cluster-local hosts, so that an outside host whose name happens to
+// end in -kn-channel stays outside), then other cluster-local hosts, then
+// hosts under the default domain.
+func Classify(host string) Kind {
+	host = stripPort(host)
+	local := strings.HasSuffix(host, SvcSuffix) || strings.HasSuffix(host, shortSvcSuffix)
+	switch {
+	case host == BrokerIngressHost:
+		return Broker
+	case local && isChannel(host):
+		return Channel
+	case local:
+		return Cluster
+	case strings.HasSuffix(host, "."+DefaultDomain):
+		return Route
+	}
+	return External
+}
+
+func isChannel(host string) bool {
+	_, _, ok := ParseChannelHost(host)
+	return ok
+}
+
+// stripPort drops a :port from host, if it has one.
+func stripPort(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
+}
