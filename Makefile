@@ -3,6 +3,7 @@
 #               mode too), write out/report.html, then keep the stack up for
 #               kubectl, curl and hey (Ctrl-C stops)
 #   make test   build the envtest binaries when missing, then run every suite
+#   make test-unit  run the tests that need no kube-apiserver (under 2 minutes)
 #   make up     start the stack for kubectl, curl and hey (knsim up)
 
 SHELL := /usr/bin/env bash
@@ -29,7 +30,7 @@ SCENARIOS ?= $(wildcard scenarios/*.yaml)
 # their virtual runs in the report.
 REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 
-.PHONY: all run report up test test-race envtest generate lint vet fmt bench build clean-envtest help knative-ref
+.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench build clean-envtest help knative-ref
 
 all: build
 
@@ -60,6 +61,18 @@ up: envtest ## start knsim up: the Serving control plane on a real kube-apiserve
 test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUnit in $(OUT)/
 	@mkdir -p $(OUT)
 	KNSIM_JUNIT=$(CURDIR)/$(OUT)/junit-scenarios.xml $(GO) test $(TEST_FLAGS) ./...
+
+# test-unit leaves out what starts kube-apiserver (envtest): the packages
+# all of whose tests do, and the Ginkgo suites of packages that also hold
+# plain tests (every Ginkgo suite starts envtest). ./scenarios goes too: most
+# scenarios run on envtest, and the two on the memory plane replay traces
+# for tens of seconds. cmd/knsim's tests link envtest but never start it.
+ENVTEST_PKGS  := sim/world|system/stack|system/eventingtest|bench/cluster|scenarios
+ENVTEST_TESTS := ^Test(Cluster|Runner|Loopback)$$
+
+test-unit: ## run the tests that need no envtest (no kube-apiserver; under 2 minutes)
+	$(GO) test $(TEST_FLAGS) -skip '$(ENVTEST_TESTS)' \
+	  $$($(GO) list ./... | grep -vxE 'github.com/knsim/knsim/($(ENVTEST_PKGS))')
 
 test-race: envtest ## race-check the core packages
 	$(GO) test -race ./system/... ./sim/...
