@@ -104,8 +104,11 @@ fmt: ## gofmt the tree
 vet:
 	$(GO) vet ./...
 
-lint: vet ## gofmt check and go vet
+# TestLayering fails when a package under system/ imports one under sim/;
+# -count=1 because go test cannot tell when the imports it lists change.
+lint: vet ## gofmt check, go vet, and the layering rule (system/ never imports sim/)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) test -count=1 -run '^TestLayering$$' ./system/
 
 # The autoscaler conformance cases: traces and settings, and the decisions of
 # Knative Serving's own autoscaler code on them (tools/knativeref, a separate
