@@ -3,6 +3,7 @@
 #               mode too), write out/report.html, then keep the stack up for
 #               kubectl, curl and hey (Ctrl-C stops)
 #   make test   build the envtest binaries when missing, then run every suite
+#   make test-unit  run the tests that need no kube-apiserver (under 2 minutes)
 #   make up     start the stack for kubectl, curl and hey (knsim up)
 
 SHELL := /usr/bin/env bash
@@ -29,7 +30,7 @@ SCENARIOS ?= $(wildcard scenarios/*.yaml)
 # their virtual runs in the report.
 REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 
-.PHONY: all run report up test test-race envtest generate lint vet fmt bench build clean-envtest help knative-ref
+.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench build clean-envtest help knative-ref
 
 all: build
 
@@ -61,6 +62,18 @@ test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUn
 	@mkdir -p $(OUT)
 	KNSIM_JUNIT=$(CURDIR)/$(OUT)/junit-scenarios.xml $(GO) test $(TEST_FLAGS) ./...
 
+# test-unit leaves out what starts kube-apiserver (envtest): the packages
+# all of whose tests do, and the Ginkgo suites of packages that also hold
+# plain tests (every Ginkgo suite starts envtest). ./scenarios goes too: most
+# scenarios run on envtest, and the two on the memory plane replay traces
+# for tens of seconds. cmd/knsim's tests link envtest but never start it.
+ENVTEST_PKGS  := sim/world|system/stack|system/eventingtest|bench/cluster|scenarios
+ENVTEST_TESTS := ^Test(Cluster|Runner|Loopback)$$
+
+test-unit: ## run the tests that need no envtest (no kube-apiserver; under 2 minutes)
+	$(GO) test $(TEST_FLAGS) -skip '$(ENVTEST_TESTS)' \
+	  $$($(GO) list ./... | grep -vxE 'github.com/knsim/knsim/($(ENVTEST_PKGS))')
+
 test-race: envtest ## race-check the core packages
 	$(GO) test -race ./system/... ./sim/...
 
@@ -91,8 +104,11 @@ fmt: ## gofmt the tree
 vet:
 	$(GO) vet ./...
 
-lint: vet ## gofmt check and go vet
+# TestLayering fails when a package under system/ imports one under sim/;
+# -count=1 because go test cannot tell when the imports it lists change.
+lint: vet ## gofmt check, go vet, and the layering rule (system/ never imports sim/)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) test -count=1 -run '^TestLayering$$' ./system/
 
 # The autoscaler conformance cases: traces and settings, and the decisions of
 # Knative Serving's own autoscaler code on them (tools/knativeref, a separate

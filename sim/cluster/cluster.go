@@ -12,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // Defaults of Config.
@@ -30,10 +32,10 @@ const (
 // Default stage distributions: a first pod on a node takes 1s to become
 // Ready, later pods of the same images 500ms.
 var (
-	DefaultImagePull       = ConstantDuration(500 * time.Millisecond)
-	DefaultCachedImagePull = ConstantDuration(0)
-	DefaultContainerStart  = ConstantDuration(300 * time.Millisecond)
-	DefaultReadiness       = ConstantDuration(200 * time.Millisecond)
+	DefaultImagePull       = distribution.ConstantDuration(500 * time.Millisecond)
+	DefaultCachedImagePull = distribution.ConstantDuration(0)
+	DefaultContainerStart  = distribution.ConstantDuration(300 * time.Millisecond)
+	DefaultReadiness       = distribution.ConstantDuration(200 * time.Millisecond)
 )
 
 // Config describes the emulated cluster. The zero value of every field but
@@ -62,13 +64,13 @@ type Config struct {
 	Policy Policy
 
 	// ImagePull is the time to pull an image a node does not have yet.
-	ImagePull Distribution
+	ImagePull distribution.Distribution
 	// CachedImagePull is the time to "pull" an image already on the node.
-	CachedImagePull Distribution
+	CachedImagePull distribution.Distribution
 	// ContainerStart is the time from images present to containers running.
-	ContainerStart Distribution
+	ContainerStart distribution.Distribution
 	// Readiness is the time from containers running to the pod Ready.
-	Readiness Distribution
+	Readiness distribution.Distribution
 	// PodStartup, when set, is the first emulation's single start-up delay:
 	// it becomes ContainerStart's default and zeroes the defaults of the
 	// other stages. Stages set explicitly win.
@@ -184,11 +186,11 @@ func (cfg *Config) defaultAndValidate() error {
 		return fmt.Errorf("unknown Policy %q (want %s or %s)", cfg.Policy, Spread, BinPack)
 	}
 
-	defaults := [4]Distribution{DefaultImagePull, DefaultCachedImagePull, DefaultContainerStart, DefaultReadiness}
+	defaults := [4]distribution.Distribution{DefaultImagePull, DefaultCachedImagePull, DefaultContainerStart, DefaultReadiness}
 	if cfg.PodStartup > 0 {
-		defaults = [4]Distribution{ConstantDuration(0), ConstantDuration(0), ConstantDuration(cfg.PodStartup), ConstantDuration(0)}
+		defaults = [4]distribution.Distribution{distribution.ConstantDuration(0), distribution.ConstantDuration(0), distribution.ConstantDuration(cfg.PodStartup), distribution.ConstantDuration(0)}
 	}
-	stages := [4]*Distribution{&cfg.ImagePull, &cfg.CachedImagePull, &cfg.ContainerStart, &cfg.Readiness}
+	stages := [4]*distribution.Distribution{&cfg.ImagePull, &cfg.CachedImagePull, &cfg.ContainerStart, &cfg.Readiness}
 	names := [4]string{"ImagePull", "CachedImagePull", "ContainerStart", "Readiness"}
 	for i, d := range stages {
 		if d.IsZero() {

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/knsim/knsim/sim/cluster"
+	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/world"
 )
 
@@ -64,10 +65,10 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		Seed: 1,
 		// Two small nodes, so a few pods fill them.
 		NodePools:       []cluster.NodePool{{Count: 2, CPU: resource.MustParse("1"), Memory: resource.MustParse("4Gi"), Labels: map[string]string{"zone": "a"}}},
-		ImagePull:       cluster.UniformDuration(100*time.Millisecond, 200*time.Millisecond),
-		CachedImagePull: cluster.ConstantDuration(10 * time.Millisecond),
-		ContainerStart:  cluster.ConstantDuration(50 * time.Millisecond),
-		Readiness:       cluster.ConstantDuration(50 * time.Millisecond),
+		ImagePull:       distribution.UniformDuration(100*time.Millisecond, 200*time.Millisecond),
+		CachedImagePull: distribution.ConstantDuration(10 * time.Millisecond),
+		ContainerStart:  distribution.ConstantDuration(50 * time.Millisecond),
+		Readiness:       distribution.ConstantDuration(50 * time.Millisecond),
 		Drain:           ptr.To(drain),
 		OnPodEvent:      events.record,
 	}})

@@ -7,6 +7,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	clocktesting "k8s.io/utils/clock/testing"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // TestNewValidation complements config_test.go's TestConfigErrors: every
@@ -32,7 +34,7 @@ func TestNewValidation(t *testing.T) {
 			want: "NodePools[0]: count must be >= 1"},
 		{name: "pool name too long for node names", cfg: Config{Clock: clk, NodePools: []NodePool{{Name: strings.Repeat("a", 252), Count: 1}}},
 			want: "does not make valid node names"},
-		{name: "invalid explicit stage", cfg: Config{Clock: clk, ContainerStart: ConstantDuration(-time.Second)},
+		{name: "invalid explicit stage", cfg: Config{Clock: clk, ContainerStart: distribution.ConstantDuration(-time.Second)},
 			want: "ContainerStart: constant distribution: value must be >= 0"},
 	}
 	for _, tc := range tests {

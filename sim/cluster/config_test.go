@@ -5,8 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/utils/ptr"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -20,13 +23,13 @@ func TestConfigDefaults(t *testing.T) {
 	if cfg.Policy != Spread || c.drain != DefaultDrain {
 		t.Errorf("policy %s drain %s", cfg.Policy, c.drain)
 	}
-	for name, pair := range map[string][2]Distribution{
+	for name, pair := range map[string][2]distribution.Distribution{
 		"ImagePull":       {cfg.ImagePull, DefaultImagePull},
 		"CachedImagePull": {cfg.CachedImagePull, DefaultCachedImagePull},
 		"ContainerStart":  {cfg.ContainerStart, DefaultContainerStart},
 		"Readiness":       {cfg.Readiness, DefaultReadiness},
 	} {
-		if !equalDist(pair[0], pair[1]) {
+		if !cmp.Equal(pair[0], pair[1]) {
 			t.Errorf("%s = %s, want %s", name, pair[0], pair[1])
 		}
 	}
@@ -38,12 +41,12 @@ func TestConfigDefaults(t *testing.T) {
 }
 
 func TestConfigPodStartup(t *testing.T) {
-	cfg := testCluster(t, Config{Nodes: 2, PodStartup: 200 * time.Millisecond, Readiness: ConstantDuration(time.Second)}).cfg
+	cfg := testCluster(t, Config{Nodes: 2, PodStartup: 200 * time.Millisecond, Readiness: distribution.ConstantDuration(time.Second)}).cfg
 	if cfg.NodePools[0].Count != 2 {
 		t.Errorf("Nodes ignored: %+v", cfg.NodePools)
 	}
-	if !equalDist(cfg.ContainerStart, ConstantDuration(200*time.Millisecond)) || !equalDist(cfg.ImagePull, ConstantDuration(0)) ||
-		!equalDist(cfg.Readiness, ConstantDuration(time.Second)) {
+	if !cmp.Equal(cfg.ContainerStart, distribution.ConstantDuration(200*time.Millisecond)) || !cmp.Equal(cfg.ImagePull, distribution.ConstantDuration(0)) ||
+		!cmp.Equal(cfg.Readiness, distribution.ConstantDuration(time.Second)) {
 		t.Errorf("PodStartup: pull %s start %s readiness %s", cfg.ImagePull, cfg.ContainerStart, cfg.Readiness)
 	}
 }
@@ -83,8 +86,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{NodePools: []NodePool{{Name: "a"}}}, "NodePools[0]: count must be >= 1, got 0"},
 		{Config{NodePools: []NodePool{{Name: "a", Count: 1, CPU: resource.MustParse("-1")}}}, "cpu and memory must be positive"},
 		{Config{Policy: "Random"}, `unknown Policy "Random"`},
-		{Config{ImagePull: Distribution{Type: Uniform, Min: 2, Max: 1}}, "ImagePull: uniform distribution: max (1) must be >= min (2)"},
-		{Config{Readiness: Distribution{Type: "weibull"}}, `Readiness: unknown distribution type "weibull"`},
+		{Config{ImagePull: distribution.UniformDuration(2*time.Second, time.Second)}, "ImagePull: uniform distribution: max (1) must be >= min (2)"},
+		{Config{Readiness: distribution.Distribution{Type: "weibull"}}, `Readiness: unknown distribution type "weibull"`},
 		{Config{Drain: ptr.To(-time.Second)}, "Drain must be >= 0"},
 	} {
 		tc.cfg.Clock = testCluster(t, Config{}).cfg.Clock

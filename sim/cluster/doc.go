@@ -18,7 +18,7 @@
 //     on a lagging cache.
 //   - The kubelet (kubelet.go, images.go) plans each bound pod's stages,
 //     image pull, container start and readiness, with durations drawn from
-//     Distributions (distribution.go); a node pulls an image once and later
+//     sim/distribution's Distributions; a node pulls an image once and later
 //     pods find it cached. The plan is recorded in the pod's annotations and
 //     the status follows it: Pending/ContainerCreating, Running and not
 //     Ready, then Ready. Transitions are driven by RequeueAfter of the next

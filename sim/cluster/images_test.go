@@ -7,6 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	clocktesting "k8s.io/utils/clock/testing"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -63,10 +65,10 @@ func testCluster(t *testing.T, cfg Config) *Cluster {
 func TestPlanFirstAndCachedPulls(t *testing.T) {
 	c := testCluster(t, Config{
 		Nodes:           2,
-		ImagePull:       ConstantDuration(5 * time.Second),
-		CachedImagePull: ConstantDuration(50 * time.Millisecond),
-		ContainerStart:  ConstantDuration(time.Second),
-		Readiness:       ConstantDuration(time.Second),
+		ImagePull:       distribution.ConstantDuration(5 * time.Second),
+		CachedImagePull: distribution.ConstantDuration(50 * time.Millisecond),
+		ContainerStart:  distribution.ConstantDuration(time.Second),
+		Readiness:       distribution.ConstantDuration(time.Second),
 	})
 	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "app"}}}
 	owner := types.NamespacedName{Namespace: "ns", Name: "d"}
@@ -92,7 +94,7 @@ func TestPlanFirstAndCachedPulls(t *testing.T) {
 // TestPlanDoesNotDependOnOrder binds two pods needing the same image to one
 // node at the same instant in both orders: each gets the same plan.
 func TestPlanDoesNotDependOnOrder(t *testing.T) {
-	cfg := Config{Nodes: 1, Seed: 7, ImagePull: LogNormalDuration(1, 0.5), ContainerStart: UniformDuration(0, time.Second)}
+	cfg := Config{Nodes: 1, Seed: 7, ImagePull: distribution.LogNormalDuration(1, 0.5), ContainerStart: distribution.UniformDuration(0, time.Second)}
 	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "app"}}}
 	owner := types.NamespacedName{Namespace: "ns", Name: "d"}
 	a, b := types.NamespacedName{Namespace: "ns", Name: "a"}, types.NamespacedName{Namespace: "ns", Name: "b"}
@@ -122,7 +124,7 @@ func TestPlanDoesNotDependOnOrder(t *testing.T) {
 }
 
 func TestKilledNodeLosesItsCache(t *testing.T) {
-	c := testCluster(t, Config{Nodes: 1, ImagePull: ConstantDuration(time.Second), CachedImagePull: ConstantDuration(0)})
+	c := testCluster(t, Config{Nodes: 1, ImagePull: distribution.ConstantDuration(time.Second), CachedImagePull: distribution.ConstantDuration(0)})
 	spec := &corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "app"}}}
 	owner := types.NamespacedName{Namespace: "ns", Name: "d"}
 	if b, _ := c.reserve(types.NamespacedName{Name: "a"}, owner, spec, t0); b.plan.imagePull != time.Second {

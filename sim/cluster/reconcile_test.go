@@ -19,6 +19,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // harness runs the reconciler against an in-memory store on a fake clock,
@@ -128,7 +130,7 @@ var smallNodes = []NodePool{{Count: 2, CPU: resource.MustParse("1")}}
 
 func TestReconcileDeterministic(t *testing.T) {
 	run := func(seed uint64) string {
-		h := newHarness(t, Config{Seed: seed, NodePools: smallNodes, ImagePull: LogNormalDuration(0, 0.5), ContainerStart: ExponentialDuration(time.Second)})
+		h := newHarness(t, Config{Seed: seed, NodePools: smallNodes, ImagePull: distribution.LogNormalDuration(0, 0.5), ContainerStart: distribution.ExponentialDuration(time.Second)})
 		h.create(testDeploymentCPU("web", 3, "300m"))
 		h.runFor(time.Minute)
 		for _, p := range h.pods("web") {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/cluster/clustertest"
+	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/memory"
@@ -39,10 +40,10 @@ func start(t *testing.T, seed uint64, out *[]entry) (*memory.Plane, time.Time) {
 		NodePools: []cluster.NodePool{
 			{Name: "web", Count: 4, CPU: resource.MustParse("2"), Memory: resource.MustParse("8Gi")},
 		},
-		ImagePull:       cluster.LogNormalDuration(0.5, 0.4),
-		CachedImagePull: cluster.UniformDuration(10*time.Millisecond, 100*time.Millisecond),
-		ContainerStart:  cluster.NormalDuration(800*time.Millisecond, 200*time.Millisecond),
-		Readiness:       cluster.ExponentialDuration(1500 * time.Millisecond),
+		ImagePull:       distribution.LogNormalDuration(0.5, 0.4),
+		CachedImagePull: distribution.UniformDuration(10*time.Millisecond, 100*time.Millisecond),
+		ContainerStart:  distribution.NormalDuration(800*time.Millisecond, 200*time.Millisecond),
+		Readiness:       distribution.ExponentialDuration(1500 * time.Millisecond),
 		// The plane settles on one goroutine: events arrive in order.
 		OnPodEvent: func(e cluster.PodEvent) {
 			*out = append(*out, entry{At: e.Time.Sub(t0), Pod: e.Pod, Node: e.Node, Stage: string(e.Stage), Why: e.Reason})

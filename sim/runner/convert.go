@@ -9,44 +9,30 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/traffic"
 	"github.com/knsim/knsim/system/network"
 )
 
-// distribution converts a scenario distribution to the cluster's, which
-// samples it; the zero value stays unset so defaults apply.
-func distribution(d scenario.Distribution) cluster.Distribution {
-	if d.IsZero() {
-		return cluster.Distribution{}
-	}
-	out := cluster.Distribution{
-		Type: cluster.DistributionType(d.Type), Value: d.Value.D().Seconds(), Min: d.Min.D().Seconds(), Max: d.Max.D().Seconds(),
-		Mean: d.Mean.D().Seconds(), StdDev: d.StdDev.D().Seconds(), Mu: d.Mu, Sigma: d.Sigma,
-	}
-	for _, s := range d.Samples {
-		out.Samples = append(out.Samples, s.D().Seconds())
-	}
-	return out
-}
-
-func sampler(d scenario.Distribution) dataplane.Sampler {
+// sampler draws from d; unset, it is nil so the data plane's default
+// applies.
+func sampler(d distribution.Distribution) dataplane.Sampler {
 	if d.IsZero() {
 		return nil
 	}
-	cd := distribution(d)
-	return func(r *rand.Rand) time.Duration { return cd.Sample(r) }
+	return d.Sample
 }
 
 // clusterConfig turns the scenario's cluster section into the emulation's.
 func clusterConfig(sc *scenario.Scenario) cluster.Config {
 	cfg := cluster.Config{
 		Seed:            sc.Metadata.Seed,
-		ImagePull:       distribution(sc.Cluster.Pods.ImagePull),
-		CachedImagePull: distribution(sc.Cluster.Pods.CachedImagePull),
-		ContainerStart:  distribution(sc.Cluster.Pods.ContainerStart),
-		Readiness:       distribution(sc.Cluster.Pods.Readiness),
+		ImagePull:       sc.Cluster.Pods.ImagePull,
+		CachedImagePull: sc.Cluster.Pods.CachedImagePull,
+		ContainerStart:  sc.Cluster.Pods.ContainerStart,
+		Readiness:       sc.Cluster.Pods.Readiness,
 		Policy:          cluster.Spread,
 	}
 	if sc.Cluster.Scheduling == scenario.BinPack {
@@ -54,7 +40,7 @@ func clusterConfig(sc *scenario.Scenario) cluster.Config {
 	}
 	if !sc.Cluster.Pods.Drain.IsZero() {
 		// The drain is a duration in the emulation; a distribution's mean stands for it.
-		d := distribution(sc.Cluster.Pods.Drain).Sample(rand.New(rand.NewPCG(sc.Metadata.Seed, 0)))
+		d := sc.Cluster.Pods.Drain.Sample(rand.New(rand.NewPCG(sc.Metadata.Seed, 0)))
 		cfg.Drain = &d
 	}
 	for _, p := range sc.Cluster.Nodes {

@@ -8,6 +8,8 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // mark is a 1-based position in the file.
@@ -102,7 +104,13 @@ func describe(n *yaml.Node) string {
 	return "an unexpected node"
 }
 
-var quantityType = reflect.TypeFor[resource.Quantity]()
+// Types read by the decoder itself: they are defined outside this package,
+// so they cannot have a decodeYAML method.
+var (
+	quantityType     = reflect.TypeFor[resource.Quantity]()
+	durationType     = reflect.TypeFor[Duration]()
+	distributionType = reflect.TypeFor[distribution.Distribution]()
+)
 
 // decode stores n into v, which must be settable.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
@@ -116,8 +124,15 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 	}
-	if v.Type() == quantityType {
+	switch v.Type() {
+	case quantityType:
 		d.quantity(n, v, path)
+		return
+	case durationType:
+		d.decodeDuration(n, v, path)
+		return
+	case distributionType:
+		d.decodeDistribution(n, v.Addr().Interface().(*distribution.Distribution), path)
 		return
 	}
 	switch v.Kind() {

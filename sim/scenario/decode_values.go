@@ -7,6 +7,8 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // scalar decodes strings, numbers and booleans.
@@ -82,29 +84,29 @@ func (d *decoder) quantity(n *yaml.Node, v reflect.Value, path string) {
 	d.errorf(n, path, "expected a Kubernetes quantity such as 500m, 2 or 4Gi, got %s", describe(n))
 }
 
-// decodeYAML reads a duration string.
-func (dur *Duration) decodeYAML(d *decoder, n *yaml.Node, path string) {
+// decodeDuration reads a duration string into v, a Duration.
+func (d *decoder) decodeDuration(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind == yaml.ScalarNode && isNull(n) {
 		return
 	}
 	if n.Kind == yaml.ScalarNode {
-		if v, err := ParseDuration(n.Value); err == nil {
-			*dur = v
+		if x, err := ParseDuration(n.Value); err == nil {
+			v.Set(reflect.ValueOf(x))
 			return
 		}
 	}
 	d.errorf(n, path, "expected a duration such as \"90s\", \"250ms\" or \"1h30m\", got %s", describe(n))
 }
 
-// decodeYAML reads a plain duration (a constant) or a mapping with a type
-// and that type's parameters, all required.
-func (dist *Distribution) decodeYAML(d *decoder, n *yaml.Node, path string) {
+// decodeDistribution reads a plain duration (a constant) or a mapping with
+// a type and that type's parameters, all required, into dist.
+func (d *decoder) decodeDistribution(n *yaml.Node, dist *distribution.Distribution, path string) {
 	switch {
 	case isNull(n):
 		return
 	case n.Kind == yaml.ScalarNode:
 		if v, err := ParseDuration(n.Value); err == nil {
-			*dist = Distribution{Type: Constant, Value: v}
+			*dist = distribution.Distribution{Type: distribution.Constant, Value: v}
 			return
 		}
 		d.errorf(n, path, "expected a duration such as \"2s\" or a mapping such as {type: uniform, min: 1s, max: 3s}, got %s", describe(n))
@@ -113,17 +115,17 @@ func (dist *Distribution) decodeYAML(d *decoder, n *yaml.Node, path string) {
 		d.errorf(n, path, "expected a duration such as \"2s\" or a mapping such as {type: uniform, min: 1s, max: 3s}, got %s", describe(n))
 		return
 	}
-	type plain Distribution // no decodeYAML method
+	type plain distribution.Distribution // not distributionType, so decoded field by field
 	d.decodeStruct(n, reflect.ValueOf((*plain)(dist)).Elem(), path)
 	given := keys(n)
 	if !given["type"] {
 		d.errorf(n, join(path, "type"), "a distribution mapping needs a type: one of %s", typeList())
 		return
 	}
-	params, known := distParams[dist.Type]
-	if !known {
+	if !dist.Type.Known() {
 		return // Validate names the unknown type
 	}
+	params := dist.Type.Params()
 	var missing []string
 	for _, p := range params {
 		if !given[p] {
@@ -141,7 +143,7 @@ func (dist *Distribution) decodeYAML(d *decoder, n *yaml.Node, path string) {
 			d.bad[join(path, p)] = true
 		}
 	}
-	for _, f := range fieldsOf(reflect.TypeFor[Distribution]()) {
+	for _, f := range fieldsOf(distributionType) {
 		fpath := join(path, f.name)
 		if f.name != "type" && given[f.name] && !slices.Contains(params, f.name) && !d.bad[fpath] {
 			d.errorf(n, fpath, "does not apply to the %s distribution (it takes %s)", dist.Type, strings.Join(params, ", "))

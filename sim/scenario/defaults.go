@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // Defaults that Default fills in. The cluster ones match knsim up's.
@@ -34,18 +36,18 @@ func DefaultNodePool() NodePool {
 // stages it leaves out.
 func DefaultPodStages() PodStages {
 	return PodStages{
-		ImagePull:       ConstantDuration(500 * time.Millisecond),
-		CachedImagePull: ConstantDuration(0),
-		ContainerStart:  ConstantDuration(300 * time.Millisecond),
-		Readiness:       ConstantDuration(200 * time.Millisecond),
-		Drain:           ConstantDuration(time.Second),
+		ImagePull:       distribution.ConstantDuration(500 * time.Millisecond),
+		CachedImagePull: distribution.ConstantDuration(0),
+		ContainerStart:  distribution.ConstantDuration(300 * time.Millisecond),
+		Readiness:       distribution.ConstantDuration(200 * time.Millisecond),
+		Drain:           distribution.ConstantDuration(time.Second),
 	}
 }
 
 // DefaultWorkload is the workload of a Knative Service that Workloads does
 // not list, and the base that fills a listed one's unset fields.
 func DefaultWorkload() Workload {
-	return Workload{ServiceTime: ConstantDuration(DefaultServiceTime), ColdStartExtra: ConstantDuration(0)}
+	return Workload{ServiceTime: distribution.ConstantDuration(DefaultServiceTime), ColdStartExtra: distribution.ConstantDuration(0)}
 }
 
 // Workload returns the workload of a Knative Service ("name" or
@@ -140,7 +142,7 @@ func (s *Scenario) Default() {
 	}
 }
 
-func defaultDist(d *Distribution, def Distribution) {
+func defaultDist(d *distribution.Distribution, def distribution.Distribution) {
 	if d.IsZero() {
 		*d = def
 	}

@@ -1,86 +1,36 @@
 package scenario
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
-
-func TestDistributionJSON(t *testing.T) {
-	tests := []struct {
-		name string
-		d    Distribution
-		json string
-	}{
-		{"constant", ConstantDuration(2 * time.Second), `"2s"`},
-		{"zero constant", ConstantDuration(0), `"0s"`},
-		{"uniform", UniformDuration(200*time.Millisecond, time.Second), `{"type":"uniform","min":"200ms","max":"1s"}`},
-		{"normal", NormalDuration(time.Second, 0), `{"type":"normal","mean":"1s","stddev":"0s"}`},
-		{"lognormal", LogNormalDuration(0, 2.36), `{"type":"lognormal","mu":0,"sigma":2.36}`},
-		{"exponential", ExponentialDuration(time.Minute), `{"type":"exponential","mean":"1m"}`},
-		{"empirical", EmpiricalDuration(time.Millisecond, 90*time.Second), `{"type":"empirical","samples":["1ms","1m30s"]}`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			b, err := json.Marshal(tt.d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(b) != tt.json {
-				t.Errorf("Marshal = %s, want %s", b, tt.json)
-			}
-			var back Distribution
-			if err := json.Unmarshal(b, &back); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.d, back); diff != "" {
-				t.Errorf("round trip (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestDistributionString(t *testing.T) {
-	tests := map[string]Distribution{
-		"2s":                              ConstantDuration(2 * time.Second),
-		"uniform(200ms, 1s)":              UniformDuration(200*time.Millisecond, time.Second),
-		"normal(mean=1s, stddev=10ms)":    NormalDuration(time.Second, 10*time.Millisecond),
-		"lognormal(mu=-0.38, sigma=2.36)": LogNormalDuration(-0.38, 2.36),
-		"exponential(mean=1m)":            ExponentialDuration(time.Minute),
-		"empirical(1ms, 2ms)":             EmpiricalDuration(time.Millisecond, 2*time.Millisecond),
-		"unset":                           {},
-	}
-	for want, d := range tests {
-		if got := d.String(); got != want {
-			t.Errorf("String() = %q, want %q", got, want)
-		}
-	}
-}
 
 func TestDistributionValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		d    Distribution
+		d    distribution.Distribution
 		want []string
 	}{
-		{"unset", Distribution{}, nil},
-		{"constant", ConstantDuration(time.Second), nil},
-		{"negative constant", ConstantDuration(-time.Second), []string{`d.value: expected a duration >= 0, got "-1s"`}},
-		{"uniform min > max", UniformDuration(2*time.Second, time.Second), []string{"d.max: max (1s) must be >= min (2s)"}},
-		{"uniform equal", UniformDuration(time.Second, time.Second), nil},
-		{"lognormal sigma 0", LogNormalDuration(1, 0), []string{"d.sigma: expected a number > 0 (log-seconds), got 0"}},
-		{"exponential mean 0", Distribution{Type: Exponential}, []string{`d.mean: expected a duration > 0, got "0s"`}},
-		{"empirical empty", Distribution{Type: Empirical}, []string{"d.samples: the empirical distribution needs at least one sample"}},
-		{"empirical negative", EmpiricalDuration(time.Second, -time.Second), []string{`d.samples[1]: expected a duration >= 0, got "-1s"`}},
-		{"unknown type", Distribution{Type: "unifrom", Min: 1}, []string{`d.type: unknown distribution type "unifrom" (did you mean "uniform"?)`}},
-		{"foreign field", Distribution{Type: Normal, Mean: 1, Sigma: 1}, []string{"d.sigma: does not apply to the normal distribution (it takes mean, stddev)"}},
+		{"unset", distribution.Distribution{}, nil},
+		{"constant", distribution.ConstantDuration(time.Second), nil},
+		{"negative constant", distribution.ConstantDuration(-time.Second), []string{`d.value: expected a duration >= 0, got "-1s"`}},
+		{"uniform min > max", distribution.UniformDuration(2*time.Second, time.Second), []string{"d.max: max (1s) must be >= min (2s)"}},
+		{"uniform equal", distribution.UniformDuration(time.Second, time.Second), nil},
+		{"lognormal sigma 0", distribution.LogNormalDuration(1, 0), []string{"d.sigma: expected a number > 0 (log-seconds), got 0"}},
+		{"exponential mean 0", distribution.Distribution{Type: distribution.Exponential}, []string{`d.mean: expected a duration > 0, got "0s"`}},
+		{"empirical empty", distribution.Distribution{Type: distribution.Empirical}, []string{"d.samples: the empirical distribution needs at least one sample"}},
+		{"empirical negative", distribution.EmpiricalDuration(time.Second, -time.Second), []string{`d.samples[1]: expected a duration >= 0, got "-1s"`}},
+		{"unknown type", distribution.Distribution{Type: "unifrom", Min: 1}, []string{`d.type: unknown distribution type "unifrom" (did you mean "uniform"?)`}},
+		{"foreign field", distribution.Distribution{Type: distribution.Normal, Mean: 1, Sigma: 1}, []string{"d.sigma: does not apply to the normal distribution (it takes mean, stddev)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := &validator{}
-			tt.d.validate(v, "d")
+			validateDistribution(v, "d", tt.d)
 			var got []string
 			for _, e := range v.errs {
 				got = append(got, e.Error())
@@ -89,36 +39,5 @@ func TestDistributionValidate(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestDuration(t *testing.T) {
-	tests := []struct {
-		in   string
-		want string
-	}{
-		{"90s", "1m30s"}, {"24h", "24h"}, {"2m", "2m"}, {"1h30m", "1h30m"}, {"1h0m5s", "1h0m5s"},
-		{"250ms", "250ms"}, {"10s", "10s"}, {"0", "0s"}, {" 5s ", "5s"},
-	}
-	for _, tt := range tests {
-		d, err := ParseDuration(tt.in)
-		if err != nil {
-			t.Fatalf("ParseDuration(%q): %v", tt.in, err)
-		}
-		if d.String() != tt.want {
-			t.Errorf("ParseDuration(%q).String() = %q, want %q", tt.in, d.String(), tt.want)
-		}
-		var back Duration
-		b, _ := json.Marshal(d)
-		if err := json.Unmarshal(b, &back); err != nil || back != d {
-			t.Errorf("JSON round trip of %q: %v, %v", tt.in, back, err)
-		}
-	}
-	if _, err := ParseDuration("90"); err == nil {
-		t.Error(`ParseDuration("90") succeeded`)
-	}
-	var d Duration
-	if err := json.Unmarshal([]byte(`90`), &d); err == nil {
-		t.Error("Unmarshal of a number succeeded")
 	}
 }

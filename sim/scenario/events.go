@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // EventWorkload produces CloudEvents and sends them to a Broker, a channel,
@@ -95,7 +97,7 @@ type Subscriber struct {
 	// Latency is the time the service takes to handle one event: the
 	// service time of its containers (a shortcut for
 	// workloads[service].serviceTime; set one or the other).
-	Latency Distribution `json:"latency,omitzero"`
+	Latency distribution.Distribution `json:"latency,omitzero"`
 	// ErrorRate is the fraction of events the service answers with Status,
 	// from 0 to 1.
 	ErrorRate float64 `json:"errorRate,omitempty"`

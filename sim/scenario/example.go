@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/knsim/knsim/sim/distribution"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 )
 
@@ -73,15 +74,15 @@ func Example() *Scenario {
 		Cluster: Cluster{
 			Nodes: []NodePool{{Name: "worker", Count: 3, CPU: resource.MustParse("4"), Memory: resource.MustParse("16Gi")}},
 			Pods: PodStages{
-				ImagePull:      LogNormalDuration(0.5, 0.4),
-				ContainerStart: UniformDuration(200*time.Millisecond, 800*time.Millisecond),
-				Readiness:      ConstantDuration(200 * time.Millisecond),
+				ImagePull:      distribution.LogNormalDuration(0.5, 0.4),
+				ContainerStart: distribution.UniformDuration(200*time.Millisecond, 800*time.Millisecond),
+				Readiness:      distribution.ConstantDuration(200 * time.Millisecond),
 			},
 		},
 		Workloads: map[string]Workload{
 			"helloworld-go": {
-				ServiceTime:    LogNormalDuration(-3, 0.5),
-				ColdStartExtra: ExponentialDuration(150 * time.Millisecond),
+				ServiceTime:    distribution.LogNormalDuration(-3, 0.5),
+				ColdStartExtra: distribution.ExponentialDuration(150 * time.Millisecond),
 				MaxInFlight:    50,
 				CPUPerRequest:  resource.MustParse("100m"),
 				MemoryBase:     resource.MustParse("64Mi"),

@@ -14,12 +14,13 @@ import (
 	"github.com/invopop/jsonschema"
 	orderedmap "github.com/pb33f/ordered-map/v2"
 
+	"github.com/knsim/knsim/sim/distribution"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 )
 
 // The schema's descriptions come from the doc comments of the types.
 //
-//go:embed types.go traffic.go actions.go distribution.go duration.go events.go
+//go:embed types.go traffic.go actions.go events.go
 var typeSources embed.FS
 
 // SchemaTitle is the title of the generated JSON Schema.
@@ -54,6 +55,10 @@ func JSONSchema() ([]byte, error) {
 	}
 	s := r.Reflect(&Scenario{})
 	s.Title = SchemaTitle
+	// schemaMapper refers to these instead of inlining them (the reflector
+	// files under $defs only the schemas of types' own JSONSchema methods).
+	s.Definitions["Duration"] = durationDef()
+	s.Definitions["Distribution"] = distributionDef()
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return nil, err
@@ -76,13 +81,20 @@ const (
 	quantityPattern = `^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$`
 )
 
-// schemaMapper gives Kubernetes quantities their schema.
+// schemaMapper gives Kubernetes quantities their schema, and durations and
+// distributions (types of sim/distribution, which knows no schemas) a
+// reference to theirs.
 func schemaMapper(t reflect.Type) *jsonschema.Schema {
-	if t == quantityType {
+	switch t {
+	case quantityType:
 		return &jsonschema.Schema{OneOf: []*jsonschema.Schema{
 			{Type: "string", Pattern: quantityPattern},
 			{Type: "number"},
 		}}
+	case durationType:
+		return durationRef()
+	case distributionType:
+		return &jsonschema.Schema{Ref: "#/$defs/Distribution"}
 	}
 	return nil
 }
@@ -94,16 +106,16 @@ func durationSchema() *jsonschema.Schema {
 
 func durationRef() *jsonschema.Schema { return &jsonschema.Schema{Ref: "#/$defs/Duration"} }
 
-// JSONSchema describes a duration string.
-func (Duration) JSONSchema() *jsonschema.Schema {
+// durationDef describes a duration string.
+func durationDef() *jsonschema.Schema {
 	s := durationSchema()
 	s.Description = "A Go duration: a sequence of decimal numbers with units ns, us, ms, s, m, h, e.g. 90s, 250ms, 1h30m."
 	return s
 }
 
-// JSONSchema describes both forms of a distribution and, for the mapping,
-// the parameters each type requires and allows.
-func (Distribution) JSONSchema() *jsonschema.Schema {
+// distributionDef describes both forms of a distribution and, for the
+// mapping, the parameters each type requires and allows.
+func distributionDef() *jsonschema.Schema {
 	num := func() *jsonschema.Schema { return &jsonschema.Schema{Type: "number"} }
 	props := jsonschema.NewProperties()
 	props.Set("type", &jsonschema.Schema{Type: "string", Enum: []any{"constant", "uniform", "normal", "lognormal", "exponential", "empirical"}})
@@ -114,8 +126,8 @@ func (Distribution) JSONSchema() *jsonschema.Schema {
 	props.Set("sigma", &jsonschema.Schema{Type: "number", ExclusiveMinimum: "0"})
 	props.Set("samples", &jsonschema.Schema{Type: "array", Items: durationRef(), MinItems: ptr(uint64(1))})
 	var rules []*jsonschema.Schema
-	for _, t := range DistributionTypes {
-		params := distParams[t]
+	for _, t := range distribution.Types {
+		params := t.Params()
 		allowed := []any{"type"}
 		for _, p := range params {
 			allowed = append(allowed, p)

@@ -5,6 +5,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 // Scenario is one scenario file: what to deploy, on what cluster, under
@@ -150,28 +152,28 @@ type NodePool struct {
 // of its drain on scale-down.
 type PodStages struct {
 	// ImagePull is the time to pull an image the node lacks (default 500ms).
-	ImagePull Distribution `json:"imagePull,omitzero"`
+	ImagePull distribution.Distribution `json:"imagePull,omitzero"`
 	// CachedImagePull is the time to "pull" an image the node has (default 0s).
-	CachedImagePull Distribution `json:"cachedImagePull,omitzero"`
+	CachedImagePull distribution.Distribution `json:"cachedImagePull,omitzero"`
 	// ContainerStart is the time from images present to containers running
 	// (default 300ms).
-	ContainerStart Distribution `json:"containerStart,omitzero"`
+	ContainerStart distribution.Distribution `json:"containerStart,omitzero"`
 	// Readiness is the time from containers running to the pod Ready
 	// (default 200ms).
-	Readiness Distribution `json:"readiness,omitzero"`
+	Readiness distribution.Distribution `json:"readiness,omitzero"`
 	// Drain is how long a pod picked for scale-down stays NotReady before it
 	// is deleted (default 1s).
-	Drain Distribution `json:"drain,omitzero"`
+	Drain distribution.Distribution `json:"drain,omitzero"`
 }
 
 // Workload models a Knative Service's user container.
 type Workload struct {
 	// ServiceTime is how long the container takes to answer one request
 	// when it has the capacity (default 100ms).
-	ServiceTime Distribution `json:"serviceTime,omitzero"`
+	ServiceTime distribution.Distribution `json:"serviceTime,omitzero"`
 	// ColdStartExtra is added to the first request a new pod serves, on top
 	// of ServiceTime: a runtime warming up (default 0s).
-	ColdStartExtra Distribution `json:"coldStartExtra,omitzero"`
+	ColdStartExtra distribution.Distribution `json:"coldStartExtra,omitzero"`
 	// MaxInFlight is how many requests the container works on at once; more
 	// wait in the container (0 = unlimited).
 	MaxInFlight int `json:"maxInFlight,omitempty"`

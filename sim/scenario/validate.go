@@ -164,11 +164,11 @@ func (c *Cluster) validate(v *validator) {
 		}
 	}
 	oneOf(v, "cluster.scheduling", string(c.Scheduling), "spread", "binpack")
-	c.Pods.ImagePull.validate(v, "cluster.pods.imagePull")
-	c.Pods.CachedImagePull.validate(v, "cluster.pods.cachedImagePull")
-	c.Pods.ContainerStart.validate(v, "cluster.pods.containerStart")
-	c.Pods.Readiness.validate(v, "cluster.pods.readiness")
-	c.Pods.Drain.validate(v, "cluster.pods.drain")
+	validateDistribution(v, "cluster.pods.imagePull", c.Pods.ImagePull)
+	validateDistribution(v, "cluster.pods.cachedImagePull", c.Pods.CachedImagePull)
+	validateDistribution(v, "cluster.pods.containerStart", c.Pods.ContainerStart)
+	validateDistribution(v, "cluster.pods.readiness", c.Pods.Readiness)
+	validateDistribution(v, "cluster.pods.drain", c.Pods.Drain)
 	if c.Network.Hop < 0 {
 		v.errorf("cluster.network.hop", "expected a positive duration, got %s", c.Network.Hop.D())
 	}
@@ -181,8 +181,8 @@ func nonNegQuantity(v *validator, path string, sign int, text string) {
 }
 
 func (w Workload) validate(v *validator, path string) {
-	w.ServiceTime.validate(v, path+".serviceTime")
-	w.ColdStartExtra.validate(v, path+".coldStartExtra")
+	validateDistribution(v, path+".serviceTime", w.ServiceTime)
+	validateDistribution(v, path+".coldStartExtra", w.ColdStartExtra)
 	if w.MaxInFlight < 0 {
 		v.errorf(path+".maxInFlight", "expected an integer >= 0 (0 = unlimited), got %s", got(w.MaxInFlight))
 	}

@@ -174,7 +174,7 @@ func (t EventTarget) GroupVersion() string {
 }
 
 func (sub *Subscriber) validate(v *validator, path string, runFor Duration) {
-	sub.Latency.validate(v, path+".latency")
+	validateDistribution(v, path+".latency", sub.Latency)
 	if sub.ErrorRate < 0 || sub.ErrorRate > 1 || math.IsNaN(sub.ErrorRate) {
 		v.errorf(path+".errorRate", "expected a fraction from 0 to 1, got %s", got(sub.ErrorRate))
 	}

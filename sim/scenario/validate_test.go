@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/knsim/knsim/sim/distribution"
 )
 
 func TestValidateInCode(t *testing.T) {
@@ -38,7 +40,7 @@ func TestValidateInCode(t *testing.T) {
 		{"default pool nodes", func(s *Scenario) { s.Cluster.Nodes = nil; s.Actions[2].KillNode.Node = "knsim-worker-3" }, nil},
 		{"distribution foreign field", func(s *Scenario) { s.Cluster.Pods.Readiness.Mean = Duration(time.Second) },
 			[]string{"cluster.pods.readiness.mean: does not apply to the constant distribution (it takes value)"}},
-		{"distribution without type", func(s *Scenario) { s.Cluster.Pods.Drain = Distribution{Value: 1} },
+		{"distribution without type", func(s *Scenario) { s.Cluster.Pods.Drain = distribution.Distribution{Value: 1} },
 			[]string{"cluster.pods.drain.type: a distribution needs a type: one of constant, uniform, normal, lognormal, exponential, empirical"}},
 		{"negative quantity", func(s *Scenario) {
 			w := s.Workloads["helloworld-go"]
@@ -116,7 +118,7 @@ actions:
 		Metadata: Metadata{Name: "m", Duration: Duration(time.Minute), Seed: 1, Mode: Virtual, ControlPlane: Envtest},
 		Cluster:  Cluster{Nodes: []NodePool{DefaultNodePool()}, Scheduling: Spread, Pods: DefaultPodStages()},
 		Workloads: map[string]Workload{"hello": {MaxInFlight: 2,
-			ServiceTime: ConstantDuration(100 * time.Millisecond), ColdStartExtra: ConstantDuration(0)}},
+			ServiceTime: distribution.ConstantDuration(100 * time.Millisecond), ColdStartExtra: distribution.ConstantDuration(0)}},
 		Manifests: []Manifest{{Inline: "{apiVersion: serving.knative.dev/v1, kind: Service, metadata: {name: hello}}"}},
 		Traffic: []Traffic{
 			{Name: "hey-0", Host: "hello.default.example.com", Hey: &Hey{N: 200, C: 50}},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/cluster/clustertest"
+	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/world"
 )
@@ -30,10 +31,10 @@ func hourCluster(tl *timeline) cluster.Config {
 			{Name: "web", Count: 4, CPU: resource.MustParse("2"), Memory: resource.MustParse("8Gi"), Labels: map[string]string{"tier": "web"}},
 			{Name: "batch", Count: 2, CPU: resource.MustParse("4"), Memory: resource.MustParse("8Gi"), Labels: map[string]string{"tier": "batch"}},
 		},
-		ImagePull:       cluster.LogNormalDuration(0.5, 0.4),
-		CachedImagePull: cluster.UniformDuration(10*time.Millisecond, 100*time.Millisecond),
-		ContainerStart:  cluster.NormalDuration(800*time.Millisecond, 200*time.Millisecond),
-		Readiness:       cluster.ExponentialDuration(1500 * time.Millisecond),
+		ImagePull:       distribution.LogNormalDuration(0.5, 0.4),
+		CachedImagePull: distribution.UniformDuration(10*time.Millisecond, 100*time.Millisecond),
+		ContainerStart:  distribution.NormalDuration(800*time.Millisecond, 200*time.Millisecond),
+		Readiness:       distribution.ExponentialDuration(1500 * time.Millisecond),
 		OnPodEvent:      tl.record,
 	}
 }

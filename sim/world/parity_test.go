@@ -13,6 +13,7 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/cluster/clustertest"
+	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/memory"
@@ -29,10 +30,10 @@ func parityCluster(tl *timeline) cluster.Config {
 	return cluster.Config{
 		Seed:            7,
 		NodePools:       []cluster.NodePool{{Count: 3, CPU: resource.MustParse("2"), Memory: resource.MustParse("8Gi")}},
-		ImagePull:       cluster.UniformDuration(500*time.Millisecond, 2*time.Second),
-		CachedImagePull: cluster.ConstantDuration(50 * time.Millisecond),
-		ContainerStart:  cluster.LogNormalDuration(-1, 0.5),
-		Readiness:       cluster.UniformDuration(100*time.Millisecond, 900*time.Millisecond),
+		ImagePull:       distribution.UniformDuration(500*time.Millisecond, 2*time.Second),
+		CachedImagePull: distribution.ConstantDuration(50 * time.Millisecond),
+		ContainerStart:  distribution.LogNormalDuration(-1, 0.5),
+		Readiness:       distribution.UniformDuration(100*time.Millisecond, 900*time.Millisecond),
 		OnPodEvent:      tl.record,
 	}
 }
