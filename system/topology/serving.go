@@ -1,0 +1,86 @@
+package topology
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+)
+
+// RevisionInfo is what the data-plane shells need to know of a revision.
+type RevisionInfo struct {
+	Service              string
+	ContainerConcurrency int
+	Timeout              time.Duration
+	// Proxy is true when the ServerlessService puts the activator in the path.
+	Proxy bool
+	// ReadyPods are the names of the revision's ready pods, sorted.
+	ReadyPods []string
+}
+
+// Serving is the Serving control plane's state as the data-plane shells
+// see it: the Routes and every revision, by namespace and name.
+type Serving struct {
+	Routes    []*servingv1.Route
+	Revisions map[types.NamespacedName]RevisionInfo
+}
+
+// ReadServing takes a Serving snapshot from the control plane's store.
+func ReadServing(ctx context.Context, c client.Reader) (*Serving, error) {
+	var routes servingv1.RouteList
+	var revs servingv1.RevisionList
+	var sks networkingv1alpha1.ServerlessServiceList
+	var pods corev1.PodList
+	for _, l := range []client.ObjectList{&routes, &revs, &sks, &pods} {
+		if err := c.List(ctx, l); err != nil {
+			return nil, fmt.Errorf("reading data-plane state: %w", err)
+		}
+	}
+	snap := &Serving{Revisions: map[types.NamespacedName]RevisionInfo{}}
+	for i := range routes.Items {
+		snap.Routes = append(snap.Routes, &routes.Items[i])
+	}
+	proxy := map[types.NamespacedName]bool{}
+	for _, s := range sks.Items {
+		proxy[types.NamespacedName{Namespace: s.Namespace, Name: s.Name}] = s.Spec.Mode == networkingv1alpha1.SKSModeProxy
+	}
+	ready := map[types.NamespacedName][]string{}
+	for _, p := range pods.Items {
+		rev := p.Labels[servingv1.RevisionLabelKey]
+		if rev == "" || p.DeletionTimestamp != nil || !podReady(&p) {
+			continue
+		}
+		k := types.NamespacedName{Namespace: p.Namespace, Name: rev}
+		ready[k] = append(ready[k], p.Name)
+	}
+	for _, r := range revs.Items {
+		k := types.NamespacedName{Namespace: r.Namespace, Name: r.Name}
+		names := ready[k]
+		slices.Sort(names)
+		snap.Revisions[k] = RevisionInfo{
+			Service:              r.Labels[servingv1.ServiceLabelKey],
+			ContainerConcurrency: int(ptr.Deref(r.Spec.ContainerConcurrency, 0)),
+			Timeout:              time.Duration(ptr.Deref(r.Spec.TimeoutSeconds, servingv1.DefaultTimeoutSeconds)) * time.Second,
+			Proxy:                proxy[k],
+			ReadyPods:            names,
+		}
+	}
+	return snap, nil
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
