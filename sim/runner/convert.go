@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/knsim/knsim/sim/cluster"
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/traffic"
+	"github.com/knsim/knsim/system/container"
 )
 
 // distribution converts a scenario distribution to the cluster's, which
@@ -30,7 +30,7 @@ func distribution(d scenario.Distribution) cluster.Distribution {
 	return out
 }
 
-func sampler(d scenario.Distribution) dataplane.Sampler {
+func sampler(d scenario.Distribution) container.Sampler {
 	if d.IsZero() {
 		return nil
 	}
@@ -63,8 +63,8 @@ func clusterConfig(sc *scenario.Scenario) cluster.Config {
 }
 
 // workloads turns the scenario's workload models into the data plane's.
-func workloads(sc *scenario.Scenario) (map[string]dataplane.Workload, dataplane.Workload) {
-	out := map[string]dataplane.Workload{}
+func workloads(sc *scenario.Scenario) (map[string]container.Workload, container.Workload) {
+	out := map[string]container.Workload{}
 	for key, w := range sc.Workloads {
 		ns, name := scenario.SplitService(key)
 		out[ns+"/"+name] = workload(w)
@@ -72,8 +72,8 @@ func workloads(sc *scenario.Scenario) (map[string]dataplane.Workload, dataplane.
 	return out, workload(scenario.DefaultWorkload())
 }
 
-func workload(w scenario.Workload) dataplane.Workload {
-	return dataplane.Workload{ServiceTime: sampler(w.ServiceTime), ColdStartExtra: sampler(w.ColdStartExtra), MaxInFlight: w.MaxInFlight,
+func workload(w scenario.Workload) container.Workload {
+	return container.Workload{ServiceTime: sampler(w.ServiceTime), ColdStartExtra: sampler(w.ColdStartExtra), MaxInFlight: w.MaxInFlight,
 		CPUPerRequestMilli: float64(w.CPUPerRequest.MilliValue())}
 }
 
