@@ -1,16 +1,16 @@
 // Package dataplanebench measures the overhead of knsim's real-mode data
-// plane (sim/loopback) with hey (github.com/rakyll/hey/requester) as a
+// plane (system/shell/servingshell) with hey (github.com/rakyll/hey/requester) as a
 // library, after Knative's dataplane-probe: a fixed-latency user container
 // under a fixed request rate, reached three ways in one run:
 //
-//   - direct: hey -> the user container (loopback.Container in an httptest
+//   - direct: hey -> the user container (servingshell.Container in an httptest
 //     server), the baseline;
 //   - gateway>queue-proxy: hey -> gateway -> the pod's queue-proxy ->
 //     container, a revision whose ServerlessService is in Serve mode;
 //   - gateway>activator>queue-proxy: the same revision in Proxy mode.
 //
 // Every hop is HTTP/1.1 over loopback TCP except queue-proxy -> container,
-// which is in-process (see sim/loopback). The plane is fed one static
+// which is in-process (see system/shell/servingshell). The plane is fed one static
 // snapshot (one Route and one ready pod per path), so no control plane
 // runs. Run reports per path p50/p90/p99, the latency added over direct at
 // p50 and p99, the throughput ratio to direct and the process CPU per

@@ -11,9 +11,9 @@ import (
 
 	"k8s.io/utils/clock"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/gcpolicy"
-	"github.com/knsim/knsim/sim/loopback"
+	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/shell/servingshell"
 )
 
 // Path names one way to the user container.
@@ -90,11 +90,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	restoreGC, gc := gcpolicy.Apply(opts.GC)
 	defer restoreGC()
 	st := opts.ServiceTime
-	work := dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }}
+	work := container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }}
 
-	direct := httptest.NewServer(loopback.NewContainer(clock.RealClock{}, work, "", rand.New(rand.NewPCG(1, 1))))
+	c, err := servingshell.NewContainer(clock.RealClock{}, work, "", rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		return nil, err
+	}
+	direct := httptest.NewServer(c)
 	defer direct.Close()
-	p, err := loopback.New(loopback.Config{DefaultWorkload: work, Seed: 1})
+	p, err := servingshell.New(servingshell.Config{DefaultWorkload: work, Seed: 1})
 	if err != nil {
 		return nil, err
 	}

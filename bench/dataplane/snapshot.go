@@ -7,8 +7,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // The hosts of the two Routes the plane serves.
@@ -20,7 +20,7 @@ const (
 // snapshot is a control plane with two Services of one revision and one
 // ready pod each (containerConcurrency 0): "serve" in Serve mode, "proxy"
 // in Proxy mode, so its requests go through the activator.
-func snapshot() *dataplane.Snapshot {
+func snapshot() *topology.Serving {
 	route := func(name string) *servingv1.Route {
 		return &servingv1.Route{
 			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name, ResourceVersion: "1"},
@@ -32,13 +32,13 @@ func snapshot() *dataplane.Snapshot {
 			}},
 		}
 	}
-	rev := func(name string, proxy bool) dataplane.RevisionInfo {
-		return dataplane.RevisionInfo{Service: name, Timeout: time.Duration(servingv1.DefaultTimeoutSeconds) * time.Second,
+	rev := func(name string, proxy bool) topology.RevisionInfo {
+		return topology.RevisionInfo{Service: name, Timeout: time.Duration(servingv1.DefaultTimeoutSeconds) * time.Second,
 			Proxy: proxy, ReadyPods: []string{name + "-00001-deployment-0"}}
 	}
-	return &dataplane.Snapshot{
+	return &topology.Serving{
 		Routes: []*servingv1.Route{route("serve"), route("proxy")},
-		Revisions: map[types.NamespacedName]dataplane.RevisionInfo{
+		Revisions: map[types.NamespacedName]topology.RevisionInfo{
 			{Namespace: "default", Name: "serve-00001"}: rev("serve", false),
 			{Namespace: "default", Name: "proxy-00001"}: rev("proxy", true),
 		},

@@ -18,12 +18,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/knsim/knsim/sim/cluster"
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/gcpolicy"
-	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/eventing/jetstream"
 	"github.com/knsim/knsim/system/shell/eventingshell"
+	"github.com/knsim/knsim/system/shell/servingshell"
 )
 
 type upOptions struct {
@@ -175,15 +175,15 @@ func logLevel(verbose bool) zapcore.Level {
 
 // startDataPlane serves the world's Routes on 127.0.0.1: on --gateway-port,
 // or on a free port when the default is taken.
-func (o upOptions) startDataPlane(ctx context.Context, w *world.World) (*loopback.Plane, error) {
+func (o upOptions) startDataPlane(ctx context.Context, w *world.World) (*servingshell.Shell, error) {
 	st := o.serviceTime
-	cfg := loopback.Config{
+	cfg := servingshell.Config{
 		Client: w.Client, Metrics: w.Autoscaler, GatewayPort: o.gatewayPort,
-		DefaultWorkload: dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
+		DefaultWorkload: container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
 		OnError:         func(err error) { ctrl.Log.WithName("loopback").Error(err, "syncing the data plane") },
 	}
 	for {
-		p, err := loopback.New(cfg)
+		p, err := servingshell.New(cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -2,8 +2,10 @@
 // cores: every request is a chain of engine events through the gateway
 // (system/ingress), the activator (system/activator) when the revision's
 // ServerlessService is in Proxy mode or it has no ready pods, the pod's
-// queue-proxy (system/queue breaker and stats) and a user-container model
-// (service-time distribution, in-flight limit, cold-start penalty), with a
-// network latency per hop. It reports queue-proxy and activator stats every
-// second to the autoscaler and a record of every request to the runner.
+// queue-proxy (system/queue breaker and stats) and the user container
+// (system/container: service-time distribution, in-flight limit,
+// cold-start penalty, CPU use), with a network latency per hop. It reports
+// queue-proxy and activator stats every second to the autoscaler, each
+// revision's load (system/telemetry.RevisionLoad) and a record of every
+// request to the runner, and hands that record to the request's sender.
 package dataplane

@@ -2,6 +2,8 @@ package dataplane
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -10,87 +12,12 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/sim/engine"
-	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/queue"
+	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
-
-// Sampler draws a duration from a distribution.
-type Sampler func(r *rand.Rand) time.Duration
-
-// Workload models a Knative Service's user container.
-type Workload struct {
-	// ServiceTime is how long the container holds a request (default 10ms).
-	ServiceTime Sampler
-	// ColdStartExtra is added to the first request a pod serves.
-	ColdStartExtra Sampler
-	// MaxInFlight bounds requests the container works on at once; more wait
-	// inside it, first come first served. 0 means no limit.
-	MaxInFlight int
-	// CPUPerRequestMilli is the CPU, in millicores, each request uses while
-	// the container works on it; a pod's CPU use is this times its working
-	// requests, integrated over time. 0: the pods use no CPU.
-	CPUPerRequestMilli float64
-}
-
-// Metrics receives what queue-proxies and the activator report.
-type Metrics interface {
-	// Report is one second of a revision's stats: each ready or draining
-	// pod's queue-proxy, and the activator's.
-	Report(now time.Time, rev types.NamespacedName, pods []queue.Stat, activator queue.Stat)
-	// Poke asks for a scale from zero now.
-	Poke(now time.Time, rev types.NamespacedName)
-}
-
-// CPUMetrics is implemented by a Metrics that also takes the pods' CPU use,
-// the metric of the HPA class, as the kubelet would expose it to the
-// metrics server.
-type CPUMetrics interface {
-	// ReportCPU is one second of a revision's ready pods' CPU use, by pod
-	// name, sorted.
-	ReportCPU(now time.Time, rev types.NamespacedName, pods []hpa.Usage)
-}
-
-// Path is the route a request took.
-type Path string
-
-const (
-	// PathDirect went gateway -> queue-proxy -> container.
-	PathDirect Path = "gateway>queue-proxy"
-	// PathActivator went gateway -> activator -> queue-proxy -> container.
-	PathActivator Path = "gateway>activator>queue-proxy"
-	// PathGateway ended at the gateway (unknown host, no revision).
-	PathGateway Path = "gateway"
-)
-
-// Record describes one finished request.
-type Record struct {
-	Start, End time.Time
-	Host       string
-	Namespace  string
-	Service    string
-	Revision   string
-	Pod        string
-	Status     int
-	ColdStart  bool
-	Path       Path
-	// AppStart and AppEnd are when the user container started and finished
-	// working on the request (zero when it never reached one).
-	AppStart, AppEnd time.Time
-}
-
-// Latency is End - Start.
-func (r Record) Latency() time.Duration { return r.End.Sub(r.Start) }
-
-// RevisionSecond is a revision's load over one second.
-type RevisionSecond struct {
-	Revision        types.NamespacedName
-	Service         string
-	Concurrency     float64
-	RPS             float64
-	ActivatorInPath bool
-	ReadyPods       int
-}
 
 // Config configures a Plane.
 type Config struct {
@@ -99,14 +26,15 @@ type Config struct {
 	// Hop is the network latency of each hop, each way (default 500µs).
 	Hop time.Duration
 	// Workloads by "namespace/service"; others use DefaultWorkload.
-	Workloads       map[string]Workload
-	DefaultWorkload Workload
+	Workloads       map[string]container.Workload
+	DefaultWorkload container.Workload
 	// Metrics receives the per-second stats and pokes (optional).
-	Metrics Metrics
-	// OnRequest receives every finished request (optional).
-	OnRequest func(Record)
+	Metrics telemetry.Metrics
+	// OnRequest receives every finished request (optional), just before
+	// the done callback Send was given.
+	OnRequest func(telemetry.Record)
 	// OnSecond receives every revision's load each second (optional).
-	OnSecond func(now time.Time, load []RevisionSecond)
+	OnSecond func(now time.Time, load []telemetry.RevisionSecond)
 }
 
 // Fault makes a Service's containers fail or slow down for a while.
@@ -146,7 +74,15 @@ func New(cfg Config) (*Plane, error) {
 		cfg.Hop = 500 * time.Microsecond
 	}
 	if cfg.DefaultWorkload.ServiceTime == nil {
-		cfg.DefaultWorkload.ServiceTime = func(*rand.Rand) time.Duration { return 10 * time.Millisecond }
+		cfg.DefaultWorkload.ServiceTime = func(*rand.Rand) time.Duration { return container.DefaultServiceTime }
+	}
+	if err := cfg.DefaultWorkload.Validate(); err != nil {
+		return nil, fmt.Errorf("dataplane: DefaultWorkload: %w", err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Workloads)) {
+		if err := cfg.Workloads[k].Validate(); err != nil {
+			return nil, fmt.Errorf("dataplane: Workloads[%s]: %w", k, err)
+		}
 	}
 	p := &Plane{
 		cfg:       cfg,
@@ -163,7 +99,7 @@ func New(cfg Config) (*Plane, error) {
 }
 
 // Sync brings the data plane in line with the control plane.
-func (p *Plane) Sync(now time.Time, snap *Snapshot) {
+func (p *Plane) Sync(now time.Time, snap *topology.Serving) {
 	p.router = ingress.NewRouter(snap.Routes...)
 	keys := make([]types.NamespacedName, 0, len(snap.Revisions))
 	for k := range snap.Revisions {
@@ -201,9 +137,11 @@ func compareKeys(a, b types.NamespacedName) int {
 }
 
 // Send implements traffic.Sender: a request reaches the gateway at now.
-func (p *Plane) Send(now time.Time, host string, done func(time.Time)) {
+// done, when not nil, receives the request's record once the response
+// reaches the client (rec.End), right after Config.OnRequest.
+func (p *Plane) Send(now time.Time, host string, done func(rec telemetry.Record)) {
 	p.nextID++
-	req := &request{id: p.nextID, start: now, host: host, done: done, path: PathGateway}
+	req := &request{id: p.nextID, start: now, host: host, done: done, path: telemetry.PathGateway}
 	t, err := p.router.Route(host, p.routeRand.Float64())
 	if err != nil {
 		p.respond(now, req, http.StatusNotFound, 1)
@@ -220,7 +158,7 @@ func (p *Plane) Send(now time.Time, host string, done func(time.Time)) {
 			rev.toActivator(at, req)
 			return
 		}
-		req.path = PathDirect
+		req.path = telemetry.PathDirect
 		pod := rev.info.ReadyPods[p.podRand.IntN(len(rev.info.ReadyPods))]
 		rev.toPod(at, req, rev.pods[pod])
 	})
@@ -230,19 +168,22 @@ func (p *Plane) Send(now time.Time, host string, done func(time.Time)) {
 func (p *Plane) respond(now time.Time, req *request, status, hops int) {
 	end := now.Add(time.Duration(hops) * p.cfg.Hop)
 	p.eng.Schedule(end, func(at time.Time) {
+		if p.cfg.OnRequest == nil && req.done == nil {
+			return
+		}
+		rec := telemetry.Record{Start: req.start, End: at, Host: req.host, Status: status, ColdStart: req.coldStart, Path: req.path,
+			AppStart: req.appStart, AppEnd: req.appEnd}
+		if req.rev != nil {
+			rec.Namespace, rec.Revision, rec.Service = req.rev.key.Namespace, req.rev.key.Name, req.rev.info.Service
+		}
+		if req.pod != nil {
+			rec.Pod = req.pod.name
+		}
 		if p.cfg.OnRequest != nil {
-			rec := Record{Start: req.start, End: at, Host: req.host, Status: status, ColdStart: req.coldStart, Path: req.path,
-				AppStart: req.appStart, AppEnd: req.appEnd}
-			if req.rev != nil {
-				rec.Namespace, rec.Revision, rec.Service = req.rev.key.Namespace, req.rev.key.Name, req.rev.info.Service
-			}
-			if req.pod != nil {
-				rec.Pod = req.pod.name
-			}
 			p.cfg.OnRequest(rec)
 		}
 		if req.done != nil {
-			req.done(at)
+			req.done(rec)
 		}
 	})
 }
@@ -254,7 +195,7 @@ func (p *Plane) report(now time.Time) {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, compareKeys)
-	var load []RevisionSecond
+	var load []telemetry.RevisionSecond
 	for _, k := range keys {
 		load = append(load, p.revisions[k].report(now))
 	}
@@ -264,7 +205,7 @@ func (p *Plane) report(now time.Time) {
 	p.eng.Schedule(now.Add(queue.ReportingPeriod), p.report)
 }
 
-func (p *Plane) workload(rev *revision) Workload {
+func (p *Plane) workload(rev *revision) container.Workload {
 	if w, ok := p.cfg.Workloads[rev.key.Namespace+"/"+rev.info.Service]; ok {
 		if w.ServiceTime == nil {
 			w.ServiceTime = p.cfg.DefaultWorkload.ServiceTime
@@ -297,7 +238,7 @@ func (p *Plane) InFlight() int {
 	for _, r := range p.revisions {
 		n += r.throttler.Waiting()
 		for _, pod := range r.pods {
-			n += pod.inApp + len(pod.appQueue) + len(pod.waiting)
+			n += pod.app.Working() + pod.app.Waiting() + len(pod.waiting)
 		}
 	}
 	return n

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -14,7 +15,10 @@ import (
 	"github.com/knsim/knsim/sim/engine"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/queue"
+	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
 
 type fakeMetrics struct {
@@ -47,17 +51,17 @@ func route() *servingv1.Route {
 	}
 }
 
-func constant(d time.Duration) Sampler { return func(*rand.Rand) time.Duration { return d } }
+func constant(d time.Duration) container.Sampler { return func(*rand.Rand) time.Duration { return d } }
 
 // harness runs a plane with one revision (hello-1) behind hello.default.example.com.
 type harness struct {
 	eng     *engine.Engine
 	p       *Plane
 	m       *fakeMetrics
-	records []Record
+	records []telemetry.Record
 }
 
-func newHarness(t *testing.T, cc int, pods []string, proxy bool, w Workload) *harness {
+func newHarness(t *testing.T, cc int, pods []string, proxy bool, w container.Workload) *harness {
 	t.Helper()
 	eng, err := engine.New(engine.Config{Seed: 1})
 	if err != nil {
@@ -65,7 +69,7 @@ func newHarness(t *testing.T, cc int, pods []string, proxy bool, w Workload) *ha
 	}
 	h := &harness{eng: eng, m: &fakeMetrics{start: eng.Now()}}
 	h.p, err = New(Config{Engine: eng, Hop: time.Millisecond, Metrics: h.m, DefaultWorkload: w,
-		OnRequest: func(r Record) { h.records = append(h.records, r) }})
+		OnRequest: func(r telemetry.Record) { h.records = append(h.records, r) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,7 @@ func newHarness(t *testing.T, cc int, pods []string, proxy bool, w Workload) *ha
 }
 
 func (h *harness) sync(cc int, pods []string, proxy bool) {
-	h.p.Sync(h.eng.Now(), &Snapshot{Routes: []*servingv1.Route{route()}, Revisions: map[types.NamespacedName]RevisionInfo{
+	h.p.Sync(h.eng.Now(), &topology.Serving{Routes: []*servingv1.Route{route()}, Revisions: map[types.NamespacedName]topology.RevisionInfo{
 		revKey: {Service: "hello", ContainerConcurrency: cc, Timeout: 300 * time.Second, Proxy: proxy, ReadyPods: pods},
 	}})
 }
@@ -84,28 +88,48 @@ func (h *harness) send(at time.Duration, host string) {
 }
 
 func TestDirectPath(t *testing.T) {
-	h := newHarness(t, 0, []string{"pod-a"}, false, Workload{ServiceTime: constant(10 * time.Millisecond)})
+	h := newHarness(t, 0, []string{"pod-a"}, false, container.Workload{ServiceTime: constant(10 * time.Millisecond)})
 	h.send(0, "hello.default.example.com")
 	h.eng.RunUntil(h.eng.Start().Add(time.Second))
-	want := []Record{{Start: h.eng.Start(), End: h.eng.Start().Add(13 * time.Millisecond), Host: "hello.default.example.com",
-		Namespace: "default", Service: "hello", Revision: "hello-1", Pod: "pod-a", Status: 200, Path: PathDirect,
+	want := []telemetry.Record{{Start: h.eng.Start(), End: h.eng.Start().Add(13 * time.Millisecond), Host: "hello.default.example.com",
+		Namespace: "default", Service: "hello", Revision: "hello-1", Pod: "pod-a", Status: 200, Path: telemetry.PathDirect,
 		AppStart: h.eng.Start().Add(time.Millisecond), AppEnd: h.eng.Start().Add(11 * time.Millisecond)}}
 	if d := cmp.Diff(want, h.records); d != "" {
 		t.Errorf("records (-want +got):\n%s", d)
 	}
 }
 
+// Send's done gets the request's record, after OnRequest has seen it.
+func TestSendHandsTheRecordToDone(t *testing.T) {
+	h := newHarness(t, 0, []string{"pod-a"}, false, container.Workload{ServiceTime: constant(10 * time.Millisecond)})
+	var got []telemetry.Record
+	seen := 0
+	for _, host := range []string{"hello.default.example.com", "nope.default.example.com"} {
+		h.p.Send(h.eng.Now(), host, func(rec telemetry.Record) {
+			seen = len(h.records)
+			got = append(got, rec)
+		})
+	}
+	h.eng.RunUntil(h.eng.Start().Add(time.Second))
+	if d := cmp.Diff(h.records, got, cmpopts.SortSlices(func(a, b telemetry.Record) bool { return a.Host < b.Host })); d != "" {
+		t.Errorf("done's records differ from OnRequest's (-OnRequest +done):\n%s", d)
+	}
+	if seen != len(h.records) {
+		t.Errorf("OnRequest had seen %d records when the last done ran, want %d", seen, len(h.records))
+	}
+}
+
 func TestUnknownHostIs404(t *testing.T) {
-	h := newHarness(t, 0, []string{"pod-a"}, false, Workload{})
+	h := newHarness(t, 0, []string{"pod-a"}, false, container.Workload{})
 	h.send(0, "nope.default.example.com")
 	h.eng.RunUntil(h.eng.Start().Add(time.Second))
-	if len(h.records) != 1 || h.records[0].Status != 404 || h.records[0].Path != PathGateway {
+	if len(h.records) != 1 || h.records[0].Status != 404 || h.records[0].Path != telemetry.PathGateway {
 		t.Errorf("records = %+v, want one 404 at the gateway", h.records)
 	}
 }
 
 func TestScaleFromZeroBuffersThenServes(t *testing.T) {
-	h := newHarness(t, 0, nil, true, Workload{ServiceTime: constant(10 * time.Millisecond)})
+	h := newHarness(t, 0, nil, true, container.Workload{ServiceTime: constant(10 * time.Millisecond)})
 	h.send(0, "hello.default.example.com")
 	h.eng.RunUntil(h.eng.Start().Add(2 * time.Second))
 	if len(h.records) != 0 {
@@ -120,7 +144,7 @@ func TestScaleFromZeroBuffersThenServes(t *testing.T) {
 		t.Fatalf("got %d records, want 1", len(h.records))
 	}
 	r := h.records[0]
-	if !r.ColdStart || r.Path != PathActivator || r.Status != 200 {
+	if !r.ColdStart || r.Path != telemetry.PathActivator || r.Status != 200 {
 		t.Errorf("record %+v, want a cold start served through the activator", r)
 	}
 	// 2 s buffered + hop to pod + 10 ms + 3 hops back to the client
@@ -130,7 +154,7 @@ func TestScaleFromZeroBuffersThenServes(t *testing.T) {
 }
 
 func TestContainerConcurrencyQueuesAtQueueProxy(t *testing.T) {
-	h := newHarness(t, 1, []string{"pod-a"}, false, Workload{ServiceTime: constant(100 * time.Millisecond)})
+	h := newHarness(t, 1, []string{"pod-a"}, false, container.Workload{ServiceTime: constant(100 * time.Millisecond)})
 	for i := 0; i < 3; i++ {
 		h.send(0, "hello.default.example.com")
 	}
@@ -147,7 +171,7 @@ func TestContainerConcurrencyQueuesAtQueueProxy(t *testing.T) {
 
 func TestBreakerOverflowIs503(t *testing.T) {
 	// CC=1: one in flight plus a queue of 10; the twelfth is refused.
-	h := newHarness(t, 1, []string{"pod-a"}, false, Workload{ServiceTime: constant(time.Second)})
+	h := newHarness(t, 1, []string{"pod-a"}, false, container.Workload{ServiceTime: constant(time.Second)})
 	for i := 0; i < 12; i++ {
 		h.send(0, "hello.default.example.com")
 	}
@@ -162,7 +186,7 @@ func TestBreakerOverflowIs503(t *testing.T) {
 }
 
 func TestStatsReportedEverySecond(t *testing.T) {
-	h := newHarness(t, 0, []string{"pod-a", "pod-b"}, false, Workload{})
+	h := newHarness(t, 0, []string{"pod-a", "pod-b"}, false, container.Workload{})
 	h.eng.RunUntil(h.eng.Start().Add(3 * time.Second))
 	// two pods and the activator, three seconds
 	if h.m.reports != 9 {
@@ -173,12 +197,12 @@ func TestStatsReportedEverySecond(t *testing.T) {
 func TestCPUReportedPerPod(t *testing.T) {
 	tests := []struct {
 		name string
-		work Workload
+		work container.Workload
 		want [][]hpa.Usage
 	}{{
 		// Two requests work on pod-a from 1 ms to 501 ms at 200m each.
 		name: "working requests use CPU",
-		work: Workload{ServiceTime: constant(500 * time.Millisecond), CPUPerRequestMilli: 200},
+		work: container.Workload{ServiceTime: constant(500 * time.Millisecond), CPUPerRequestMilli: 200},
 		want: [][]hpa.Usage{
 			{{Pod: "pod-a", Milli: 200}},
 			{{Pod: "pod-a", Milli: 0}},
@@ -186,14 +210,14 @@ func TestCPUReportedPerPod(t *testing.T) {
 	}, {
 		// The second waits inside the container until 501 ms, using nothing.
 		name: "requests waiting in the container use none",
-		work: Workload{ServiceTime: constant(500 * time.Millisecond), CPUPerRequestMilli: 200, MaxInFlight: 1},
+		work: container.Workload{ServiceTime: constant(500 * time.Millisecond), CPUPerRequestMilli: 200, MaxInFlight: 1},
 		want: [][]hpa.Usage{
 			{{Pod: "pod-a", Milli: 199.8}},
 			{{Pod: "pod-a", Milli: 0.2}},
 		},
 	}, {
 		name: "no CPU per request, no CPU",
-		work: Workload{ServiceTime: constant(500 * time.Millisecond)},
+		work: container.Workload{ServiceTime: constant(500 * time.Millisecond)},
 		want: [][]hpa.Usage{
 			{{Pod: "pod-a", Milli: 0}},
 			{{Pod: "pod-a", Milli: 0}},

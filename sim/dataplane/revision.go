@@ -9,7 +9,10 @@ import (
 
 	"github.com/knsim/knsim/system/activator"
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/queue"
+	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // request is one request in flight.
@@ -17,12 +20,12 @@ type request struct {
 	id           uint64
 	start        time.Time
 	host         string
-	done         func(time.Time)
+	done         func(telemetry.Record)
 	rev          *revision
 	pod          *pod
 	viaActivator bool
 	coldStart    bool
-	path         Path
+	path         telemetry.Path
 	// appStart and appEnd bound the user container's work on the request.
 	appStart, appEnd time.Time
 }
@@ -32,16 +35,16 @@ type request struct {
 type revision struct {
 	p         *Plane
 	key       types.NamespacedName
-	info      RevisionInfo
+	info      topology.RevisionInfo
 	throttler *activator.Throttler
 	actStats  *queue.Stats
 	pods      map[string]*pod
 	waiting   map[uint64]*request // queued at the activator
-	work      Workload
-	rand      *rand.Rand
+	work      container.Workload
+	rand      *rand.Rand // the workload's draws, shared by the revision's pods
 }
 
-func (p *Plane) newRevision(now time.Time, k types.NamespacedName, info RevisionInfo) *revision {
+func (p *Plane) newRevision(now time.Time, k types.NamespacedName, info topology.RevisionInfo) *revision {
 	th, err := activator.NewThrottler(activator.Params{
 		ContainerConcurrency: info.ContainerConcurrency,
 		Rand:                 p.eng.Rand("dataplane/activator/" + k.String()),
@@ -51,7 +54,7 @@ func (p *Plane) newRevision(now time.Time, k types.NamespacedName, info Revision
 		panic("dataplane: " + err.Error())
 	}
 	r := &revision{
-		p: p, key: k, info: RevisionInfo{Service: info.Service, ContainerConcurrency: info.ContainerConcurrency},
+		p: p, key: k, info: topology.RevisionInfo{Service: info.Service, ContainerConcurrency: info.ContainerConcurrency},
 		throttler: th, actStats: queue.NewStats(now),
 		pods: map[string]*pod{}, waiting: map[uint64]*request{},
 		rand: p.eng.Rand("workload/" + k.String()),
@@ -68,7 +71,7 @@ func (r *revision) setPods(now time.Time, ready []string) {
 	for _, name := range ready {
 		isReady[name] = true
 		if r.pods[name] == nil {
-			r.pods[name] = newPod(now, name, r.info.ContainerConcurrency)
+			r.pods[name] = newPod(now, name, r.info.ContainerConcurrency, r.work, r.rand)
 		}
 	}
 	for name, pd := range r.pods {
@@ -82,7 +85,7 @@ func (r *revision) setPods(now time.Time, ready []string) {
 
 // toActivator hands req to the activator.
 func (r *revision) toActivator(now time.Time, req *request) {
-	req.viaActivator, req.path = true, PathActivator
+	req.viaActivator, req.path = true, telemetry.PathActivator
 	req.coldStart = len(r.info.ReadyPods) == 0
 	r.actStats.RequestIn(now, false)
 	res := r.throttler.Try(now, activator.Request{ID: req.id, Deadline: now.Add(r.info.Timeout)})
@@ -156,20 +159,21 @@ func (r *revision) toPod(now time.Time, req *request, pd *pod) {
 	}
 }
 
-// startApp hands req to the user container.
+// startApp hands req to the user container, where it starts at once or
+// waits for a slot.
 func (r *revision) startApp(now time.Time, pd *pod, req *request) {
-	if r.work.MaxInFlight > 0 && pd.inApp >= r.work.MaxInFlight {
-		pd.appQueue = append(pd.appQueue, req)
+	d, started := pd.app.Admit(now, req.id)
+	if !started {
+		pd.appWaiting[req.id] = req
 		return
 	}
-	pd.account(now, r.work.CPUPerRequestMilli)
-	pd.inApp++
+	r.runApp(now, pd, req, d)
+}
+
+// runApp has the container work on req for its service time d, stretched
+// or failed by the Service's fault.
+func (r *revision) runApp(now time.Time, pd *pod, req *request, d time.Duration) {
 	req.appStart = now
-	d := r.work.ServiceTime(r.rand)
-	if pd.served == 0 && r.work.ColdStartExtra != nil {
-		d += r.work.ColdStartExtra(r.rand)
-	}
-	pd.served++
 	status := http.StatusOK
 	if f, ok := r.p.fault(r.key.Namespace+"/"+r.info.Service, now); ok {
 		if f.SlowFactor > 1 {
@@ -184,13 +188,12 @@ func (r *revision) startApp(now time.Time, pd *pod, req *request) {
 
 // endApp runs when the container answers req.
 func (r *revision) endApp(now time.Time, pd *pod, req *request, status int) {
-	pd.account(now, r.work.CPUPerRequestMilli)
-	pd.inApp--
+	id, d, ok := pd.app.Finish(now)
 	req.appEnd = now
-	if len(pd.appQueue) > 0 {
-		next := pd.appQueue[0]
-		pd.appQueue = pd.appQueue[1:]
-		r.startApp(now, pd, next)
+	if ok {
+		next := pd.appWaiting[id]
+		delete(pd.appWaiting, id)
+		r.runApp(now, pd, next, d)
 	}
 	if pd.breaker != nil {
 		ids, _ := pd.breaker.Release() // one acquired slot per started request
@@ -224,59 +227,46 @@ func (r *revision) finish(now time.Time, req *request, status int) {
 }
 
 // report sends the last second's stats and returns the revision's load.
-func (r *revision) report(now time.Time) RevisionSecond {
-	load := RevisionSecond{Revision: r.key, Service: r.info.Service, ActivatorInPath: r.info.Proxy || len(r.info.ReadyPods) == 0,
-		ReadyPods: len(r.info.ReadyPods)}
+func (r *revision) report(now time.Time) telemetry.RevisionSecond {
 	m := r.p.cfg.Metrics
 	names := make([]string, 0, len(r.pods))
 	for n := range r.pods {
 		names = append(names, n)
 	}
 	sortStrings(names)
-	proxied := 0.0
 	stats := make([]queue.Stat, 0, len(names))
 	for _, n := range names {
-		s := r.pods[n].stats.Report(now)
-		load.Concurrency += s.AverageConcurrency
-		load.RPS += s.RequestCount
-		proxied += s.AverageProxiedConcurrency
-		stats = append(stats, s)
+		stats = append(stats, r.pods[n].stats.Report(now))
 	}
 	s := r.actStats.Report(now)
 	if m != nil {
 		m.Report(now, r.key, stats, s)
 	}
-	if cm, ok := m.(CPUMetrics); ok {
+	if cm, ok := m.(telemetry.CPUMetrics); ok {
 		cm.ReportCPU(now, r.key, r.cpuUsage(now, names))
 	}
-	// The activator also counts requests the pods already see as proxied;
-	// only the rest (waiting or on the wire) is extra load.
-	load.Concurrency += max(0, s.AverageConcurrency-proxied)
-	if len(r.info.ReadyPods) == 0 {
-		load.RPS += s.RequestCount
-	}
-	return load
+	return telemetry.RevisionLoad(r.key, r.info.Service, stats, s, len(r.info.ReadyPods), r.info.Proxy)
 }
 
 // pod is one pod's queue-proxy and user container.
 type pod struct {
-	name      string
-	breaker   *queue.Breaker // nil when containerConcurrency is 0
-	stats     *queue.Stats
-	waiting   map[uint64]*request // queued at the breaker
-	appQueue  []*request          // waiting inside the container
-	inApp     int
-	inTransit int // admitted by the activator, not yet arrived
-	served    int
-	ready     bool
-	// cpuSince and cpuMilliSeconds integrate the pod's CPU use since
-	// cpuWindow, the last report (or the pod's start).
-	cpuSince, cpuWindow time.Time
-	cpuMilliSeconds     float64
+	name       string
+	breaker    *queue.Breaker // nil when containerConcurrency is 0
+	stats      *queue.Stats
+	waiting    map[uint64]*request // queued at the breaker
+	app        *container.Core
+	appWaiting map[uint64]*request // waiting inside the container
+	inTransit  int                 // admitted by the activator, not yet arrived
+	ready      bool
 }
 
-func newPod(now time.Time, name string, cc int) *pod {
-	pd := &pod{name: name, stats: queue.NewStats(now), waiting: map[uint64]*request{}, ready: true, cpuSince: now, cpuWindow: now}
+func newPod(now time.Time, name string, cc int, work container.Workload, rng *rand.Rand) *pod {
+	app, err := container.New(now, work, rng)
+	if err != nil {
+		// the workloads are validated by New
+		panic("dataplane: " + err.Error())
+	}
+	pd := &pod{name: name, stats: queue.NewStats(now), waiting: map[uint64]*request{}, app: app, appWaiting: map[uint64]*request{}, ready: true}
 	if params, ok := queue.ParamsFor(cc); ok {
 		pd.breaker, _ = queue.New(params) // ParamsFor returns valid params
 	}
@@ -284,16 +274,7 @@ func newPod(now time.Time, name string, cc int) *pod {
 }
 
 func (pd *pod) idle() bool {
-	return pd.inApp == 0 && pd.inTransit == 0 && len(pd.appQueue) == 0 && len(pd.waiting) == 0
-}
-
-// account adds the CPU the pod's working requests used since the last
-// change, at perRequest millicores each.
-func (pd *pod) account(now time.Time, perRequest float64) {
-	if d := now.Sub(pd.cpuSince); d > 0 {
-		pd.cpuMilliSeconds += float64(pd.inApp) * perRequest * d.Seconds()
-	}
-	pd.cpuSince = now
+	return pd.app.Idle() && pd.inTransit == 0 && len(pd.waiting) == 0
 }
 
 // cpuUsage closes the CPU window of the named pods at now and returns the
@@ -303,11 +284,8 @@ func (r *revision) cpuUsage(now time.Time, names []string) []hpa.Usage {
 	out := make([]hpa.Usage, 0, len(names))
 	for _, n := range names {
 		pd := r.pods[n]
-		pd.account(now, r.work.CPUPerRequestMilli)
-		used, window := pd.cpuMilliSeconds, now.Sub(pd.cpuWindow)
-		pd.cpuMilliSeconds, pd.cpuWindow = 0, now
-		if pd.ready && window > 0 {
-			out = append(out, hpa.Usage{Pod: n, Milli: used / window.Seconds()})
+		if milli, ok := pd.app.CloseCPUWindow(now); ok && pd.ready {
+			out = append(out, hpa.Usage{Pod: n, Milli: milli})
 		}
 	}
 	return out

@@ -14,13 +14,11 @@ func TestDataPlaneSender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var observe func(dataplane.Record)
-	dp, err := dataplane.New(dataplane.Config{Engine: eng, OnRequest: func(r dataplane.Record) { observe(r) }})
+	dp, err := dataplane.New(dataplane.Config{Engine: eng})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, obs := DataPlaneSender(dp)
-	observe = obs
+	s := DataPlaneSender(dp)
 	var got []Response
 	for _, h := range []string{"nobody.default.svc.cluster.local", "other.example.com"} {
 		s.Send(eng.Now(), h, func(_ time.Time, r Response) { got = append(got, r) })

@@ -8,17 +8,17 @@ import (
 	"time"
 
 	"github.com/knsim/knsim/sim/cluster"
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/traffic"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/network"
 )
 
 // sampler draws from d; unset, it is nil so the data plane's default
 // applies.
-func sampler(d distribution.Distribution) dataplane.Sampler {
+func sampler(d distribution.Distribution) container.Sampler {
 	if d.IsZero() {
 		return nil
 	}
@@ -50,8 +50,8 @@ func clusterConfig(sc *scenario.Scenario) cluster.Config {
 }
 
 // workloads turns the scenario's workload models into the data plane's.
-func workloads(sc *scenario.Scenario) (map[string]dataplane.Workload, dataplane.Workload) {
-	out := map[string]dataplane.Workload{}
+func workloads(sc *scenario.Scenario) (map[string]container.Workload, container.Workload) {
+	out := map[string]container.Workload{}
 	for key, w := range sc.Workloads {
 		ns, name := scenario.SplitService(key)
 		out[ns+"/"+name] = workload(w)
@@ -59,8 +59,8 @@ func workloads(sc *scenario.Scenario) (map[string]dataplane.Workload, dataplane.
 	return out, workload(scenario.DefaultWorkload())
 }
 
-func workload(w scenario.Workload) dataplane.Workload {
-	return dataplane.Workload{ServiceTime: sampler(w.ServiceTime), ColdStartExtra: sampler(w.ColdStartExtra), MaxInFlight: w.MaxInFlight,
+func workload(w scenario.Workload) container.Workload {
+	return container.Workload{ServiceTime: sampler(w.ServiceTime), ColdStartExtra: sampler(w.ColdStartExtra), MaxInFlight: w.MaxInFlight,
 		CPUPerRequestMilli: float64(w.CPUPerRequest.MilliValue())}
 }
 

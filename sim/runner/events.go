@@ -21,10 +21,12 @@ import (
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/traffic"
 	"github.com/knsim/knsim/system/apis/duck"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 	"github.com/knsim/knsim/system/source"
 	"github.com/knsim/knsim/system/topology"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // events is the event side of a run: the simulated eventing data plane,
@@ -33,8 +35,6 @@ type events struct {
 	sc    *scenario.Scenario
 	eng   *engine.Engine
 	plane *eventplane.Plane
-	// observe feeds the data plane's records to the plane's sender.
-	observe func(dataplane.Record)
 	// targets are the event workloads' resolved URIs ("" until resolved).
 	targets []string
 
@@ -106,15 +106,8 @@ func (e *events) emit(_ context.Context, sinkURI string, ev cloudevents.Event) e
 	return nil
 }
 
-// onRequest sees every finished data-plane request.
-func (e *events) onRequest(rec dataplane.Record) {
-	if e.observe != nil {
-		e.observe(rec)
-	}
-}
-
 // addWorkloads makes each subscriber's latency its containers' service time.
-func (e *events) addWorkloads(ws map[string]dataplane.Workload) {
+func (e *events) addWorkloads(ws map[string]container.Workload) {
 	for key, sub := range e.sc.Subscribers {
 		if sub.Latency.IsZero() {
 			continue
@@ -133,8 +126,7 @@ func foreverAfter(start time.Time) time.Time { return start.AddDate(100, 0, 0) }
 // workloads.
 func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time) error {
 	e.eng = eng
-	sender, observe := eventplane.DataPlaneSender(dp)
-	e.observe = observe
+	sender := eventplane.DataPlaneSender(dp)
 	behaviours := map[string]eventplane.Behaviour{}
 	for key, sub := range e.sc.Subscribers {
 		ns, name := scenario.SplitService(key)
@@ -204,7 +196,7 @@ func (e *events) schedule(i int, start time.Time) error {
 		contentType = cloudevents.ApplicationJSON
 	}
 	n := 0
-	send := func(now time.Time, _ string, _ func(time.Time)) {
+	send := func(now time.Time, _ string, _ func(telemetry.Record)) {
 		n++
 		ev := cloudevents.NewEvent()
 		ev.SetID(fmt.Sprintf("%s-%d", w.Name, n))

@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // erlangC is the probability that an arrival waits in an M/M/c queue with
@@ -93,7 +93,7 @@ traffic:
 // seconds; and how many requests got each status.
 func waits(o *observed, hops time.Duration) (wait, service []float64, status map[int]int) {
 	recs := slices.Clone(o.records)
-	slices.SortStableFunc(recs, func(a, b dataplane.Record) int { return a.Start.Compare(b.Start) })
+	slices.SortStableFunc(recs, func(a, b telemetry.Record) int { return a.Start.Compare(b.Start) })
 	status = map[int]int{}
 	for _, r := range recs {
 		status[r.Status]++
@@ -119,7 +119,7 @@ var _ = Describe("a fixed-size revision against queueing theory", Label("queuein
 		Expect(res.Requests.Errors).To(BeZero(), "the activator queues what the pods cannot take")
 		Expect(res.Pods.MaxReady).To(BeNumerically("==", servers))
 		for _, r := range o.records {
-			Expect(r.Path).To(Equal(dataplane.PathActivator))
+			Expect(r.Path).To(Equal(telemetry.PathActivator))
 		}
 		// Client -> gateway -> activator -> queue-proxy.
 		wait, service, _ := waits(o, 3*time.Microsecond)
@@ -151,7 +151,7 @@ var _ = Describe("a fixed-size revision against queueing theory", Label("queuein
 		res, o := observe(ctx, queueing("mm1k", "0"))
 		Expect(res.Pods.MaxReady).To(BeNumerically("==", servers))
 		for _, r := range o.records {
-			Expect(r.Path).To(Equal(dataplane.PathDirect))
+			Expect(r.Path).To(Equal(telemetry.PathDirect))
 		}
 		// Client -> gateway -> queue-proxy. Each pod gets a quarter of the
 		// Poisson stream, and its queue-proxy holds 1 request in service

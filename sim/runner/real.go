@@ -18,25 +18,26 @@ import (
 	"github.com/rakyll/hey/requester"
 
 	"github.com/knsim/knsim/sim/cluster"
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/expect"
-	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/shell/servingshell"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // heyTimeout is hey's per-request timeout in seconds (hey -t's default).
 const heyTimeout = 20
 
 // RunReal runs a scenario in real mode: the same control plane as a virtual
-// run (an envtest world) on the wall clock, the loopback data plane
-// (sim/loopback: gateway, activator and queue-proxies behind real HTTP on
-// 127.0.0.1, user containers holding each request for its drawn service
-// time) and hey's requester aimed at the loopback gateway. It takes the
-// scenario's duration in wall time and returns results in the same shape
-// as Run, recorded the same way: requests as the gateway saw them, pods as
-// the emulated cluster reported them, revision load once a second.
+// run (an envtest world) on the wall clock, the real Serving data-plane
+// shell (system/shell/servingshell: gateway, activator and queue-proxies
+// behind real HTTP on 127.0.0.1, user containers holding each request for
+// its drawn service time) and hey's requester aimed at its gateway on
+// loopback. It takes the scenario's duration in wall time and returns
+// results in the same shape as Run, recorded the same way: requests as the
+// gateway saw them, pods as the emulated cluster reported them, revision
+// load once a second.
 //
 // Real mode drives hey traffic only; rate and trace generators and timed
 // actions are refused before anything starts.
@@ -112,11 +113,11 @@ func runReal(ctx context.Context, clk clock.WithTickerAndDelayedExecution, sc *s
 
 	ws, def := workloads(sc)
 	var syncErr error
-	plane, err := loopback.New(loopback.Config{
+	plane, err := servingshell.New(servingshell.Config{
 		Client: w.Client, Metrics: w.Autoscaler, Clock: clk, Seed: sc.Metadata.Seed,
 		Workloads: ws, DefaultWorkload: def,
-		OnRequest: func(r dataplane.Record) { locked(func() { rec.onRequest(r) }) },
-		OnSecond:  func(now time.Time, l []dataplane.RevisionSecond) { locked(func() { rec.onSecond(now, l) }) },
+		OnRequest: func(r telemetry.Record) { locked(func() { rec.onRequest(r) }) },
+		OnSecond:  func(now time.Time, l []telemetry.RevisionSecond) { locked(func() { rec.onSecond(now, l) }) },
 		OnError:   func(err error) { locked(func() { syncErr = err }) },
 	})
 	if err != nil {

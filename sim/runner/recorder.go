@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/sim/cluster"
-	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // request is a finished request, kept small: long traces finish millions.
@@ -80,7 +80,7 @@ const (
 func (r *recorder) since(t time.Time) time.Duration { return t.Sub(r.start) }
 
 // onRequest records a finished request and opens cold-start episodes.
-func (r *recorder) onRequest(rec dataplane.Record) {
+func (r *recorder) onRequest(rec telemetry.Record) {
 	svc := ""
 	if rec.Service != "" {
 		svc = rec.Namespace + "/" + rec.Service
@@ -88,7 +88,7 @@ func (r *recorder) onRequest(rec dataplane.Record) {
 	r.requests = append(r.requests, request{
 		end: r.since(rec.End), latency: rec.Latency(), status: rec.Status,
 		service: svc, revision: types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision},
-		cold: rec.ColdStart, viaAct: rec.Path == dataplane.PathActivator,
+		cold: rec.ColdStart, viaAct: rec.Path == telemetry.PathActivator,
 	})
 	if rec.ColdStart {
 		key := types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision}
@@ -162,7 +162,7 @@ func (r *recorder) noteRevision(rev types.NamespacedName, service string) {
 }
 
 // onSecond records every revision's state for the last second.
-func (r *recorder) onSecond(now time.Time, load []dataplane.RevisionSecond) {
+func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 	t := r.since(now)
 	counts := map[types.NamespacedName]*sample{}
 	for _, key := range r.podOrder {

@@ -17,6 +17,8 @@ import (
 	"github.com/knsim/knsim/sim/expect"
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/scenario"
+	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // Options adjust a run.
@@ -30,10 +32,10 @@ type Options struct {
 	// Progress, when set, is told how much virtual time has passed.
 	Progress func(done, total time.Duration)
 	// OnRequest, when set, sees every finished request's record.
-	OnRequest func(dataplane.Record)
+	OnRequest func(telemetry.Record)
 	// OnSync, when set, sees every control-plane snapshot the data plane
 	// syncs to, at the virtual time it does.
-	OnSync func(now time.Time, snap *dataplane.Snapshot)
+	OnSync func(now time.Time, snap *topology.Serving)
 }
 
 // Run executes a loaded scenario in virtual time and returns its results.
@@ -123,14 +125,13 @@ func (r *run) setUp(ctx context.Context) error {
 	r.ev.addWorkloads(ws) // events: subscribers' latency (events.go)
 	dp, err := dataplane.New(dataplane.Config{
 		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms, Hop: r.sc.Cluster.Network.Hop.D(),
-		OnRequest: func(rec dataplane.Record) {
+		OnRequest: func(rec telemetry.Record) {
 			r.locked(func() { r.rec.onRequest(rec) })
-			r.ev.onRequest(rec) // events: attempts' statuses (events.go)
 			if r.opts.OnRequest != nil {
 				r.opts.OnRequest(rec)
 			}
 		},
-		OnSecond: func(now time.Time, l []dataplane.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
+		OnSecond: func(now time.Time, l []telemetry.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
 	})
 	if err != nil {
 		return err
@@ -212,7 +213,7 @@ func (r *run) settle(ctx context.Context) error {
 	}
 	if w := r.b.Writes(); w != r.seen {
 		r.seen = w
-		snap, err := dataplane.Read(ctx, r.b.Client())
+		snap, err := topology.ReadServing(ctx, r.b.Client())
 		if err != nil {
 			return err
 		}

@@ -13,10 +13,11 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/runner"
 	"github.com/knsim/knsim/sim/scenario"
+	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // observed is what a run showed beyond its results: every request's record
@@ -24,13 +25,13 @@ import (
 type observed struct {
 	mu        sync.Mutex
 	start     time.Time
-	records   []dataplane.Record
+	records   []telemetry.Record
 	snapshots []snapshotAt
 }
 
 type snapshotAt struct {
 	at   time.Duration // since the start
-	snap *dataplane.Snapshot
+	snap *topology.Serving
 }
 
 // observe runs an inline scenario on the envtest control plane and records
@@ -41,12 +42,12 @@ func observe(ctx context.Context, yaml string) (*results.Results, *observed) {
 	sc.Metadata.ControlPlane = scenario.Envtest
 	o := &observed{}
 	res, err := runner.Run(ctx, sc, runner.Options{
-		OnRequest: func(r dataplane.Record) {
+		OnRequest: func(r telemetry.Record) {
 			o.mu.Lock()
 			defer o.mu.Unlock()
 			o.records = append(o.records, r)
 		},
-		OnSync: func(now time.Time, s *dataplane.Snapshot) {
+		OnSync: func(now time.Time, s *topology.Serving) {
 			o.mu.Lock()
 			defer o.mu.Unlock()
 			if o.start.IsZero() {
@@ -161,7 +162,7 @@ workloads:
 		Expect(sample(res, "cpu-1", 599).Ready).To(BeNumerically("==", 1))
 		// Requests were served straight by the pods, never buffered.
 		for _, r := range o.records {
-			Expect(r.Path).To(Equal(dataplane.PathDirect))
+			Expect(r.Path).To(Equal(telemetry.PathDirect))
 		}
 	})
 
@@ -340,7 +341,7 @@ traffic:
 		Expect(res.Requests.OK).To(Equal(60))
 		Expect(res.ColdStarts.Count).To(BeZero())
 		rec := o.records
-		slices.SortFunc(rec, func(a, b dataplane.Record) int { return a.Start.Compare(b.Start) })
+		slices.SortFunc(rec, func(a, b telemetry.Record) int { return a.Start.Compare(b.Start) })
 		first := rec[0]
 		Expect(first.ColdStart).To(BeFalse())
 		Expect(first.Pod).To(ContainSubstring("-reserve"), "the first request goes to the reserve pod")
@@ -390,13 +391,13 @@ traffic:
   - {name: never, host: never.default.example.com, start: 10s, rate: {rps: 20}}
 `)
 		Expect(res.Requests.Errors).To(BeZero())
-		paths := map[string]map[dataplane.Path]int{"always": {}, "never": {}}
+		paths := map[string]map[telemetry.Path]int{"always": {}, "never": {}}
 		for _, r := range o.records {
 			paths[r.Service][r.Path]++
 		}
-		Expect(paths["always"][dataplane.PathActivator]).To(BeNumerically(">", 900))
-		Expect(paths["always"][dataplane.PathDirect]).To(BeZero())
+		Expect(paths["always"][telemetry.PathActivator]).To(BeNumerically(">", 900))
+		Expect(paths["always"][telemetry.PathDirect]).To(BeZero())
 		// TBC 0 takes the activator out once the pod is up.
-		Expect(paths["never"][dataplane.PathDirect]).To(BeNumerically(">", 900))
+		Expect(paths["never"][telemetry.PathDirect]).To(BeNumerically(">", 900))
 	})
 })

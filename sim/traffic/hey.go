@@ -3,6 +3,8 @@ package traffic
 import (
 	"fmt"
 	"time"
+
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // Hey is a closed-loop burst with hey's flags: C workers each send a request,
@@ -76,8 +78,8 @@ func (w *heyWorker) fire(now time.Time) {
 }
 
 // next runs when the worker's response arrives.
-func (w *heyWorker) next(now time.Time) {
-	at := now
+func (w *heyWorker) next(rec telemetry.Record) {
+	at := rec.End
 	if w.gap > 0 && w.lastSent.Add(w.gap).After(at) {
 		at = w.lastSent.Add(w.gap)
 	}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // Scheduler is the part of the engine a generator uses.
@@ -12,8 +13,9 @@ type Scheduler interface {
 }
 
 // Sender sends one request to host at now; done, when not nil, must be called
-// once with the time the response arrived.
-type Sender func(now time.Time, host string, done func(now time.Time))
+// once with the request's record when its response arrives (rec.End is
+// that time).
+type Sender func(now time.Time, host string, done func(rec telemetry.Record))
 
 // Generator produces requests from start on.
 type Generator interface {

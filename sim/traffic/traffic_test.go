@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // run drives g on a fresh engine; every request takes latency to answer.
@@ -24,10 +25,10 @@ func run(t *testing.T, g Generator, latency time.Duration) (*engine.Engine, []ti
 	}
 	start := eng.Now()
 	var sent []time.Duration
-	g.Run(eng, start, func(now time.Time, _ string, done func(time.Time)) {
+	g.Run(eng, start, func(now time.Time, host string, done func(telemetry.Record)) {
 		sent = append(sent, now.Sub(start))
 		if done != nil {
-			eng.Schedule(now.Add(latency), done)
+			eng.Schedule(now.Add(latency), func(at time.Time) { done(telemetry.Record{Start: now, End: at, Host: host}) })
 		}
 	})
 	eng.Run()

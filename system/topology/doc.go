@@ -6,4 +6,8 @@
 // Eventing (eventing.go) is the Brokers with their Triggers and the
 // channels with their subscribers, as the Broker, Trigger, channel and
 // Subscription controllers resolved them.
+//
+// The Serving shells (sim/dataplane and system/shell/servingshell) read a
+// [Serving] snapshot with [ReadServing]: the Routes the gateway serves and,
+// per revision, what the activator and the queue-proxies need to know.
 package topology

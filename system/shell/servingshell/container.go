@@ -1,4 +1,4 @@
-package loopback
+package servingshell
 
 import (
 	"context"
@@ -11,10 +11,11 @@ import (
 
 	"k8s.io/utils/clock"
 
-	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/system/container"
 )
 
-// Container is an in-process user container: it holds each request for a
+// Container is an in-process user container: the user-container core
+// (system/container) on the wall clock. It holds each request for a
 // service time drawn from its Workload (plus the cold-start extra on the
 // first request it serves), lets at most MaxInFlight requests work at once
 // (the rest wait, first come first served), and answers 200 with
@@ -23,65 +24,47 @@ import (
 // whose context ends first gets 504 on a deadline, nothing otherwise.
 type Container struct {
 	clock clock.Clock
-	work  dataplane.Workload
 	body  []byte
-	slots chan struct{} // nil: no in-flight limit
 
-	mu     sync.Mutex
-	rng    *rand.Rand
-	served int
-	// CPU accounting (cpu.go): requests being worked on, and the
-	// millicore-seconds they used since cpuWindow, integrated to cpuSince.
-	inWork              int
-	cpuSince, cpuWindow time.Time
-	cpuMilliSeconds     float64
+	mu      sync.Mutex
+	core    *container.Core
+	nextID  uint64
+	waiters map[uint64]chan time.Duration // waiting requests' start signals, by id
 }
-
-// DefaultServiceTime is the service time of a Workload without one.
-const DefaultServiceTime = 10 * time.Millisecond
 
 // NewContainer returns a container running work on clk, greeting target
 // ("World" when empty) and drawing its times from rng.
-func NewContainer(clk clock.Clock, work dataplane.Workload, target string, rng *rand.Rand) *Container {
-	if work.ServiceTime == nil {
-		work.ServiceTime = func(*rand.Rand) time.Duration { return DefaultServiceTime }
+func NewContainer(clk clock.Clock, work container.Workload, target string, rng *rand.Rand) (*Container, error) {
+	core, err := container.New(clk.Now(), work, rng)
+	if err != nil {
+		return nil, err
 	}
 	if target == "" {
 		target = "World"
 	}
-	now := clk.Now()
-	c := &Container{clock: clk, work: work, body: []byte("Hello " + target + "!\n"), rng: rng, cpuSince: now, cpuWindow: now}
-	if work.MaxInFlight > 0 {
-		c.slots = make(chan struct{}, work.MaxInFlight)
-	}
-	return c
+	return &Container{clock: clk, body: []byte("Hello " + target + "!\n"), core: core, waiters: map[uint64]chan time.Duration{}}, nil
 }
 
 // ServeHTTP implements http.Handler.
 func (c *Container) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if c.slots != nil {
-		select {
-		case c.slots <- struct{}{}:
-			defer func() { <-c.slots }()
-		case <-ctx.Done():
-			abandon(ctx, w)
-			return
-		}
+	d, ok := c.admit(ctx)
+	if !ok {
+		abandon(ctx, w)
+		return
 	}
-	if d := c.draw(); d > 0 {
-		c.working(1)
+	if d > 0 {
 		t := c.clock.NewTimer(d)
 		select {
 		case <-t.C():
-			c.working(-1)
 		case <-ctx.Done():
 			t.Stop()
-			c.working(-1)
+			c.finish()
 			abandon(ctx, w)
 			return
 		}
 	}
+	c.finish()
 	if isCloudEvent(r) {
 		// An event sink (Knative's event_display sample) takes the event
 		// and answers without a body: a greeting would be read as a reply
@@ -94,24 +77,65 @@ func (c *Container) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(c.body)
 }
 
+// admit hands the request to the container and waits for its turn; it
+// returns the request's service time, or false when ctx ended first.
+func (c *Container) admit(ctx context.Context) (time.Duration, bool) {
+	c.mu.Lock()
+	id := c.nextID
+	c.nextID++
+	d, started := c.core.Admit(c.clock.Now(), id)
+	if started {
+		c.mu.Unlock()
+		return d, true
+	}
+	ch := make(chan time.Duration, 1) // finish sends under c.mu and must not block
+	c.waiters[id] = ch
+	c.mu.Unlock()
+
+	select {
+	case d := <-ch:
+		return d, true
+	case <-ctx.Done():
+	}
+	c.mu.Lock()
+	withdrawn := c.core.Cancel(id)
+	if withdrawn {
+		delete(c.waiters, id)
+	}
+	c.mu.Unlock()
+	if !withdrawn {
+		// Started while the context ended: hand the slot on.
+		<-ch
+		c.finish()
+	}
+	return 0, false
+}
+
+// finish ends a working request and starts the waiting one the core puts
+// in its place.
+func (c *Container) finish() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id, d, ok := c.core.Finish(c.clock.Now()); ok {
+		c.waiters[id] <- d
+		delete(c.waiters, id)
+	}
+}
+
+// cpuUsage closes the container's CPU window at now and returns its
+// average use over it in millicores; false for a window of no length.
+func (c *Container) cpuUsage(now time.Time) (float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.core.CloseCPUWindow(now)
+}
+
 // isCloudEvent reports whether r carries a CloudEvent in binary
 // (ce-specversion header) or structured (application/cloudevents content
 // type) mode.
 func isCloudEvent(r *http.Request) bool {
 	return r.Header.Get("Ce-Specversion") != "" ||
 		strings.HasPrefix(r.Header.Get("Content-Type"), "application/cloudevents")
-}
-
-// draw returns the next request's service time.
-func (c *Container) draw() time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	d := c.work.ServiceTime(c.rng)
-	if c.served == 0 && c.work.ColdStartExtra != nil {
-		d += c.work.ColdStartExtra(c.rng)
-	}
-	c.served++
-	return d
 }
 
 // abandon answers a request whose context ended: 504 when the revision's

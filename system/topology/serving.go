@@ -1,4 +1,4 @@
-package dataplane
+package topology
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 )
 
-// RevisionInfo is what the data plane needs to know of a revision.
+// RevisionInfo is what the data-plane shells need to know of a revision.
 type RevisionInfo struct {
 	Service              string
 	ContainerConcurrency int
@@ -26,14 +26,15 @@ type RevisionInfo struct {
 	ReadyPods []string
 }
 
-// Snapshot is the control plane's state as the data plane sees it.
-type Snapshot struct {
+// Serving is the Serving control plane's state as the data-plane shells
+// see it: the Routes and every revision, by namespace and name.
+type Serving struct {
 	Routes    []*servingv1.Route
 	Revisions map[types.NamespacedName]RevisionInfo
 }
 
-// Read takes a Snapshot from the control plane's store.
-func Read(ctx context.Context, c client.Reader) (*Snapshot, error) {
+// ReadServing takes a Serving snapshot from the control plane's store.
+func ReadServing(ctx context.Context, c client.Reader) (*Serving, error) {
 	var routes servingv1.RouteList
 	var revs servingv1.RevisionList
 	var sks networkingv1alpha1.ServerlessServiceList
@@ -43,7 +44,7 @@ func Read(ctx context.Context, c client.Reader) (*Snapshot, error) {
 			return nil, fmt.Errorf("reading data-plane state: %w", err)
 		}
 	}
-	snap := &Snapshot{Revisions: map[types.NamespacedName]RevisionInfo{}}
+	snap := &Serving{Revisions: map[types.NamespacedName]RevisionInfo{}}
 	for i := range routes.Items {
 		snap.Routes = append(snap.Routes, &routes.Items[i])
 	}

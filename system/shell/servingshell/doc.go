@@ -1,6 +1,7 @@
-// Package loopback is knsim's real-mode Serving data plane: the same cores
-// as the simulated shell (sim/dataplane) behind real HTTP servers on
-// 127.0.0.1, driven by the wall clock.
+// Package servingshell is knsim's real Serving data-plane shell, the one
+// `knsim up` and real-mode runs serve requests with: the same cores as the
+// simulated shell (sim/dataplane) behind real HTTP servers on 127.0.0.1,
+// driven by the wall clock.
 //
 // A request takes the path Knative's does:
 //
@@ -21,16 +22,19 @@
 //     keep-alive connection pools (httputil.ReverseProxy);
 //   - queue-proxy -> user container is an in-process handler call, where a
 //     Knative pod uses HTTP on localhost;
-//   - the user container is a workload model ([Container]: service time,
-//     cold-start extra, in-flight limit from sim/dataplane.Workload) that
-//     answers "Hello <TARGET>!" as the helloworld-go sample does;
-//   - stats reach the autoscaler by function call (dataplane.Metrics, the
+//   - the user container is the workload model both shells share
+//     ([Container] around system/container's core: service time,
+//     cold-start extra, in-flight limit, CPU use from a
+//     container.Workload) and answers "Hello <TARGET>!" as the
+//     helloworld-go sample does;
+//   - stats reach the autoscaler by function call (telemetry.Metrics, the
 //     world's Multiscaler) once a second, and the activator pokes it at
 //     once for a revision at zero, where Knative uses a websocket and
-//     scraping;
-//   - the control plane is polled (sim/dataplane.Read on an uncached
+//     scraping; each second's load (OnSecond) is telemetry.RevisionLoad,
+//     as in the simulated shell;
+//   - the control plane is polled (topology.ReadServing on an uncached
 //     client, every Config.SyncPeriod) rather than watched; a request for
 //     a host the gateway does not know makes it read at once, so a Route
 //     that is Ready answers as in Knative, where Ready means the ingress is
 //     programmed.
-package loopback
+package servingshell

@@ -1,30 +1,33 @@
-package loopback
+package servingshell
 
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
-// DefaultSyncPeriod is how often a Plane with a Client reads the control
-// plane.
+// DefaultSyncPeriod is how often a Shell with a Client reads the control
+// shell.
 const DefaultSyncPeriod = 100 * time.Millisecond
 
-// Config configures a Plane.
+// Config configures a Shell.
 type Config struct {
 	// Client reads Routes, Revisions, ServerlessServices and Pods (a
 	// world's uncached Client). Nil: no periodic sync; the caller feeds
-	// the plane with Sync.
+	// the shell with Sync.
 	Client client.Reader
 	// Metrics receives every revision's queue-proxy and activator stats
 	// each second, and the activator's pokes (a world's Autoscaler).
 	// Optional.
-	Metrics dataplane.Metrics
+	Metrics telemetry.Metrics
 	// Clock is the wall clock (default clock.RealClock{}).
 	Clock clock.WithTicker
 	// GatewayPort is the gateway's port on 127.0.0.1; 0 picks a free one.
@@ -33,9 +36,10 @@ type Config struct {
 	// DefaultSyncPeriod).
 	SyncPeriod time.Duration
 	// Workloads models user containers by "namespace/service"; others use
-	// DefaultWorkload, whose ServiceTime defaults to DefaultServiceTime.
-	Workloads       map[string]dataplane.Workload
-	DefaultWorkload dataplane.Workload
+	// DefaultWorkload, whose ServiceTime defaults to
+	// container.DefaultServiceTime.
+	Workloads       map[string]container.Workload
+	DefaultWorkload container.Workload
 	// Seed seeds the traffic splits, the activator's choices and the
 	// workload draws.
 	Seed uint64
@@ -46,19 +50,19 @@ type Config struct {
 	// a revision once it is answered, in the shape the simulated data plane
 	// reports (start and end on Clock, as the gateway saw them). It is
 	// called from the request's goroutine.
-	OnRequest func(dataplane.Record)
+	OnRequest func(telemetry.Record)
 	// OnSecond, when set, receives every revision's load over the last
-	// second (as the simulated data plane's OnSecond does), from the
+	// second (as the simulated shell's OnSecond does), from the
 	// reporting loop.
-	OnSecond func(now time.Time, load []dataplane.RevisionSecond)
+	OnSecond func(now time.Time, load []telemetry.RevisionSecond)
 }
 
 func (c *Config) defaults() error {
 	if c.GatewayPort < 0 || c.GatewayPort > 65535 {
-		return fmt.Errorf("loopback: GatewayPort %d is out of range", c.GatewayPort)
+		return fmt.Errorf("servingshell: GatewayPort %d is out of range", c.GatewayPort)
 	}
 	if c.SyncPeriod < 0 {
-		return errors.New("loopback: SyncPeriod must not be negative")
+		return errors.New("servingshell: SyncPeriod must not be negative")
 	}
 	if c.SyncPeriod == 0 {
 		c.SyncPeriod = DefaultSyncPeriod
@@ -66,11 +70,19 @@ func (c *Config) defaults() error {
 	if c.Clock == nil {
 		c.Clock = clock.RealClock{}
 	}
+	if err := c.DefaultWorkload.Validate(); err != nil {
+		return fmt.Errorf("servingshell: DefaultWorkload: %w", err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Workloads)) {
+		if err := c.Workloads[k].Validate(); err != nil {
+			return fmt.Errorf("servingshell: Workloads[%s]: %w", k, err)
+		}
+	}
 	return nil
 }
 
 // workload returns the model of a Service's containers.
-func (c *Config) workload(namespace, service string) dataplane.Workload {
+func (c *Config) workload(namespace, service string) container.Workload {
 	w, ok := c.Workloads[namespace+"/"+service]
 	if !ok {
 		return c.DefaultWorkload

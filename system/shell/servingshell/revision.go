@@ -1,4 +1,4 @@
-package loopback
+package servingshell
 
 import (
 	"hash/fnv"
@@ -9,20 +9,20 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/system/activator"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/queue"
 )
 
-// revision is the plane's state for one revision. Sync writes it under
-// Plane.mu; the request path reads proxy and ready under the read lock.
+// revision is the shell's state for one revision. Sync writes it under
+// Shell.mu; the request path reads proxy and ready under the read lock.
 type revision struct {
 	key     types.NamespacedName
 	cc      int
 	timeout time.Duration
 	service string
 	target  string
-	work    dataplane.Workload
+	work    container.Workload
 
 	proxy bool
 	ready []*pod // sorted by name
@@ -62,24 +62,24 @@ func (r *revision) actReport(now time.Time) queue.Stat {
 // serveActivator is the activator's listener: it counts each request in
 // the revision's activator stats around the activator handler, as
 // Knative's activator reports its own concurrency to the autoscaler.
-func (p *Plane) serveActivator(w http.ResponseWriter, r *http.Request) {
+func (sh *Shell) serveActivator(w http.ResponseWriter, r *http.Request) {
 	key := types.NamespacedName{
 		Namespace: r.Header.Get(activator.RevisionHeaderNamespace),
 		Name:      r.Header.Get(activator.RevisionHeaderName),
 	}
-	p.mu.RLock()
-	rev := p.revs[key]
-	p.mu.RUnlock()
+	sh.mu.RLock()
+	rev := sh.revs[key]
+	sh.mu.RUnlock()
 	if rev != nil {
-		rev.actIn(p.cfg.Clock.Now())
-		defer func() { rev.actOut(p.cfg.Clock.Now()) }()
+		rev.actIn(sh.cfg.Clock.Now())
+		defer func() { rev.actOut(sh.cfg.Clock.Now()) }()
 	}
-	p.activator.ServeHTTP(w, r)
+	sh.activator.ServeHTTP(w, r)
 }
 
 // stream returns a random stream derived from the seed and a name.
-func (p *Plane) stream(name string) *rand.Rand {
+func (sh *Shell) stream(name string) *rand.Rand {
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(name))
-	return rand.New(rand.NewPCG(p.cfg.Seed, h.Sum64()))
+	return rand.New(rand.NewPCG(sh.cfg.Seed, h.Sum64()))
 }

@@ -1,4 +1,4 @@
-package loopback_test
+package servingshell_test
 
 import (
 	"net/http"
@@ -8,39 +8,40 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/knsim/knsim/sim/dataplane"
-	"github.com/knsim/knsim/sim/loopback"
+	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/shell/servingshell"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
-// recorded collects what the plane's OnRequest and OnSecond report.
+// recorded collects what the shell's OnRequest and OnSecond report.
 type recorded struct {
 	mu       sync.Mutex
-	requests []dataplane.Record
-	seconds  []dataplane.RevisionSecond
+	requests []telemetry.Record
+	seconds  []telemetry.RevisionSecond
 }
 
-func (r *recorded) request(rec dataplane.Record) {
+func (r *recorded) request(rec telemetry.Record) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.requests = append(r.requests, rec)
 }
 
-func (r *recorded) second(_ time.Time, l []dataplane.RevisionSecond) {
+func (r *recorded) second(_ time.Time, l []telemetry.RevisionSecond) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.seconds = append(r.seconds, l...)
 }
 
-func (r *recorded) get() ([]dataplane.Record, []dataplane.RevisionSecond) {
+func (r *recorded) get() ([]telemetry.Record, []telemetry.RevisionSecond) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]dataplane.Record(nil), r.requests...), append([]dataplane.RevisionSecond(nil), r.seconds...)
+	return append([]telemetry.Record(nil), r.requests...), append([]telemetry.RevisionSecond(nil), r.seconds...)
 }
 
-var _ = Describe("Plane hooks (OnRequest, OnSecond)", func() {
-	It("records each routed request as the simulated plane does, and each second's load", func(ctx SpecContext) {
+var _ = Describe("Shell hooks (OnRequest, OnSecond)", func() {
+	It("records each routed request as the simulated shell does, and each second's load", func(ctx SpecContext) {
 		rec := &recorded{}
-		p, err := loopback.New(loopback.Config{DefaultWorkload: dataplane.Workload{ServiceTime: constant(20 * time.Millisecond)},
+		p, err := servingshell.New(servingshell.Config{DefaultWorkload: container.Workload{ServiceTime: constant(20 * time.Millisecond)},
 			Seed: 1, OnRequest: rec.request, OnSecond: rec.second})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(p.Start(ctx)).To(Succeed())
@@ -67,10 +68,10 @@ var _ = Describe("Plane hooks (OnRequest, OnSecond)", func() {
 		Expect(reqs).To(HaveLen(2))
 		cold, warm := reqs[0], reqs[1]
 		Expect(cold.ColdStart).To(BeTrue())
-		Expect(cold.Path).To(Equal(dataplane.PathActivator))
+		Expect(cold.Path).To(Equal(telemetry.PathActivator))
 		Expect(cold.Latency()).To(BeNumerically(">=", 100*time.Millisecond), "it waited for the pod")
 		Expect(warm.ColdStart).To(BeFalse())
-		Expect(warm.Path).To(Equal(dataplane.PathDirect))
+		Expect(warm.Path).To(Equal(telemetry.PathDirect))
 		Expect(warm.Latency()).To(BeNumerically(">=", 20*time.Millisecond), "the container's service time")
 		for _, q := range reqs {
 			Expect(q.Status).To(Equal(http.StatusOK))

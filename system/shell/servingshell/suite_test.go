@@ -1,4 +1,4 @@
-package loopback_test
+package servingshell_test
 
 import (
 	"testing"
@@ -9,9 +9,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 )
 
-func TestLoopback(t *testing.T) {
+func TestServingShell(t *testing.T) {
 	RegisterFailHandler(Fail)
-	RunSpecs(t, "Loopback: the real-mode data plane")
+	RunSpecs(t, "servingshell: the real Serving data-plane shell")
 }
 
 var _ = BeforeSuite(func() {

@@ -1,4 +1,4 @@
-package loopback
+package servingshell
 
 import (
 	"math/rand/v2"
@@ -13,8 +13,8 @@ import (
 	. "github.com/onsi/gomega"
 	clocktesting "k8s.io/utils/clock/testing"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/container"
 )
 
 // A container's CPU use is its working requests times the CPU each uses,
@@ -23,12 +23,15 @@ import (
 func TestContainerCPU(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clk := clocktesting.NewFakeClock(start)
-	work := dataplane.Workload{
+	work := container.Workload{
 		ServiceTime:        func(*rand.Rand) time.Duration { return time.Second },
 		MaxInFlight:        2,
 		CPUPerRequestMilli: 200,
 	}
-	c := NewContainer(clk, work, "", rand.New(rand.NewPCG(1, 2)))
+	c, err := NewContainer(clk, work, "", rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	pd := &pod{name: "p-1", container: c}
 
 	// Three requests at once: two work, one waits for a slot.

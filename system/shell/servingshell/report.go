@@ -1,4 +1,4 @@
-package loopback
+package servingshell
 
 import (
 	"slices"
@@ -7,8 +7,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/system/queue"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // reportingPeriod is how often stats go to the autoscaler.
@@ -16,9 +16,10 @@ const reportingPeriod = queue.ReportingPeriod
 
 // report sends one second of every revision's stats: each ready or
 // draining pod's queue-proxy, and the activator's. With OnSecond it also
-// hands on every revision's load, computed as the simulated data plane
-// computes it so that virtual and real runs are recorded alike.
-func (p *Plane) report(now time.Time) {
+// hands on every revision's load, computed by telemetry.RevisionLoad as
+// the simulated shell computes it, so that virtual and real runs are
+// recorded alike.
+func (sh *Shell) report(now time.Time) {
 	type batch struct {
 		rev       *revision
 		pods      []*pod
@@ -27,51 +28,40 @@ func (p *Plane) report(now time.Time) {
 		ready     int
 		proxy     bool
 	}
-	p.mu.RLock()
-	byKey := make(map[types.NamespacedName]*batch, len(p.revs))
-	keys := make([]types.NamespacedName, 0, len(p.revs))
-	for k, rev := range p.revs {
+	sh.mu.RLock()
+	byKey := make(map[types.NamespacedName]*batch, len(sh.revs))
+	keys := make([]types.NamespacedName, 0, len(sh.revs))
+	for k, rev := range sh.revs {
 		byKey[k] = &batch{rev: rev, pods: slices.Clone(rev.ready), readyPods: slices.Clone(rev.ready), service: rev.service, ready: len(rev.ready), proxy: rev.proxy}
 		keys = append(keys, k)
 	}
-	for pd, k := range p.draining {
+	for pd, k := range sh.draining {
 		if b := byKey[k]; b != nil {
 			b.pods = append(b.pods, pd)
 		}
 	}
-	p.mu.RUnlock()
+	sh.mu.RUnlock()
 	slices.SortFunc(keys, compareKeys)
-	var load []dataplane.RevisionSecond
+	var load []telemetry.RevisionSecond
 	for _, k := range keys {
 		b := byKey[k]
 		stats := make([]queue.Stat, len(b.pods))
-		l := dataplane.RevisionSecond{Revision: k, Service: b.service, ActivatorInPath: b.proxy || b.ready == 0, ReadyPods: b.ready}
-		proxied := 0.0
 		for i, pd := range b.pods {
 			stats[i] = pd.qp.Report()
-			l.Concurrency += stats[i].AverageConcurrency
-			l.RPS += stats[i].RequestCount
-			proxied += stats[i].AverageProxiedConcurrency
 		}
 		act := b.rev.actReport(now)
-		if p.cfg.Metrics != nil {
-			p.cfg.Metrics.Report(now, k, stats, act)
+		if sh.cfg.Metrics != nil {
+			sh.cfg.Metrics.Report(now, k, stats, act)
 		}
-		if cm, ok := p.cfg.Metrics.(dataplane.CPUMetrics); ok {
+		if cm, ok := sh.cfg.Metrics.(telemetry.CPUMetrics); ok {
 			// Terminating pods are not measured, as the metrics server
 			// skips them.
 			slices.SortFunc(b.readyPods, func(a, b *pod) int { return strings.Compare(a.name, b.name) })
 			cm.ReportCPU(now, k, podCPU(now, b.readyPods))
 		}
-		// The activator also counts requests the pods already see as
-		// proxied; only the rest (waiting or on the wire) is extra load.
-		l.Concurrency += max(0, act.AverageConcurrency-proxied)
-		if b.ready == 0 {
-			l.RPS += act.RequestCount
-		}
-		load = append(load, l)
+		load = append(load, telemetry.RevisionLoad(k, b.service, stats, act, b.ready, b.proxy))
 	}
-	if p.cfg.OnSecond != nil {
-		p.cfg.OnSecond(now, load)
+	if sh.cfg.OnSecond != nil {
+		sh.cfg.OnSecond(now, load)
 	}
 }

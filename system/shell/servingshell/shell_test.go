@@ -1,4 +1,4 @@
-package loopback_test
+package servingshell_test
 
 import (
 	"context"
@@ -14,17 +14,18 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 
-	"github.com/knsim/knsim/sim/dataplane"
-	"github.com/knsim/knsim/sim/loopback"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/queue"
+	"github.com/knsim/knsim/system/shell/servingshell"
+	"github.com/knsim/knsim/system/topology"
 )
 
 const helloHost = "hello.default.example.com"
 
 var helloRev = types.NamespacedName{Namespace: "default", Name: "hello-1"}
 
-// fakeMetrics records what the plane reports.
+// fakeMetrics records what the shell reports.
 type fakeMetrics struct {
 	mu      sync.Mutex
 	pokes   int
@@ -57,7 +58,7 @@ func (f *fakeMetrics) get() (pods, act queue.Stat, pokes int) {
 }
 
 // snapshot is hello-1 behind helloHost with the given ready pods.
-func snapshot(proxy bool, timeout time.Duration, pods ...string) *dataplane.Snapshot {
+func snapshot(proxy bool, timeout time.Duration, pods ...string) *topology.Serving {
 	rt := &servingv1.Route{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "hello", ResourceVersion: "1"},
 		Status: servingv1.RouteStatus{RouteStatusFields: servingv1.RouteStatusFields{
@@ -65,9 +66,9 @@ func snapshot(proxy bool, timeout time.Duration, pods ...string) *dataplane.Snap
 			Traffic: []servingv1.TrafficTarget{{RevisionName: helloRev.Name, Percent: ptr.To[int64](100), LatestRevision: ptr.To(true)}},
 		}},
 	}
-	return &dataplane.Snapshot{
+	return &topology.Serving{
 		Routes: []*servingv1.Route{rt},
-		Revisions: map[types.NamespacedName]dataplane.RevisionInfo{
+		Revisions: map[types.NamespacedName]topology.RevisionInfo{
 			helloRev: {Service: "hello", Timeout: timeout, Proxy: proxy, ReadyPods: pods},
 		},
 	}
@@ -105,24 +106,24 @@ func getAsync(ctx context.Context, addr, host string) <-chan reply {
 	return ch
 }
 
-func constant(d time.Duration) dataplane.Sampler { return func(*rand.Rand) time.Duration { return d } }
+func constant(d time.Duration) container.Sampler { return func(*rand.Rand) time.Duration { return d } }
 
-var _ = Describe("Plane fed by Sync", func() {
+var _ = Describe("Shell fed by Sync", func() {
 	var (
-		p *loopback.Plane
+		p *servingshell.Shell
 		m *fakeMetrics
 	)
-	start := func(ctx context.Context, w dataplane.Workload) {
+	start := func(ctx context.Context, w container.Workload) {
 		m = &fakeMetrics{}
 		var err error
-		p, err = loopback.New(loopback.Config{Metrics: m, DefaultWorkload: w, Seed: 1})
+		p, err = servingshell.New(servingshell.Config{Metrics: m, DefaultWorkload: w, Seed: 1})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(p.Start(ctx)).To(Succeed())
 		DeferCleanup(p.Close)
 	}
 
 	It("serves a routed request from a ready pod and reports its stats", func(ctx SpecContext) {
-		start(ctx, dataplane.Workload{})
+		start(ctx, container.Workload{})
 		Expect(p.Sync(ctx, snapshot(false, time.Minute, "hello-1-a"))).To(Succeed())
 		code, body, err := get(ctx, p.Addr(), helloHost+":80")
 		Expect(err).NotTo(HaveOccurred())
@@ -136,7 +137,7 @@ var _ = Describe("Plane fed by Sync", func() {
 	}, SpecTimeout(30*time.Second))
 
 	It("answers 404 for an unknown host", func(ctx SpecContext) {
-		start(ctx, dataplane.Workload{})
+		start(ctx, container.Workload{})
 		Expect(p.Sync(ctx, snapshot(false, time.Minute, "hello-1-a"))).To(Succeed())
 		code, _, err := get(ctx, p.Addr(), "nope.default.example.com")
 		Expect(err).NotTo(HaveOccurred())
@@ -144,7 +145,7 @@ var _ = Describe("Plane fed by Sync", func() {
 	}, SpecTimeout(30*time.Second))
 
 	It("goes through the activator in Proxy mode", func(ctx SpecContext) {
-		start(ctx, dataplane.Workload{})
+		start(ctx, container.Workload{})
 		Expect(p.Sync(ctx, snapshot(true, time.Minute, "hello-1-a"))).To(Succeed())
 		code, _, err := get(ctx, p.Addr(), helloHost)
 		Expect(err).NotTo(HaveOccurred())
@@ -157,7 +158,7 @@ var _ = Describe("Plane fed by Sync", func() {
 	}, SpecTimeout(30*time.Second))
 
 	It("holds a request at zero, pokes the autoscaler and serves it once a pod is ready", func(ctx SpecContext) {
-		start(ctx, dataplane.Workload{})
+		start(ctx, container.Workload{})
 		Expect(p.Sync(ctx, snapshot(true, time.Minute))).To(Succeed())
 		ch := getAsync(ctx, p.Addr(), helloHost)
 		Eventually(func() int { _, _, pokes := m.get(); return pokes }).WithContext(ctx).Should(Equal(1))
@@ -171,7 +172,7 @@ var _ = Describe("Plane fed by Sync", func() {
 
 	It("lets a pod that left the endpoints finish its requests", func(ctx SpecContext) {
 		entered := make(chan struct{}, 2)
-		start(ctx, dataplane.Workload{ServiceTime: func(*rand.Rand) time.Duration {
+		start(ctx, container.Workload{ServiceTime: func(*rand.Rand) time.Duration {
 			entered <- struct{}{}
 			return 300 * time.Millisecond
 		}})
@@ -189,7 +190,7 @@ var _ = Describe("Plane fed by Sync", func() {
 	}, SpecTimeout(30*time.Second))
 
 	It("answers 504 when the container outlives the revision timeout", func(ctx SpecContext) {
-		start(ctx, dataplane.Workload{ServiceTime: constant(time.Minute)})
+		start(ctx, container.Workload{ServiceTime: constant(time.Minute)})
 		Expect(p.Sync(ctx, snapshot(false, 50*time.Millisecond, "hello-1-a"))).To(Succeed())
 		code, _, err := get(ctx, p.Addr(), helloHost)
 		Expect(err).NotTo(HaveOccurred())

@@ -1,4 +1,4 @@
-package loopback_test
+package servingshell_test
 
 import (
 	"context"
@@ -14,16 +14,16 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/cluster"
-	"github.com/knsim/knsim/sim/loopback"
 	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/world"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/shell/servingshell"
 )
 
-var _ = Describe("Plane on a running world (wall clock, envtest)", Ordered, func() {
+var _ = Describe("Shell on a running world (wall clock, envtest)", Ordered, func() {
 	var (
 		w *world.World
-		p *loopback.Plane
+		p *servingshell.Shell
 	)
 
 	BeforeAll(func(ctx SpecContext) {
@@ -33,9 +33,9 @@ var _ = Describe("Plane on a running world (wall clock, envtest)", Ordered, func
 		})
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(w.Stop)
-		p, err = loopback.New(loopback.Config{
+		p, err = servingshell.New(servingshell.Config{
 			Client: w.Client, Metrics: w.Autoscaler, Seed: 1,
-			OnError: func(err error) { GinkgoWriter.Println("loopback sync:", err) },
+			OnError: func(err error) { GinkgoWriter.Println("servingshell sync:", err) },
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(p.Start(context.Background())).To(Succeed())
@@ -113,7 +113,7 @@ var _ = Describe("Plane on a running world (wall clock, envtest)", Ordered, func
 		apply(ctx, "zero-go.yaml")
 		readyService(ctx, "zero-go")
 		Expect(replicas(ctx, "zero-go")(Default)).To(BeZero())
-		// 404 until the plane's next sync has the Route; the first routed
+		// 404 until the shell's next sync has the Route; the first routed
 		// request is the cold one.
 		var body string
 		Eventually(func() (int, error) {

@@ -1,4 +1,4 @@
-package loopback
+package servingshell
 
 import (
 	"context"
@@ -10,26 +10,26 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/system/activator"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	"github.com/knsim/knsim/system/queue"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // syncOnce reads the control plane and syncs to it.
-func (p *Plane) syncOnce(ctx context.Context) error {
-	start := p.cfg.Clock.Now()
-	snap, err := dataplane.Read(ctx, p.cfg.Client)
+func (sh *Shell) syncOnce(ctx context.Context) error {
+	start := sh.cfg.Clock.Now()
+	snap, err := topology.ReadServing(ctx, sh.cfg.Client)
 	if err != nil {
 		return err
 	}
-	if err := p.Sync(ctx, snap); err != nil {
+	if err := sh.Sync(ctx, snap); err != nil {
 		return err
 	}
-	p.readMu.Lock()
-	defer p.readMu.Unlock()
-	if start.After(p.lastRead) {
-		p.lastRead = start
+	sh.readMu.Lock()
+	defer sh.readMu.Unlock()
+	if start.After(sh.lastRead) {
+		sh.lastRead = start
 	}
 	return nil
 }
@@ -39,34 +39,34 @@ func (p *Plane) syncOnce(ctx context.Context) error {
 // so a Route that was Ready when the request was sent is served rather
 // than answered 404 for up to a SyncPeriod. Misses arriving together share
 // one read.
-func (p *Plane) readForMiss(r *http.Request) bool {
-	arrived := p.cfg.Clock.Now()
-	p.missMu.Lock()
-	defer p.missMu.Unlock()
-	p.readMu.Lock()
-	fresh := !p.lastRead.Before(arrived)
-	p.readMu.Unlock()
+func (sh *Shell) readForMiss(r *http.Request) bool {
+	arrived := sh.cfg.Clock.Now()
+	sh.missMu.Lock()
+	defer sh.missMu.Unlock()
+	sh.readMu.Lock()
+	fresh := !sh.lastRead.Before(arrived)
+	sh.readMu.Unlock()
 	if fresh {
 		return true
 	}
-	if err := p.syncOnce(r.Context()); err != nil {
-		if r.Context().Err() == nil && p.cfg.OnError != nil {
-			p.cfg.OnError(err)
+	if err := sh.syncOnce(r.Context()); err != nil {
+		if r.Context().Err() == nil && sh.cfg.OnError != nil {
+			sh.cfg.OnError(err)
 		}
 		return false
 	}
 	return true
 }
 
-// Sync brings the plane in line with a snapshot of the control plane:
+// Sync brings the shell in line with a snapshot of the control plane:
 // new revisions are registered with the activator, new ready pods get a
 // queue-proxy listener, pods that left start draining, the gateway gets
-// the Routes. Start calls it every SyncPeriod when the plane has a Client;
+// the Routes. Start calls it every SyncPeriod when the shell has a Client;
 // without one the caller does.
-func (p *Plane) Sync(ctx context.Context, snap *dataplane.Snapshot) error {
-	p.syncMu.Lock()
-	defer p.syncMu.Unlock()
-	if p.closed {
+func (sh *Shell) Sync(ctx context.Context, snap *topology.Serving) error {
+	sh.syncMu.Lock()
+	defer sh.syncMu.Unlock()
+	if sh.closed {
 		return errClosed
 	}
 	keys := make([]types.NamespacedName, 0, len(snap.Revisions))
@@ -76,15 +76,15 @@ func (p *Plane) Sync(ctx context.Context, snap *dataplane.Snapshot) error {
 	slices.SortFunc(keys, compareKeys)
 	var errs []error
 	for _, k := range keys {
-		if err := p.syncRevision(ctx, k, snap.Revisions[k]); err != nil {
+		if err := sh.syncRevision(ctx, k, snap.Revisions[k]); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	p.syncRoutes(snap.Routes)
+	sh.syncRoutes(snap.Routes)
 	// Revisions go after the Routes that pointed at them.
-	for k := range p.revs { // only Sync writes p.revs, under syncMu
+	for k := range sh.revs { // only Sync writes sh.revs, under syncMu
 		if _, ok := snap.Revisions[k]; !ok {
-			p.removeRevision(k)
+			sh.removeRevision(k)
 		}
 	}
 	return errors.Join(errs...)
@@ -92,33 +92,33 @@ func (p *Plane) Sync(ctx context.Context, snap *dataplane.Snapshot) error {
 
 // syncRoutes upserts new and changed Routes into the gateway and deletes
 // the ones that are gone.
-func (p *Plane) syncRoutes(routes []*servingv1.Route) {
+func (sh *Shell) syncRoutes(routes []*servingv1.Route) {
 	seen := make(map[types.NamespacedName]bool, len(routes))
 	for _, rt := range routes {
 		k := types.NamespacedName{Namespace: rt.Namespace, Name: rt.Name}
 		seen[k] = true
-		if v, ok := p.routes[k]; ok && v == rt.ResourceVersion && v != "" {
+		if v, ok := sh.routes[k]; ok && v == rt.ResourceVersion && v != "" {
 			continue
 		}
-		p.gateway.Upsert(rt)
-		p.routes[k] = rt.ResourceVersion
+		sh.gateway.Upsert(rt)
+		sh.routes[k] = rt.ResourceVersion
 	}
-	for k := range p.routes {
+	for k := range sh.routes {
 		if !seen[k] {
-			p.gateway.Delete(k.Namespace, k.Name)
-			delete(p.routes, k)
+			sh.gateway.Delete(k.Namespace, k.Name)
+			delete(sh.routes, k)
 		}
 	}
 }
 
 // syncRevision registers a revision and brings its pods in line.
-func (p *Plane) syncRevision(ctx context.Context, key types.NamespacedName, info dataplane.RevisionInfo) error {
-	rev := p.revs[key]
+func (sh *Shell) syncRevision(ctx context.Context, key types.NamespacedName, info topology.RevisionInfo) error {
+	rev := sh.revs[key]
 	if rev == nil || rev.timeout != info.Timeout {
-		err := p.activator.SetRevision(key, activator.RevisionConfig{
+		err := sh.activator.SetRevision(key, activator.RevisionConfig{
 			ContainerConcurrency: info.ContainerConcurrency,
 			Timeout:              info.Timeout,
-			Rand:                 p.stream("activator/" + key.String()),
+			Rand:                 sh.stream("activator/" + key.String()),
 		})
 		if err != nil {
 			return err
@@ -127,20 +127,20 @@ func (p *Plane) syncRevision(ctx context.Context, key types.NamespacedName, info
 	if rev == nil {
 		rev = &revision{
 			key: key, cc: info.ContainerConcurrency, service: info.Service,
-			target: p.target(ctx, key), work: p.cfg.workload(key.Namespace, info.Service),
-			actStats: queue.NewStats(p.cfg.Clock.Now()),
+			target: sh.target(ctx, key), work: sh.cfg.workload(key.Namespace, info.Service),
+			actStats: queue.NewStats(sh.cfg.Clock.Now()),
 		}
-		p.mu.Lock()
-		p.revs[key] = rev
-		p.mu.Unlock()
+		sh.mu.Lock()
+		sh.revs[key] = rev
+		sh.mu.Unlock()
 	}
 	rev.timeout = info.Timeout // read only by Sync
 
 	if slices.Equal(rev.podNames(), info.ReadyPods) {
 		if rev.proxy != info.Proxy {
-			p.mu.Lock()
+			sh.mu.Lock()
 			rev.proxy = info.Proxy
-			p.mu.Unlock()
+			sh.mu.Unlock()
 		}
 		return nil
 	}
@@ -156,8 +156,11 @@ func (p *Plane) syncRevision(ctx context.Context, key types.NamespacedName, info
 			delete(have, name)
 			continue
 		}
-		c := NewContainer(p.cfg.Clock, rev.work, rev.target, p.stream("workload/"+key.Namespace+"/"+name))
-		pd, err := startPod(p.cfg.Clock, name, rev.cc, info.Timeout, c)
+		c, err := NewContainer(sh.cfg.Clock, rev.work, rev.target, sh.stream("workload/"+key.Namespace+"/"+name))
+		var pd *pod
+		if err == nil {
+			pd, err = startPod(sh.cfg.Clock, name, rev.cc, info.Timeout, c)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("starting pod %s/%s: %w", key.Namespace, name, err))
 			continue
@@ -168,55 +171,55 @@ func (p *Plane) syncRevision(ctx context.Context, key types.NamespacedName, info
 	for i, pd := range ready {
 		addrs[i] = pd.addr
 	}
-	p.mu.Lock()
+	sh.mu.Lock()
 	rev.ready, rev.proxy = ready, info.Proxy
 	for _, pd := range have {
-		p.draining[pd] = key
+		sh.draining[pd] = key
 	}
-	p.mu.Unlock()
-	if err := p.activator.UpdatePods(key, addrs); err != nil {
+	sh.mu.Unlock()
+	if err := sh.activator.UpdatePods(key, addrs); err != nil {
 		errs = append(errs, err)
 	}
 	for _, pd := range have {
-		p.drain(pd)
+		sh.drain(pd)
 	}
 	return errors.Join(errs...)
 }
 
 // removeRevision forgets a revision that left the control plane; its pods
 // drain.
-func (p *Plane) removeRevision(key types.NamespacedName) {
-	p.activator.RemoveRevision(key)
-	p.mu.Lock()
-	rev := p.revs[key]
-	delete(p.revs, key)
+func (sh *Shell) removeRevision(key types.NamespacedName) {
+	sh.activator.RemoveRevision(key)
+	sh.mu.Lock()
+	rev := sh.revs[key]
+	delete(sh.revs, key)
 	for _, pd := range rev.ready {
-		p.draining[pd] = key
+		sh.draining[pd] = key
 	}
-	p.mu.Unlock()
+	sh.mu.Unlock()
 	for _, pd := range rev.ready {
-		p.drain(pd)
+		sh.drain(pd)
 	}
 }
 
 // drain lets a pod finish in the background and forgets it.
-func (p *Plane) drain(pd *pod) {
-	p.wg.Go(func() {
-		pd.drain(p.cfg.Clock, p.stop)
-		p.mu.Lock()
-		delete(p.draining, pd)
-		p.mu.Unlock()
+func (sh *Shell) drain(pd *pod) {
+	sh.wg.Go(func() {
+		pd.drain(sh.cfg.Clock, sh.stop)
+		sh.mu.Lock()
+		delete(sh.draining, pd)
+		sh.mu.Unlock()
 	})
 }
 
 // target is the TARGET environment variable of the revision's first
 // container that sets it, as helloworld-go greets; "" when unknown.
-func (p *Plane) target(ctx context.Context, key types.NamespacedName) string {
-	if p.cfg.Client == nil {
+func (sh *Shell) target(ctx context.Context, key types.NamespacedName) string {
+	if sh.cfg.Client == nil {
 		return ""
 	}
 	var rev servingv1.Revision
-	if err := p.cfg.Client.Get(ctx, key, &rev); err != nil {
+	if err := sh.cfg.Client.Get(ctx, key, &rev); err != nil {
 		return ""
 	}
 	return envTarget(rev.Spec.Containers)

@@ -1,4 +1,4 @@
-package loopback
+package servingshell
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/knsim/knsim/sim/dataplane"
 	"github.com/knsim/knsim/system/ingress"
+	"github.com/knsim/knsim/system/telemetry"
 )
 
 // forwarder is what sits behind the gateway: Knative's ingress sends a
@@ -20,15 +20,15 @@ import (
 // activator while the ServerlessService is in Proxy mode (or the revision
 // has no ready pod) and the ready pods otherwise.
 type forwarder struct {
-	p         *Plane
+	sh        *Shell
 	transport *http.Transport
 	proxy     *httputil.ReverseProxy
 }
 
 type upstreamKey struct{}
 
-func newForwarder(p *Plane) *forwarder {
-	f := &forwarder{p: p, transport: newTransport()}
+func newForwarder(sh *Shell) *forwarder {
+	f := &forwarder{sh: sh, transport: newTransport()}
 	f.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"
@@ -49,23 +49,23 @@ func newForwarder(p *Plane) *forwarder {
 func (f *forwarder) serve(w http.ResponseWriter, r *http.Request) {
 	t, _ := ingress.TargetFrom(r.Context())
 	key := types.NamespacedName{Namespace: t.Namespace, Name: t.Revision}
-	var rec *dataplane.Record
-	if f.p.cfg.OnRequest != nil {
-		rec = f.p.record(key, r.Host)
+	var rec *telemetry.Record
+	if f.sh.cfg.OnRequest != nil {
+		rec = f.sh.record(key, r.Host)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		w = sw
 		defer func() {
-			rec.End, rec.Status = f.p.cfg.Clock.Now(), sw.status
-			f.p.cfg.OnRequest(*rec)
+			rec.End, rec.Status = f.sh.cfg.Clock.Now(), sw.status
+			f.sh.cfg.OnRequest(*rec)
 		}()
 	}
-	addr := f.p.endpoint(key)
+	addr := f.sh.endpoint(key)
 	if addr == "" {
 		http.Error(w, "revision "+t.Namespace+"/"+t.Revision+" is not in the data plane yet", http.StatusServiceUnavailable)
 		return
 	}
-	if rec != nil && addr == f.p.actAddr {
-		rec.Path = dataplane.PathActivator
+	if rec != nil && addr == f.sh.actAddr {
+		rec.Path = telemetry.PathActivator
 	}
 	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), upstreamKey{}, addr)))
 }
@@ -73,13 +73,13 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request) {
 // record starts the record of a request to a revision: a request that
 // arrives while the revision has no ready pod is a cold start, as in the
 // simulated data plane.
-func (p *Plane) record(key types.NamespacedName, host string) *dataplane.Record {
-	rec := &dataplane.Record{Start: p.cfg.Clock.Now(), Host: host, Namespace: key.Namespace, Revision: key.Name, Path: dataplane.PathDirect}
-	p.mu.RLock()
-	if rev := p.revs[key]; rev != nil {
+func (sh *Shell) record(key types.NamespacedName, host string) *telemetry.Record {
+	rec := &telemetry.Record{Start: sh.cfg.Clock.Now(), Host: host, Namespace: key.Namespace, Revision: key.Name, Path: telemetry.PathDirect}
+	sh.mu.RLock()
+	if rev := sh.revs[key]; rev != nil {
 		rec.Service, rec.ColdStart = rev.service, len(rev.ready) == 0
 	}
-	p.mu.RUnlock()
+	sh.mu.RUnlock()
 	return rec
 }
 
@@ -102,15 +102,15 @@ func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // endpoint picks where a revision's request goes: the activator, or a
 // ready pod at random as kube-proxy would; "" for an unknown revision.
-func (p *Plane) endpoint(key types.NamespacedName) string {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	rev := p.revs[key]
+func (sh *Shell) endpoint(key types.NamespacedName) string {
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	rev := sh.revs[key]
 	switch {
 	case rev == nil:
 		return ""
 	case rev.proxy || len(rev.ready) == 0:
-		return p.actAddr
+		return sh.actAddr
 	default:
 		return rev.ready[rand.IntN(len(rev.ready))].addr
 	}
