@@ -25,8 +25,8 @@ import (
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 	"github.com/knsim/knsim/system/source"
-	"github.com/knsim/knsim/system/topology"
 	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // events is the event side of a run: the simulated eventing data plane,
