@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +21,7 @@ import (
 	"github.com/knsim/knsim/sim/world"
 	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/eventing/jetstream"
+	"github.com/knsim/knsim/system/shell"
 	"github.com/knsim/knsim/system/shell/eventingshell"
 	"github.com/knsim/knsim/system/shell/servingshell"
 )
@@ -110,7 +110,7 @@ func (o upOptions) run(ctx context.Context) error {
 	ctrl.SetLogger(zap.New(zap.UseDevMode(o.verbose), zap.Level(logLevel(o.verbose))))
 	start := time.Now()
 	fmt.Fprintf(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks (GC: %s)...\n", gcDesc)
-	emitter := &eventingshell.Emitter{} // PingSource and ApiServerSource events, sent once the eventing plane runs
+	emitter := &eventingshell.Emitter{} // PingSource and ApiServerSource events, sent once the Eventing shell runs
 	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter})
 	if err != nil {
 		return err
@@ -122,19 +122,30 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(fmt.Errorf("writing kubeconfig: %w", err), w.Stop())
 	}
-	plane, err := o.startDataPlane(ctx, w)
+	st := o.serviceTime
+	shells, err := shell.Start(ctx, shell.Config{
+		Client: w.Client, Metrics: w.Autoscaler, Emitter: emitter,
+		Serving: servingshell.Config{
+			GatewayPort:     o.gatewayPort,
+			DefaultWorkload: container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
+			OnError:         func(err error) { ctrl.Log.WithName("serving").Error(err, "syncing the Serving shell") },
+		},
+		Eventing: eventingshell.Config{
+			BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
+			OnError:    func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the Eventing shell") },
+			JetStream:  jetstream.Config{StoreDir: o.jetstreamStore},
+		},
+		// A busy default port falls back to a free one; a port the user
+		// chose must be free.
+		FreePortFallback: !o.portSet,
+		OnFallback: func(port int) {
+			fmt.Fprintf(os.Stderr, "knsim: port %d is busy, the gateway takes a free one\n", port)
+		},
+	})
 	if err != nil {
 		return errors.Join(err, w.Stop())
 	}
-	events, err := eventingshell.Start(ctx, eventingshell.Config{
-		Client: w.Client, GatewayAddr: plane.Addr(), BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
-		OnError:   func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the eventing data plane") },
-		JetStream: jetstream.Config{StoreDir: o.jetstreamStore},
-	})
-	if err != nil {
-		return errors.Join(err, plane.Close(), w.Stop())
-	}
-	emitter.Use(events)
+	plane, events := shells.Serving, shells.Eventing
 	abs, _ := filepath.Abs(o.kubeconfig)
 	gw := plane.Addr()
 	fmt.Printf(`knsim is up (%.1fs): Knative Serving on kube-apiserver %s
@@ -157,7 +168,7 @@ Press Ctrl-C to stop.
 `, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), abs, gw, gw)
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
-	if err := errors.Join(events.Close(), plane.Close(), w.Stop()); err != nil {
+	if err := errors.Join(shells.Close(), w.Stop()); err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
@@ -171,30 +182,4 @@ func logLevel(verbose bool) zapcore.Level {
 		return zapcore.DebugLevel
 	}
 	return zapcore.ErrorLevel
-}
-
-// startDataPlane serves the world's Routes on 127.0.0.1: on --gateway-port,
-// or on a free port when the default is taken.
-func (o upOptions) startDataPlane(ctx context.Context, w *world.World) (*servingshell.Shell, error) {
-	st := o.serviceTime
-	cfg := servingshell.Config{
-		Client: w.Client, Metrics: w.Autoscaler, GatewayPort: o.gatewayPort,
-		DefaultWorkload: container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
-		OnError:         func(err error) { ctrl.Log.WithName("loopback").Error(err, "syncing the data plane") },
-	}
-	for {
-		p, err := servingshell.New(cfg)
-		if err != nil {
-			return nil, err
-		}
-		err = p.Start(ctx)
-		if err == nil {
-			return p, nil
-		}
-		if o.portSet || cfg.GatewayPort == 0 || !errors.Is(err, syscall.EADDRINUSE) {
-			return nil, err
-		}
-		fmt.Fprintf(os.Stderr, "knsim: port %d is busy, the gateway takes a free one\n", cfg.GatewayPort)
-		cfg.GatewayPort = 0
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -22,6 +23,9 @@ import (
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/eventing/jetstream"
+	"github.com/knsim/knsim/system/shell"
+	"github.com/knsim/knsim/system/shell/eventingshell"
 	"github.com/knsim/knsim/system/shell/servingshell"
 	"github.com/knsim/knsim/system/telemetry"
 )
@@ -30,11 +34,11 @@ import (
 const heyTimeout = 20
 
 // RunReal runs a scenario in real mode: the same control plane as a virtual
-// run (an envtest world) on the wall clock, the real Serving data-plane
-// shell (system/shell/servingshell: gateway, activator and queue-proxies
-// behind real HTTP on 127.0.0.1, user containers holding each request for
-// its drawn service time) and hey's requester aimed at its gateway on
-// loopback. It takes the scenario's duration in wall time and returns
+// run (an envtest world) on the wall clock, the real shells as knsim up
+// starts them (system/shell: the Serving shell's gateway, activator and
+// queue-proxies behind real HTTP on 127.0.0.1, user containers holding each
+// request for its drawn service time, and the Eventing shell beside it) and
+// hey's requester aimed at the gateway on loopback. It takes the scenario's duration in wall time and returns
 // results in the same shape as Run, recorded the same way: requests as the
 // gateway saw them, pods as the emulated cluster reported them, revision
 // load once a second.
@@ -113,22 +117,31 @@ func runReal(ctx context.Context, clk clock.WithTickerAndDelayedExecution, sc *s
 
 	ws, def := workloads(sc)
 	var syncErr error
-	plane, err := servingshell.New(servingshell.Config{
-		Client: w.Client, Metrics: w.Autoscaler, Clock: clk, Seed: sc.Metadata.Seed,
-		Workloads: ws, DefaultWorkload: def,
-		OnRequest: func(r telemetry.Record) { locked(func() { rec.onRequest(r) }) },
-		OnSecond:  func(now time.Time, l []telemetry.RevisionSecond) { locked(func() { rec.onSecond(now, l) }) },
-		OnError:   func(err error) { locked(func() { syncErr = err }) },
+	// The real shells: Serving serves the scenario's traffic; Eventing runs
+	// beside it as in knsim up, its durable channels in a store of the run's
+	// own.
+	store, err := os.MkdirTemp("", "knsim-real-jetstream-")
+	if err != nil {
+		return nil, fmt.Errorf("creating the JetStream store: %w", err)
+	}
+	defer os.RemoveAll(store)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	shells, err := shell.Start(runCtx, shell.Config{
+		Client: w.Client, Metrics: w.Autoscaler, Clock: clk,
+		Serving: servingshell.Config{
+			Seed: sc.Metadata.Seed, Workloads: ws, DefaultWorkload: def,
+			OnRequest: func(r telemetry.Record) { locked(func() { rec.onRequest(r) }) },
+			OnSecond:  func(now time.Time, l []telemetry.RevisionSecond) { locked(func() { rec.onSecond(now, l) }) },
+			OnError:   func(err error) { locked(func() { syncErr = err }) },
+		},
+		Eventing: eventingshell.Config{JetStream: jetstream.Config{StoreDir: store, InProcess: true}},
 	})
 	if err != nil {
 		return nil, err
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	if err := plane.Start(runCtx); err != nil {
-		return nil, err
-	}
-	defer plane.Close()
+	defer shells.Close()
+	plane := shells.Serving
 
 	// Each hey burst starts at its time and stops after z (or n requests),
 	// or when the run ends.
@@ -160,7 +173,7 @@ func runReal(ctx context.Context, clk clock.WithTickerAndDelayedExecution, sc *s
 	}
 	heys.Wait()
 	cancel()
-	_ = plane.Close()
+	_ = shells.Close()
 	if waitErr != nil {
 		return nil, waitErr
 	}
@@ -168,7 +181,7 @@ func runReal(ctx context.Context, clk clock.WithTickerAndDelayedExecution, sc *s
 	mu.Lock()
 	defer mu.Unlock()
 	if rec.revOrder == nil && syncErr != nil {
-		return nil, fmt.Errorf("the loopback data plane never read the control plane: %w", syncErr)
+		return nil, fmt.Errorf("the Serving shell never read the control plane: %w", syncErr)
 	}
 	return finishReal(sc, rec, exprs, total)
 }
