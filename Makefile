@@ -68,7 +68,7 @@ test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUn
 # scenarios run on envtest, and the two on the memory plane replay traces
 # for tens of seconds. cmd/knsim's tests link envtest but never start it.
 ENVTEST_PKGS  := sim/world|system/stack|system/eventingtest|bench/cluster|scenarios
-ENVTEST_TESTS := ^Test(Cluster|Runner|Loopback)$$
+ENVTEST_TESTS := ^Test(Cluster|Runner|ServingShell)$$
 
 test-unit: ## run the tests that need no envtest (no kube-apiserver; under 2 minutes)
 	$(GO) test $(TEST_FLAGS) -skip '$(ENVTEST_TESTS)' \

@@ -54,8 +54,8 @@ func newUpCommand() *cobra.Command {
 		Use:   "up",
 		Short: "Start the Serving and Eventing control and data planes on a real kube-apiserver",
 		Long: `up starts an envtest kube-apiserver and etcd, installs knsim's CRDs and
-admission webhooks, runs the Serving controllers and the cluster emulation in
-this process, and writes an admin kubeconfig. A real HTTP data plane on
+admission webhooks, runs the Serving and Eventing controllers and the cluster
+emulation in this process, and writes an admin kubeconfig. A real HTTP data plane on
 127.0.0.1 (gateway, activator, one queue-proxy per ready pod, in-process user
 containers) serves the Routes, so curl and hey reach the Services and their
 load drives the autoscaler. The eventing data plane (broker ingress, channels,

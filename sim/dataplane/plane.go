@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/queue"
@@ -37,22 +38,10 @@ type Config struct {
 	OnSecond func(now time.Time, load []telemetry.RevisionSecond)
 }
 
-// Fault makes a Service's containers fail or slow down for a while.
-type Fault struct {
-	// Until ends the fault.
-	Until time.Time
-	// ErrorRate is the share of requests answered with Status (0..1).
-	ErrorRate float64
-	// Status is the error status (default 500).
-	Status int
-	// SlowFactor multiplies service times (values <= 1 leave them alone).
-	SlowFactor float64
-}
-
 // Plane is the simulated data plane.
 type Plane struct {
 	cfg       Config
-	faults    map[string]Fault // by namespace/service
+	faults    map[string]fault.Fault // by namespace/service
 	faultRand *rand.Rand
 	eng       *engine.Engine
 	router    *ingress.Router
@@ -90,7 +79,7 @@ func New(cfg Config) (*Plane, error) {
 		router:    ingress.NewRouter(),
 		revisions: map[types.NamespacedName]*revision{},
 		routeRand: cfg.Engine.Rand("dataplane/router"),
-		faults:    map[string]Fault{},
+		faults:    map[string]fault.Fault{},
 		faultRand: cfg.Engine.Rand("dataplane/faults"),
 		podRand:   cfg.Engine.Rand("dataplane/kube-proxy"),
 	}
@@ -215,19 +204,19 @@ func (p *Plane) workload(rev *revision) container.Workload {
 	return p.cfg.DefaultWorkload
 }
 
-// SetFault injects f into the Service (namespace/name) until f.Until.
-func (p *Plane) SetFault(service string, f Fault) {
-	if f.Status == 0 {
-		f.Status = http.StatusInternalServerError
-	}
+// SetFault puts f on the Service (namespace/name), replacing the fault it
+// had: while f is active its containers answer f.ErrorRate of the requests
+// with f's status and work f.SlowFactor times slower. (A Down fault is the
+// event plane's: it keeps events from reaching the Service at all.)
+func (p *Plane) SetFault(service string, f fault.Fault) {
 	p.faults[service] = f
 }
 
 // fault returns the Service's fault active at now, if any.
-func (p *Plane) fault(service string, now time.Time) (Fault, bool) {
+func (p *Plane) fault(service string, now time.Time) (fault.Fault, bool) {
 	f, ok := p.faults[service]
-	if !ok || !now.Before(f.Until) {
-		return Fault{}, false
+	if !ok || !f.Active(now) {
+		return fault.Fault{}, false
 	}
 	return f, true
 }

@@ -176,11 +176,9 @@ func (r *revision) runApp(now time.Time, pd *pod, req *request, d time.Duration)
 	req.appStart = now
 	status := http.StatusOK
 	if f, ok := r.p.fault(r.key.Namespace+"/"+r.info.Service, now); ok {
-		if f.SlowFactor > 1 {
-			d = time.Duration(float64(d) * f.SlowFactor)
-		}
-		if f.ErrorRate > 0 && r.p.faultRand.Float64() < f.ErrorRate {
-			status = f.Status
+		d = f.Slow(d)
+		if f.Fails(r.p.faultRand.Float64) {
+			status = f.StatusCode()
 		}
 	}
 	r.p.eng.Schedule(now.Add(d), func(at time.Time) { r.endApp(at, pd, req, status) })

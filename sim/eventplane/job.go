@@ -8,6 +8,7 @@ import (
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
@@ -135,9 +136,9 @@ func (p *Plane) attempt(now time.Time, j *job) {
 		return
 	}
 	b := p.cfg.Behaviours[j.service]
-	if b.down(now) {
+	if f, down := fault.Down(b.Faults, now); down {
 		p.eng.Schedule(now.Add(p.hop), func(at time.Time) {
-			p.outcome(at, j, gen, tok, delivery.Attempt{Status: b.status()})
+			p.outcome(at, j, gen, tok, delivery.Attempt{Status: f.StatusCode()})
 		})
 		return
 	}
@@ -161,8 +162,8 @@ func (p *Plane) response(at time.Time, j *job, gen, tok int, r Response) {
 	}
 	b := p.cfg.Behaviours[svc]
 	status := r.Status
-	if delivery.IsSuccess(status) && b.ErrorRate > 0 && p.rand.Float64() < b.ErrorRate {
-		status = b.status()
+	if f, ok := fault.Erroring(b.Faults, at); ok && delivery.IsSuccess(status) && f.Fails(p.rand.Float64) {
+		status = f.StatusCode()
 	}
 	var reply *cloudevents.Event
 	if delivery.IsSuccess(status) && j.d.Kind() != delivery.ToDeadLetter {

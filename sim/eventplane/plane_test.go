@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/system/apis/duck"
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
 	"github.com/knsim/knsim/system/eventing/broker"
@@ -256,7 +257,7 @@ func TestPlane(t *testing.T) {
 	}, {
 		name:       "error rate and down windows fail attempts at the eventing level",
 		services:   map[string]*fakeService{"svc": {}},
-		behaviours: map[string]Behaviour{"default/svc": {Status: 503, Down: []Window{{From: engine.DefaultStart, To: engine.DefaultStart.Add(time.Second)}}}},
+		behaviours: map[string]Behaviour{"default/svc": {Faults: []fault.Fault{{Down: true, Status: 503, From: engine.DefaultStart, Until: engine.DefaultStart.Add(time.Second)}}}},
 		topology: func(t *testing.T) *topology.Eventing {
 			return oneBroker(trigger(t, "t", "svc", eventingv1.TriggerSpec{}, policy(3, duck.BackoffPolicyLinear, 400*time.Millisecond, "")))
 		},

@@ -2,11 +2,10 @@ package eventplane
 
 import (
 	"fmt"
-	"net/http"
-	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2"
 
+	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/system/eventing/filter"
 )
 
@@ -17,19 +16,15 @@ import (
 // Behaviour is how a subscriber Service treats the events it gets, on top
 // of what its containers do in the data plane.
 type Behaviour struct {
-	// ErrorRate is the fraction of 2xx answers turned into Status.
-	ErrorRate float64
-	// Status of failures (default 500).
-	Status int
-	// Down lists times when every event fails with Status at once, without
-	// reaching the containers.
-	Down []Window
+	// Faults of the subscriber, in the simulator's one fault model: a Down
+	// fault fails every event at once with its status, without reaching
+	// the containers, while it is active; a fault with an error rate turns
+	// that share of 2xx answers into its status. The first active one of
+	// each kind applies.
+	Faults []fault.Fault
 	// Reply, when set, answers some events with a CloudEvent.
 	Reply *Reply
 }
-
-// Window is an interval of virtual time [From, To).
-type Window struct{ From, To time.Time }
 
 // Reply describes a subscriber's reply.
 type Reply struct {
@@ -41,22 +36,6 @@ type Reply struct {
 	Probability float64
 	// When restricts replies to events it passes (nil: every event).
 	When *filter.Filter
-}
-
-func (b Behaviour) status() int {
-	if b.Status == 0 {
-		return http.StatusInternalServerError
-	}
-	return b.Status
-}
-
-func (b Behaviour) down(now time.Time) bool {
-	for _, w := range b.Down {
-		if !now.Before(w.From) && now.Before(w.To) {
-			return true
-		}
-	}
-	return false
 }
 
 // makeReply is a subscriber's reply to in, or nil.

@@ -10,7 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/knsim/knsim/sim/dataplane"
+	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/sim/scenario"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 )
@@ -43,12 +43,12 @@ func (r *run) act(ctx context.Context, now time.Time, a scenario.Action) error {
 		if rate == 0 {
 			rate = 1
 		}
-		r.dp.SetFault(ns+"/"+name, dataplane.Fault{Until: until(now, f.For.D()), ErrorRate: rate, Status: f.Status})
+		r.dp.SetFault(ns+"/"+name, fault.Fault{Until: until(now, f.For.D()), ErrorRate: rate, Status: f.Status})
 		return nil
 	case a.SlowWorkload != nil:
 		s := a.SlowWorkload
 		ns, name := scenario.SplitService(s.Service)
-		r.dp.SetFault(ns+"/"+name, dataplane.Fault{Until: until(now, s.For.D()), SlowFactor: s.Factor})
+		r.dp.SetFault(ns+"/"+name, fault.Fault{Until: until(now, s.For.D()), SlowFactor: s.Factor})
 		return nil
 	}
 	return fmt.Errorf("action %q is not supported", a.Kind())

@@ -17,6 +17,7 @@ import (
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/sim/eventplane"
 	"github.com/knsim/knsim/sim/expect"
+	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/scenario"
 	"github.com/knsim/knsim/sim/traffic"
@@ -119,9 +120,6 @@ func (e *events) addWorkloads(ws map[string]container.Workload) {
 	}
 }
 
-// foreverAfter is an instant no run reaches.
-func foreverAfter(start time.Time) time.Time { return start.AddDate(100, 0, 0) }
-
 // setUp builds the plane over the data plane and schedules the event
 // workloads.
 func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time) error {
@@ -130,16 +128,16 @@ func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time)
 	behaviours := map[string]eventplane.Behaviour{}
 	for key, sub := range e.sc.Subscribers {
 		ns, name := scenario.SplitService(key)
-		b := eventplane.Behaviour{Status: sub.Status}
+		var b eventplane.Behaviour
 		if sub.ErrorRate > 0 {
 			// The containers fail the events, so the failures are
 			// requests the data plane answered with the status
 			// (requests.errors, status.<code>) as well as failed
 			// deliveries, and they take the service time.
-			dp.SetFault(ns+"/"+name, dataplane.Fault{Until: foreverAfter(start), ErrorRate: sub.ErrorRate, Status: sub.Status})
+			dp.SetFault(ns+"/"+name, fault.Fault{ErrorRate: sub.ErrorRate, Status: sub.Status})
 		}
 		for _, w := range sub.DownWindows {
-			b.Down = append(b.Down, eventplane.Window{From: start.Add(w.From.D()), To: start.Add(w.To.D())})
+			b.Faults = append(b.Faults, fault.Fault{From: start.Add(w.From.D()), Until: start.Add(w.To.D()), Down: true, Status: sub.Status})
 		}
 		if r := sub.Reply; r != nil {
 			f, err := r.ReplyFilter()

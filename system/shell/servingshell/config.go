@@ -15,7 +15,7 @@ import (
 )
 
 // DefaultSyncPeriod is how often a Shell with a Client reads the control
-// shell.
+// plane.
 const DefaultSyncPeriod = 100 * time.Millisecond
 
 // Config configures a Shell.
