@@ -94,7 +94,7 @@ func (p *Plane) Sync(now time.Time, snap *topology.Serving) {
 	for k := range snap.Revisions {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b types.NamespacedName) int { return compareKeys(a, b) })
+	slices.SortFunc(keys, topology.CompareKeys)
 	for _, k := range keys {
 		info := snap.Revisions[k]
 		rev := p.revisions[k]
@@ -107,22 +107,6 @@ func (p *Plane) Sync(now time.Time, snap *topology.Serving) {
 			rev.setPods(now, info.ReadyPods)
 		}
 	}
-}
-
-func compareKeys(a, b types.NamespacedName) int {
-	if a.Namespace != b.Namespace {
-		if a.Namespace < b.Namespace {
-			return -1
-		}
-		return 1
-	}
-	switch {
-	case a.Name < b.Name:
-		return -1
-	case a.Name > b.Name:
-		return 1
-	}
-	return 0
 }
 
 // Send implements traffic.Sender: a request reaches the gateway at now.
@@ -183,7 +167,7 @@ func (p *Plane) report(now time.Time) {
 	for k := range p.revisions {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, compareKeys)
+	slices.SortFunc(keys, topology.CompareKeys)
 	var load []telemetry.RevisionSecond
 	for _, k := range keys {
 		load = append(load, p.revisions[k].report(now))

@@ -12,6 +12,7 @@ import (
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
+	"github.com/knsim/knsim/system/network"
 )
 
 // Jobs: one delivery in progress, driven through the delivery state
@@ -71,7 +72,7 @@ func (p *Plane) startJob(now time.Time, n newJob) {
 	}
 	j.service = n.service
 	if j.service == "" {
-		j.service = serviceOfHost(hostOf(target))
+		j.service = serviceOfHost(network.URLHost(target))
 	}
 	n.owner.jobs[j.id] = j
 	p.attempt(now, j)
@@ -118,7 +119,7 @@ func (p *Plane) attempt(now time.Time, j *job) {
 		p.eng.Schedule(now, func(at time.Time) { p.outcome(at, j, gen, tok, delivery.Attempt{Err: errBadURI}) })
 		return
 	}
-	host, path := u.Hostname(), pathOf(target)
+	host, path := u.Hostname(), network.URLPath(target)
 	switch p.route(host) {
 	case toBroker:
 		p.eng.Schedule(now.Add(p.hop), func(at time.Time) {

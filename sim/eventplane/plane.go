@@ -122,15 +122,7 @@ func New(cfg Config) (*Plane, error) {
 
 // Sync installs the control plane's current topology.
 func (p *Plane) Sync(t *topology.Eventing) {
-	for _, k := range p.registry.Keys() {
-		if _, ok := t.Brokers[k]; !ok {
-			p.registry.DeleteBroker(k)
-		}
-	}
-	for k, b := range t.Brokers {
-		p.registry.SetBroker(k, b.Delivery)
-		p.registry.SetTriggers(k, b.Triggers)
-	}
+	p.registry.Install(t.Brokers)
 	for k := range p.chanKeys {
 		if _, ok := t.Channels[k]; !ok {
 			p.chans.DeleteChannel(k)

@@ -27,7 +27,7 @@ func (p *Plane) Produce(now time.Time, uri string, ev cloudevents.Event, dataSiz
 		p.count(Record{Kind: Rejected, At: now})
 		return
 	}
-	host, path := u.Hostname(), pathOf(uri)
+	host, path := u.Hostname(), network.URLPath(uri)
 	p.eng.Schedule(now.Add(p.hop), func(at time.Time) {
 		switch p.route(host) {
 		case toBroker:
@@ -173,25 +173,4 @@ func serviceOfHost(host string) string {
 		return ""
 	}
 	return ns + "/" + name
-}
-
-// hostOf is the host of an absolute URL ("" when it has none).
-func hostOf(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
-}
-
-// pathOf is the path of a URL, "/" when empty.
-func pathOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	return u.Path
 }

@@ -3,7 +3,6 @@ package topology
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/channel"
+	"github.com/knsim/knsim/system/network"
 )
 
 // Names the Eventing topology recognises.
@@ -117,11 +117,11 @@ func BuildEventing(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, i
 		durable[k] = kind != inMemoryKind || annotated(ch.Annotations)
 	}
 	add := func(ns, name, address string, subs []channel.Subscriber, isDurable bool) {
-		host := hostOf(address)
+		host := network.URLHost(address)
 		if host == "" {
 			return
 		}
-		key, status := channel.ParseTarget(host, pathOf(address))
+		key, status := channel.ParseTarget(host, network.URLPath(address))
 		if status != 0 {
 			key = channel.Key{Namespace: ns, Name: name}
 		}
@@ -134,13 +134,13 @@ func BuildEventing(brokers []eventingv1.Broker, triggers []eventingv1.Trigger, i
 	}
 	for i := range jscs {
 		c := &jscs[i]
-		if c.DeletionTimestamp != nil || hostOf(c.Status.Address.URL) == "" {
+		if c.DeletionTimestamp != nil || network.URLHost(c.Status.Address.URL) == "" {
 			continue
 		}
 		subs, errs := subscribers(c.Spec.Subscribers)
 		t.Skipped = append(t.Skipped, errs...)
 		add(c.Namespace, c.Name, c.Status.Address.URL, subs, true)
-		key, status := channel.ParseTarget(hostOf(c.Status.Address.URL), pathOf(c.Status.Address.URL))
+		key, status := channel.ParseTarget(network.URLHost(c.Status.Address.URL), network.URLPath(c.Status.Address.URL))
 		if status != 0 {
 			key = channel.Key{Namespace: c.Namespace, Name: c.Name}
 		}
@@ -192,25 +192,4 @@ func subscribers(specs []duck.SubscriberSpec) ([]channel.Subscriber, []error) {
 		out = append(out, sub)
 	}
 	return out, errs
-}
-
-// hostOf is the host of an absolute URL ("" when it has none).
-func hostOf(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
-}
-
-// pathOf is the path of a URL, "/" when empty.
-func pathOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Path == "" {
-		return "/"
-	}
-	return u.Path
 }

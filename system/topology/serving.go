@@ -1,9 +1,11 @@
 package topology
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -83,4 +85,11 @@ func podReady(p *corev1.Pod) bool {
 		}
 	}
 	return false
+}
+
+// CompareKeys orders revision keys by namespace, then name: the order in
+// which both Serving shells visit revisions, so that their random draws
+// and reports follow one order.
+func CompareKeys(a, b types.NamespacedName) int {
+	return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 }

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -74,5 +75,14 @@ func TestReadServing(t *testing.T) {
 	}
 	if len(got.Routes) != 1 || got.Routes[0].Name != "hello" {
 		t.Errorf("routes = %v, want hello", got.Routes)
+	}
+}
+
+func TestCompareKeys(t *testing.T) {
+	keys := []types.NamespacedName{{Namespace: "b", Name: "a"}, {Namespace: "a", Name: "z"}, {Namespace: "a", Name: "b"}}
+	slices.SortFunc(keys, CompareKeys)
+	want := []types.NamespacedName{{Namespace: "a", Name: "b"}, {Namespace: "a", Name: "z"}, {Namespace: "b", Name: "a"}}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("sorted keys (-want +got):\n%s", diff)
 	}
 }

@@ -154,3 +154,18 @@ func (r *Registry) SetTriggers(k Key, triggers []Trigger) bool {
 func (r *Registry) DeleteBroker(k Key) {
 	r.update(func(m map[Key]*Broker) { delete(m, k) })
 }
+
+// Install makes the registry hold exactly brokers, with their deliveries
+// and triggers: the ones it no longer lists are forgotten. Both Eventing
+// shells install the control plane's topology with it.
+func (r *Registry) Install(brokers map[Key]Broker) {
+	for _, k := range r.Keys() {
+		if _, ok := brokers[k]; !ok {
+			r.DeleteBroker(k)
+		}
+	}
+	for k, b := range brokers {
+		r.SetBroker(k, b.Delivery)
+		r.SetTriggers(k, b.Triggers)
+	}
+}

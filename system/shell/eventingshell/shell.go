@@ -197,15 +197,7 @@ func (p *Shell) Sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range p.registry.Keys() {
-		if _, ok := top.Brokers[k]; !ok {
-			p.registry.DeleteBroker(k)
-		}
-	}
-	for k, b := range top.Brokers {
-		p.registry.SetBroker(k, b.Delivery)
-		p.registry.SetTriggers(k, b.Triggers)
-	}
+	p.registry.Install(top.Brokers)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	errs := append([]error(nil), top.Skipped...)

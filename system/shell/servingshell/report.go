@@ -9,6 +9,7 @@ import (
 
 	"github.com/knsim/knsim/system/queue"
 	"github.com/knsim/knsim/system/telemetry"
+	"github.com/knsim/knsim/system/topology"
 )
 
 // reportingPeriod is how often stats go to the autoscaler.
@@ -41,7 +42,7 @@ func (sh *Shell) report(now time.Time) {
 		}
 	}
 	sh.mu.RUnlock()
-	slices.SortFunc(keys, compareKeys)
+	slices.SortFunc(keys, topology.CompareKeys)
 	var load []telemetry.RevisionSecond
 	for _, k := range keys {
 		b := byKey[k]

@@ -73,7 +73,7 @@ func (sh *Shell) Sync(ctx context.Context, snap *topology.Serving) error {
 	for k := range snap.Revisions {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, compareKeys)
+	slices.SortFunc(keys, topology.CompareKeys)
 	var errs []error
 	for _, k := range keys {
 		if err := sh.syncRevision(ctx, k, snap.Revisions[k]); err != nil {
@@ -234,20 +234,4 @@ func envTarget(cs []corev1.Container) string {
 		}
 	}
 	return ""
-}
-
-func compareKeys(a, b types.NamespacedName) int {
-	if a.Namespace != b.Namespace {
-		if a.Namespace < b.Namespace {
-			return -1
-		}
-		return 1
-	}
-	switch {
-	case a.Name < b.Name:
-		return -1
-	case a.Name > b.Name:
-		return 1
-	}
-	return 0
 }
