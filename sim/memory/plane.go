@@ -23,14 +23,6 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/engine"
-	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
-	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
-	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
-	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
-	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
-	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
-	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
-	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/stack"
@@ -97,13 +89,9 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	// server-side apply (Apply above creates or updates), so it needs none.
 	tracker := clienttesting.NewObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder())
 	base := fake.NewClientBuilder().WithScheme(scheme).WithRESTMapper(restMapper(scheme)).WithObjectTracker(tracker).WithStatusSubresource(
-		&servingv1.Service{}, &servingv1.Configuration{}, &servingv1.Revision{}, &servingv1.Route{},
-		&autoscalingv1alpha1.PodAutoscaler{}, &networkingv1alpha1.ServerlessService{},
-		&appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{},
-		&eventingv1.Broker{}, &eventingv1.Trigger{}, &eventingv1.EventType{},
-		&messagingv1.Channel{}, &messagingv1.InMemoryChannel{}, &messagingv1alpha1.NatsJetStreamChannel{}, &messagingv1.Subscription{},
-		&flowsv1.Sequence{}, &flowsv1.Parallel{},
-		&sourcesv1.PingSource{}, &sourcesv1.ApiServerSource{}, &sourcesv1.ContainerSource{}, &sourcesv1.SinkBinding{},
+		// Every reconciled kind has a status subresource, and so have the
+		// cluster's own objects.
+		append(stack.Kinds(), &appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{})...,
 	).Build()
 	cache := newCachingClient(base)
 	store := &countingClient{Client: cache}

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -278,4 +279,26 @@ func Reconcilers(c client.Client, opts reconciler.Options, ms *multiscaler.Multi
 		rs[i] = Reconciler{Name: ctl.name, List: ctl.list(), Reconciler: ctl.bind(c, opts, ms)}
 	}
 	return rs, nil
+}
+
+// Kinds returns an empty object of every kind the controller table
+// reconciles, in the table's order. Each has a status subresource, which a
+// store without CRDs (the memory control plane) must be told of.
+func Kinds() []client.Object {
+	s := Scheme()
+	out := make([]client.Object, 0, len(controllers))
+	for _, c := range controllers {
+		gvks, _, err := s.ObjectKinds(c.list())
+		if err != nil {
+			panic(fmt.Sprintf("stack: the %s controller's list is not in the scheme: %v", c.name, err))
+		}
+		gvk := gvks[0]
+		gvk.Kind = strings.TrimSuffix(gvk.Kind, "List")
+		obj, err := s.New(gvk)
+		if err != nil {
+			panic(fmt.Sprintf("stack: the %s controller's kind %s is not in the scheme: %v", c.name, gvk.Kind, err))
+		}
+		out = append(out, obj.(client.Object))
+	}
+	return out
 }

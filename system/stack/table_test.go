@@ -51,3 +51,24 @@ func TestReconcilersValidates(t *testing.T) {
 		t.Error("Reconcilers accepted options without a Clock")
 	}
 }
+
+// TestKinds names one kind per controller, in the table's order.
+func TestKinds(t *testing.T) {
+	var got []string
+	for _, o := range Kinds() {
+		gvks, _, err := Scheme().ObjectKinds(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.ToLower(gvks[0].Kind))
+	}
+	want := []string{
+		"service", "configuration", "revision", "podautoscaler", "serverlessservice", "route",
+		"broker", "channel", "inmemorychannel", "natsjetstreamchannel", "trigger",
+		"sequence", "parallel", "subscription", "containersource", "sinkbinding",
+		"pingsource", "apiserversource", "eventtype",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+}
