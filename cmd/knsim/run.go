@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type runOptions struct {
 	quiet        bool
 	gc           string
 	gcPolicy     gcpolicy.Policy // gc, parsed by run
+	cpuProfile   string
 }
 
 func newRunCommand() *cobra.Command {
@@ -57,6 +59,7 @@ plane, prints a summary in the shape hey users know, writes results JSON into
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the verdict lines")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`during real-mode runs, collect garbage only when the heap nears this size, which keeps collector pauses out of the measured latency; "default" keeps Go's GOGC=100`)
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the runs to this file (go tool pprof reads it)")
 	return cmd
 }
 
@@ -92,19 +95,35 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
+	if o.cpuProfile != "" {
+		stop, err := startCPUProfile(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(stderr, "knsim: %v\n", err)
+			}
+		}()
+	}
 	var runs []*results.Results
 	var failed []string
 	for _, sc := range scs {
+		began := time.Now()
 		res, err := o.runOne(ctx, sc, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.File, err)
 		}
+		wall := time.Since(began)
 		path := filepath.Join(o.out, resultsName(res))
 		if err := res.Write(path); err != nil {
 			return err
 		}
 		if !o.quiet {
 			printSummary(stdout, res)
+			if sc.Metadata.Mode != scenario.Real {
+				fmt.Fprintln(stdout, speed(res, wall))
+			}
 		}
 		verdict := "PASS"
 		if !res.Passed {
@@ -212,4 +231,35 @@ func trim(s string, n int) string {
 		return s
 	}
 	return s[:n-1] + "…"
+}
+
+// speed says what a virtual run cost: its requests per wall second and how
+// much faster than real time it ran.
+func speed(r *results.Results, wall time.Duration) string {
+	if wall <= 0 {
+		wall = time.Nanosecond
+	}
+	virtual := time.Duration(float64(r.Scenario.Duration) * float64(time.Second))
+	return fmt.Sprintf("Speed: %d requests in %s of wall time, %.0f requests per wall second, %.1fx real time",
+		r.Requests.Total, wall.Round(time.Millisecond), float64(r.Requests.Total)/wall.Seconds(), virtual.Seconds()/wall.Seconds())
+}
+
+// startCPUProfile writes a CPU profile to path until the returned stop is
+// called.
+func startCPUProfile(path string) (stop func() error, err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }
