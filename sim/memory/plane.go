@@ -93,7 +93,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		// cluster's own objects.
 		append(stack.Kinds(), &appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{})...,
 	).Build()
-	cache := newCachingClient(base)
+	cache := newCachingClient(gracefulPods{base})
 	store := &countingClient{Client: cache}
 	var p *Plane
 	// A changed recommendation must be applied to its PodAutoscaler at the
