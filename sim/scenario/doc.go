@@ -38,7 +38,10 @@
 //
 // # Conventions
 //
-// Durations are Go duration strings ("90s", "1h30m"): [Duration]. Resource
+// Durations are Go duration strings ("90s", "1h30m"): [Duration]. Random
+// durations (pod stages, service times, latencies) are sim/distribution's
+// Distribution, a plain duration or a mapping such as {type: uniform, min:
+// 1s, max: 3s}; this package decodes, validates and documents them. Resource
 // sizes are Kubernetes quantities ("100m", "32Gi"). A zero value means
 // "unset, use the default", so a scenario validates the same before and
 // after Default. Services are named "name" (namespace default) or
