@@ -22,6 +22,9 @@ CRDPATCH := $(CACHE_HOME)/bin/crdpatch
 export KUBEBUILDER_ASSETS := $(ENVTEST_DIR)
 
 TEST_FLAGS ?=
+# The scenario suite takes 6 to 9 minutes on 2 cores; go test's default
+# 10-minute limit per package leaves too little margin on a loaded machine.
+TEST_TIMEOUT ?= 30m
 RUN_ARGS ?=
 UP_ARGS ?=
 OUT ?= out
@@ -60,7 +63,7 @@ up: envtest ## start knsim up: Serving and Eventing on a real kube-apiserver, fo
 
 test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUnit in $(OUT)/
 	@mkdir -p $(OUT)
-	KNSIM_JUNIT=$(CURDIR)/$(OUT)/junit-scenarios.xml $(GO) test $(TEST_FLAGS) ./...
+	KNSIM_JUNIT=$(CURDIR)/$(OUT)/junit-scenarios.xml $(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
 
 # test-unit leaves out what starts kube-apiserver (envtest): the packages
 # all of whose tests do, and the Ginkgo suites of packages that also hold
