@@ -67,11 +67,12 @@ test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUn
 
 # test-unit leaves out what starts kube-apiserver (envtest): the packages
 # all of whose tests do, and the Ginkgo suites of packages that also hold
-# plain tests (every Ginkgo suite starts envtest). ./scenarios goes too: most
+# plain tests (the suites of sim/cluster and sim/runner start envtest; the
+# Serving shell's suite does not). ./scenarios goes too: most
 # scenarios run on envtest, and the two on the memory plane replay traces
 # for tens of seconds. cmd/knsim's tests link envtest but never start it.
-ENVTEST_PKGS  := sim/world|system/stack|system/eventingtest|bench/cluster|scenarios
-ENVTEST_TESTS := ^Test(Cluster|Runner|ServingShell)$$
+ENVTEST_PKGS  := sim/world|sim/servingtest|sim/eventingtest|bench/cluster|scenarios
+ENVTEST_TESTS := ^Test(Cluster|Runner)$$
 
 test-unit: ## run the tests that need no envtest (no kube-apiserver; under 2 minutes)
 	$(GO) test $(TEST_FLAGS) -skip '$(ENVTEST_TESTS)' \

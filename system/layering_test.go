@@ -40,6 +40,16 @@ func TestLayering(t *testing.T) {
 				t.Errorf("%d package(s) under %s/ import packages under %s/ (%s):\n  %s", len(bad), r.from, r.to, r.why,
 					strings.ReplaceAll(strings.Join(bad, "\n  "), module+"/", ""))
 			}
+			// Tests keep the rule too: a suite that needs the other side
+			// lives on that side (as sim/servingtest does).
+			// Only direct imports count: a package's tests do not bring
+			// in the tests of what they import.
+			bad = slices.DeleteFunc(parseGraph(goList(t, gobin, "-f", testListFormat, from+"/...")).violations(from, to),
+				func(v string) bool { return !strings.Contains(v, " imports ") })
+			if len(bad) > 0 {
+				t.Errorf("%d test package(s) under %s/ import packages under %s/ (%s):\n  %s", len(bad), r.from, r.to, r.why,
+					strings.ReplaceAll(strings.Join(bad, "\n  "), module+"/", ""))
+			}
 		})
 	}
 }
@@ -78,6 +88,10 @@ m/system/e m/simple
 // listFormat makes go list print each package and its non-test imports on
 // one line.
 const listFormat = "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}"
+
+// testListFormat makes go list print each package and what its tests
+// import directly (in-package and external tests).
+const testListFormat = "{{.ImportPath}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}"
 
 // graph is an import graph: each package's non-test imports.
 type graph map[string][]string

@@ -1,4 +1,4 @@
-package multiscaler
+package runner_test
 
 import (
 	"fmt"
@@ -11,10 +11,12 @@ import (
 
 	"github.com/knsim/knsim/sim/engine"
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 )
 
 // TestMultiscalerHPA feeds per-second CPU samples to an HPA-class
-// decider and checks the desired scale after each 15 s sync.
+// decider and checks the desired scale after each 15 s sync, with the
+// syncs as engine events on the simulator's clock, as in a run.
 func TestMultiscalerHPA(t *testing.T) {
 	key := types.NamespacedName{Namespace: "default", Name: "cpu-1"}
 	// usage returns n pods' samples at milli each.
@@ -26,7 +28,7 @@ func TestMultiscalerHPA(t *testing.T) {
 		return out
 	}
 	type window struct {
-		pods    HPAPods
+		pods    multiscaler.HPAPods
 		seconds func(s int) []hpa.Usage // the samples of second s of the window
 		want    int32
 	}
@@ -38,7 +40,7 @@ func TestMultiscalerHPA(t *testing.T) {
 		name: "twice the target doubles the pods",
 		spec: hpa.DefaultSpec(1, math.MaxInt32, 80),
 		windows: []window{{
-			pods:    HPAPods{Replicas: 2, RequestMilli: 500},
+			pods:    multiscaler.HPAPods{Replicas: 2, RequestMilli: 500},
 			seconds: func(int) []hpa.Usage { return usage(2, 800) }, // 160%
 			want:    4,
 		}},
@@ -46,7 +48,7 @@ func TestMultiscalerHPA(t *testing.T) {
 		name: "the window's mean counts, not its last second",
 		spec: hpa.DefaultSpec(1, math.MaxInt32, 50),
 		windows: []window{{
-			pods: HPAPods{Replicas: 2, RequestMilli: 1000},
+			pods: multiscaler.HPAPods{Replicas: 2, RequestMilli: 1000},
 			// 1000m for 3 s of 15: mean 200m, 20%: ceil(0.4 * 2) = 1.
 			seconds: func(s int) []hpa.Usage {
 				if s >= 12 {
@@ -60,11 +62,11 @@ func TestMultiscalerHPA(t *testing.T) {
 		name: "within the 10% tolerance nothing changes",
 		spec: hpa.DefaultSpec(1, math.MaxInt32, 80),
 		windows: []window{{
-			pods:    HPAPods{Replicas: 4, RequestMilli: 1000},
+			pods:    multiscaler.HPAPods{Replicas: 4, RequestMilli: 1000},
 			seconds: func(int) []hpa.Usage { return usage(4, 879) }, // ratio 1.099
 			want:    4,
 		}, {
-			pods:    HPAPods{Replicas: 4, RequestMilli: 1000},
+			pods:    multiscaler.HPAPods{Replicas: 4, RequestMilli: 1000},
 			seconds: func(int) []hpa.Usage { return usage(4, 881) }, // ratio 1.101
 			want:    5,
 		}},
@@ -72,7 +74,7 @@ func TestMultiscalerHPA(t *testing.T) {
 		name: "a pod no longer reported is not counted",
 		spec: hpa.DefaultSpec(1, math.MaxInt32, 50),
 		windows: []window{{
-			pods: HPAPods{Replicas: 2, RequestMilli: 1000},
+			pods: multiscaler.HPAPods{Replicas: 2, RequestMilli: 1000},
 			// pod-1 leaves after 5 s; pod-0 alone at 100%: ceil(2 * 1) = 2.
 			seconds: func(s int) []hpa.Usage {
 				if s < 5 {
@@ -87,7 +89,7 @@ func TestMultiscalerHPA(t *testing.T) {
 		spec: hpa.DefaultSpec(1, math.MaxInt32, 50),
 		windows: []window{{
 			// 2 ready at 100%, 2 starting at 0: 50% over 4, at target.
-			pods:    HPAPods{Replicas: 4, NotReady: 2, RequestMilli: 1000},
+			pods:    multiscaler.HPAPods{Replicas: 4, NotReady: 2, RequestMilli: 1000},
 			seconds: func(int) []hpa.Usage { return usage(2, 1000) },
 			want:    4,
 		}},
@@ -95,7 +97,7 @@ func TestMultiscalerHPA(t *testing.T) {
 		name: "no CPU request keeps the scale",
 		spec: hpa.DefaultSpec(1, math.MaxInt32, 50),
 		windows: []window{{
-			pods:    HPAPods{Replicas: 3},
+			pods:    multiscaler.HPAPods{Replicas: 3},
 			seconds: func(int) []hpa.Usage { return usage(3, 1000) },
 			want:    3,
 		}},
@@ -103,11 +105,11 @@ func TestMultiscalerHPA(t *testing.T) {
 		name: "idle goes back to min after five minutes",
 		spec: hpa.DefaultSpec(2, math.MaxInt32, 50),
 		windows: append([]window{{
-			pods:    HPAPods{Replicas: 6, RequestMilli: 1000},
+			pods:    multiscaler.HPAPods{Replicas: 6, RequestMilli: 1000},
 			seconds: func(int) []hpa.Usage { return usage(6, 500) },
 			want:    6,
 		}}, repeat(19, window{
-			pods:    HPAPods{Replicas: 6, RequestMilli: 1000},
+			pods:    multiscaler.HPAPods{Replicas: 6, RequestMilli: 1000},
 			seconds: func(int) []hpa.Usage { return usage(6, 0) },
 			want:    6,
 		})...),
@@ -115,7 +117,7 @@ func TestMultiscalerHPA(t *testing.T) {
 	// The last case's 21st sync, 5 min after the busy one, scales down (the
 	// window keeps recommendations strictly after now-5m).
 	tests[len(tests)-1].windows = append(tests[len(tests)-1].windows, window{
-		pods:    HPAPods{Replicas: 6, RequestMilli: 1000},
+		pods:    multiscaler.HPAPods{Replicas: 6, RequestMilli: 1000},
 		seconds: func(int) []hpa.Usage { return usage(6, 0) },
 		want:    2,
 	})
@@ -126,7 +128,7 @@ func TestMultiscalerHPA(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := New(eng.Clock(), nil)
+			m := multiscaler.New(eng.Clock(), nil)
 			var want, got []int32
 			for _, w := range tc.windows {
 				if err := m.EnsureHPA(key, tc.spec, w.pods); err != nil {

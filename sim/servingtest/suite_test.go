@@ -1,4 +1,4 @@
-package stack_test
+package servingtest_test
 
 import (
 	"context"

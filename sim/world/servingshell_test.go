@@ -1,7 +1,8 @@
-package servingshell_test
+package world_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -125,3 +126,19 @@ var _ = Describe("Shell on a running world (wall clock, envtest)", Ordered, func
 		Expect(replicas(ctx, "zero-go")(Default)).To(BeNumerically(">=", 1))
 	}, SpecTimeout(2*time.Minute))
 })
+
+// get sends GET / with the Host header to the Serving shell's gateway.
+func get(ctx context.Context, addr, host string) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/", nil)
+	if err != nil {
+		return 0, "", err
+	}
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
