@@ -27,6 +27,7 @@ type cachingClient struct {
 	client.Client
 
 	mu       sync.Mutex
+	mirror   *mirror                            // typed copies of stored objects (mirror.go)
 	inflight int                                // writes in progress
 	gens     map[schema.GroupVersionKind]uint64 // moves before and after every write of a kind
 	entries  map[schema.GroupVersionKind]map[string]cached
@@ -48,7 +49,7 @@ type cached struct {
 }
 
 func newCachingClient(c client.Client) *cachingClient {
-	return &cachingClient{Client: c, gens: map[schema.GroupVersionKind]uint64{}, entries: map[schema.GroupVersionKind]map[string]cached{}}
+	return &cachingClient{Client: c, mirror: newMirror(c), gens: map[schema.GroupVersionKind]uint64{}, entries: map[schema.GroupVersionKind]map[string]cached{}}
 }
 
 // kind is the kind obj is or lists; ok is false when the scheme does not
@@ -125,7 +126,15 @@ func (c *cachingClient) write(obj runtime.Object, f func() error) error {
 		bump()
 		c.mu.Unlock()
 	}()
-	return f()
+	err := f()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if o, ok := obj.(client.Object); ok && known {
+		c.mirror.wrote(context.Background(), gvk, client.ObjectKeyFromObject(o))
+	} else {
+		c.mirror.forget()
+	}
+	return err
 }
 
 // copyInto sets *dst to a deep copy of src (both of dst's type).
@@ -141,6 +150,12 @@ func (c *cachingClient) Get(ctx context.Context, key client.ObjectKey, obj clien
 	}
 	if !ok || len(opts) > 0 {
 		return c.Client.Get(ctx, key, obj, opts...)
+	}
+	c.mu.Lock()
+	handled, merr := c.mirror.get(ctx, gvk, key, obj)
+	c.mu.Unlock()
+	if handled {
+		return merr
 	}
 	k := fmt.Sprintf("get|%T|%s", obj, key)
 	e, gen, ok := c.lookup(gvk, k)
@@ -170,6 +185,12 @@ func (c *cachingClient) List(ctx context.Context, list client.ObjectList, opts .
 	}
 	if !ok || lo.Raw != nil || lo.UnsafeDisableDeepCopy != nil {
 		return c.Client.List(ctx, list, opts...)
+	}
+	c.mu.Lock()
+	handled, err := c.mirror.list(ctx, gvk, list, lo)
+	c.mu.Unlock()
+	if handled {
+		return err
 	}
 	k := fmt.Sprintf("list|%T|%s|%v|%v|%d|%s", list, lo.Namespace, lo.LabelSelector, lo.FieldSelector, lo.Limit, lo.Continue)
 	e, gen, ok := c.lookup(gvk, k)
