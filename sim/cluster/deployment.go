@@ -44,6 +44,16 @@ type pass struct {
 	// buffered passes (see forEachPod) keep their pod events in events.
 	buffered bool
 	events   []PodEvent
+	hash     string // the template's hash, once computed (templateHash)
+}
+
+// templateHash is the hash of the Deployment's pod template, computed once
+// per pass: hashing marshals the whole template.
+func (p *pass) templateHash() string {
+	if p.hash == "" {
+		p.hash = templateHash(p.d)
+	}
+	return p.hash
 }
 
 // wakeAt asks for another reconcile at t.
@@ -178,7 +188,7 @@ func (p *pass) collectOrphans(ctx context.Context) error {
 // that stay active.
 func (p *pass) scaleDown(ctx context.Context, active []*corev1.Pod) ([]*corev1.Pod, error) {
 	want := int(ptr.Deref(p.d.Spec.Replicas, 1))
-	hash := templateHash(p.d)
+	hash := p.templateHash()
 	var cur, old []*corev1.Pod
 	for _, pod := range active {
 		if pod.Labels[podTemplateHashLabel] == hash {
@@ -208,7 +218,7 @@ func (p *pass) scaleDown(ctx context.Context, active []*corev1.Pod) ([]*corev1.P
 // every existing pod, whose ordinals new names must not reuse.
 func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev1.Pod, error) {
 	want := int(ptr.Deref(p.d.Spec.Replicas, 1))
-	hash := templateHash(p.d)
+	hash := p.templateHash()
 	have := 0
 	for _, pod := range active {
 		if pod.Labels[podTemplateHashLabel] == hash {
@@ -295,7 +305,7 @@ func (p *pass) makePods(hash string, n, minNext int) []*corev1.Pod {
 
 // updateStatus writes the Deployment's status when it changed.
 func (p *pass) updateStatus(ctx context.Context, active []*corev1.Pod) error {
-	st, next := deploymentStatus(p.d, active, templateHash(p.d), p.now)
+	st, next := deploymentStatus(p.d, active, p.templateHash(), p.now)
 	p.wakeAt(next)
 	if equality.Semantic.DeepEqual(p.d.Status, st) {
 		return nil

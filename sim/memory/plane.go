@@ -11,14 +11,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/types"
-	clienttesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/knsim/knsim/sim/cluster"
@@ -53,6 +49,7 @@ type Plane struct {
 
 	engine      *engine.Engine
 	store       *countingClient
+	db          *store
 	reconcilers []stack.Reconciler
 	wakeups     map[wakeup]bool
 	deps        *deps // what each reconcile read, and what is due (settle.go)
@@ -82,19 +79,13 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme := stack.Scheme()
-	// A plain object tracker: the default one keeps managedFields and, in
-	// client-go, rebuilds a REST mapper of the whole scheme on every write,
-	// which was about half of a memory run's time. The store serves no
-	// server-side apply (Apply above creates or updates), so it needs none.
-	tracker := clienttesting.NewObjectTracker(scheme, serializer.NewCodecFactory(scheme).UniversalDecoder())
-	base := fake.NewClientBuilder().WithScheme(scheme).WithRESTMapper(restMapper(scheme)).WithObjectTracker(tracker).WithStatusSubresource(
-		// Every reconciled kind has a status subresource, and so have the
-		// cluster's own objects.
-		append(stack.Kinds(), &appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{})...,
-	).Build()
-	cache := newCachingClient(gracefulPods{base})
-	store := &countingClient{Client: cache}
+	// Every reconciled kind has a status subresource, and so have the
+	// cluster's own objects.
+	db, err := newStore(stack.Scheme(), clk, append(stack.Kinds(), &appsv1.Deployment{}, &corev1.Pod{}, &corev1.Node{})...)
+	if err != nil {
+		return nil, err
+	}
+	store := &countingClient{Client: gracefulPods{db}}
 	var p *Plane
 	// A changed recommendation must be applied to its PodAutoscaler at the
 	// next settle.
@@ -110,13 +101,14 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 		Cluster:     sim,
 		engine:      cfg.Engine,
 		store:       store,
+		db:          db,
 		reconcilers: rs,
 		wakeups:     map[wakeup]bool{},
 	}
-	if p.deps, err = newDeps(rs, base.Scheme()); err != nil {
+	if p.deps, err = newDeps(rs, db.Scheme()); err != nil {
 		return nil, err
 	}
-	cache.onRead, cache.onWrite = p.deps.read, p.deps.wrote
+	db.onRead, db.onWrite = p.deps.read, p.deps.wrote
 	if err := sim.EnsureNodes(ctx, store); err != nil {
 		return nil, err
 	}
@@ -157,17 +149,9 @@ func (p *Plane) reconcileDue(ctx context.Context, i int, r stack.Reconciler) err
 	if !p.deps.due(i) {
 		return nil
 	}
-	list := r.List.DeepCopyObject().(client.ObjectList)
-	if err := p.store.List(ctx, list); err != nil {
-		return fmt.Errorf("memory: listing for %s: %w", r.Name, err)
-	}
-	items, err := meta.ExtractList(list)
+	keys, err := p.db.keys(r.List)
 	if err != nil {
-		return err
-	}
-	keys := make([]client.ObjectKey, 0, len(items))
-	for _, it := range items {
-		keys = append(keys, client.ObjectKeyFromObject(it.(client.Object)))
+		return fmt.Errorf("memory: listing for %s: %w", r.Name, err)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 	for _, k := range keys {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -40,21 +41,45 @@ type ref struct {
 	name      string
 }
 
+// listRead is how a reconcile listed a kind in a namespace: with no label
+// selector (any object of it matters), or with these selectors (only the
+// objects they match, before or after a write, matter), as the event
+// handlers of an informer-based controller would map them.
+type listRead struct {
+	any  bool
+	sels []labels.Selector
+}
+
+// matches reports whether a write that changed an object's labels from
+// before to after (nil where it did not exist) concerns this list.
+func (l *listRead) matches(ch change) bool {
+	if l.any {
+		return true
+	}
+	for _, s := range l.sels {
+		if (ch.before != nil && s.Matches(ch.before)) || (ch.after != nil && s.Matches(ch.after)) {
+			return true
+		}
+	}
+	return false
+}
+
 // deps tracks what each reconcile read and what is due.
 type deps struct {
 	kinds []schema.GroupVersionKind // the kind each reconciler reconciles
 
 	mu      sync.Mutex // reads come from the cluster's goroutines too
-	reads   map[due]map[ref]struct{}
+	reads   map[due]map[ref]*listRead // nil for an object read
+	readers map[ref]map[due]struct{}  // reads, inverted
 	pending map[due]bool
 	all     bool
 
 	cur      *due
-	curReads map[ref]struct{}
+	curReads map[ref]*listRead
 }
 
 func newDeps(rs []stack.Reconciler, scheme *runtime.Scheme) (*deps, error) {
-	d := &deps{reads: map[due]map[ref]struct{}{}, pending: map[due]bool{}, all: true}
+	d := &deps{reads: map[due]map[ref]*listRead{}, readers: map[ref]map[due]struct{}{}, pending: map[due]bool{}, all: true}
 	for _, r := range rs {
 		gvk, err := apiutil.GVKForObject(r.List, scheme)
 		if err != nil {
@@ -66,38 +91,52 @@ func newDeps(rs []stack.Reconciler, scheme *runtime.Scheme) (*deps, error) {
 	return d, nil
 }
 
-// read records a read of the reconcile in progress.
-func (d *deps) read(gvk schema.GroupVersionKind, namespace, name string) {
+// read records a read of the reconcile in progress: an object, or with
+// name "" a list (sel nil or empty for all of the namespace's objects).
+func (d *deps) read(gvk schema.GroupVersionKind, namespace, name string, sel labels.Selector) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cur != nil {
-		d.curReads[ref{gvk, namespace, name}] = struct{}{}
+	if d.cur == nil {
+		return
+	}
+	r := ref{gvk, namespace, name}
+	if name != "" {
+		d.curReads[r] = nil
+		return
+	}
+	l := d.curReads[r]
+	if l == nil {
+		l = &listRead{}
+		d.curReads[r] = l
+	}
+	if sel == nil || sel.Empty() {
+		l.any = true
+	} else {
+		l.sels = append(l.sels, sel)
 	}
 }
 
 // wrote makes due what depends on a written object.
-func (d *deps) wrote(gvk schema.GroupVersionKind, namespace, name string, known bool) {
+func (d *deps) wrote(ch change) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !known || name == "" {
+	if ch.key.Name == "" {
 		d.all = true
 		return
 	}
 	for i, k := range d.kinds {
-		if k == gvk {
-			d.pending[due{i, client.ObjectKey{Namespace: namespace, Name: name}}] = true
+		if k == ch.gvk {
+			d.pending[due{i, ch.key}] = true
 		}
 	}
-	obj, inNS, anyNS := ref{gvk, namespace, name}, ref{gvk, namespace, ""}, ref{gvk, "", ""}
-	for who, rs := range d.reads {
-		if d.pending[who] {
-			continue
-		}
-		_, a := rs[obj]
-		_, b := rs[inNS]
-		_, c := rs[anyNS]
-		if a || b || c {
-			d.pending[who] = true
+	for who := range d.readers[ref{ch.gvk, ch.key.Namespace, ch.key.Name}] {
+		d.pending[who] = true
+	}
+	for _, list := range []ref{{ch.gvk, ch.key.Namespace, ""}, {ch.gvk, "", ""}} {
+		for who := range d.readers[list] {
+			if !d.pending[who] && d.reads[who][list].matches(ch) {
+				d.pending[who] = true
+			}
 		}
 	}
 }
@@ -106,14 +145,26 @@ func (d *deps) wrote(gvk schema.GroupVersionKind, namespace, name string, known 
 func (d *deps) begin(r int, key client.ObjectKey) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.cur, d.curReads = &due{r, key}, map[ref]struct{}{}
+	d.cur, d.curReads = &due{r, key}, map[ref]*listRead{}
 }
 
 // end keeps what the reconcile read as its dependencies.
 func (d *deps) end() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.reads[*d.cur] = d.curReads
+	who := *d.cur
+	for r := range d.reads[who] {
+		delete(d.readers[r], who)
+	}
+	d.reads[who] = d.curReads
+	for r := range d.curReads {
+		m := d.readers[r]
+		if m == nil {
+			m = map[due]struct{}{}
+			d.readers[r] = m
+		}
+		m[who] = struct{}{}
+	}
 	d.cur, d.curReads = nil, nil
 }
 
