@@ -111,12 +111,7 @@ func compareGolden(res *results.Results) {
 	full := encode(res)
 	golden, digest := full, ""
 	if len(full) > maxGoldenBytes {
-		slim := *res
-		slim.Revisions = nil
-		for _, r := range res.Revisions {
-			slim.Revisions = append(slim.Revisions, results.RevisionSeries{Namespace: r.Namespace, Service: r.Service, Revision: r.Revision})
-		}
-		golden = encode(&slim)
+		golden = encode(slim(res))
 		sum := sha256.Sum256(full)
 		digest = hex.EncodeToString(sum[:]) + "\n"
 	}
@@ -143,6 +138,17 @@ func compareGolden(res *results.Results) {
 		Expect(err).NotTo(HaveOccurred(), "no golden digest for %s: run go test ./scenarios -args -update", res.Scenario.Name)
 		Expect(string(wantSum)).To(Equal(digest), "%s: the full results (per-second samples included) differ from the golden digest %s", res.Scenario.Name, sumPath)
 	}
+}
+
+// slim is res without its per-revision samples, as a golden file stores
+// results larger than maxGoldenBytes.
+func slim(res *results.Results) *results.Results {
+	out := *res
+	out.Revisions = nil
+	for _, r := range res.Revisions {
+		out.Revisions = append(out.Revisions, results.RevisionSeries{Namespace: r.Namespace, Service: r.Service, Revision: r.Revision})
+	}
+	return &out
 }
 
 // diffJSON names the first lines where two JSON documents differ (up to 20).

@@ -109,8 +109,14 @@ func runHour(seed uint64) (*timeline, hourStats) {
 
 // deleteOldestPod deletes the app's running pod with the lowest ordinal.
 func deleteOldestPod(ctx context.Context, c client.Client, app string) {
+	deleteOldest(ctx, c, client.MatchingLabels{"app": app})
+}
+
+// deleteOldest deletes the Ready pod with the lowest ordinal among those
+// selected, gracefully, as kubectl delete pod does.
+func deleteOldest(ctx context.Context, c client.Client, selector client.MatchingLabels) {
 	var pods corev1.PodList
-	Expect(c.List(ctx, &pods, client.InNamespace("default"), client.MatchingLabels{"app": app})).To(Succeed())
+	Expect(c.List(ctx, &pods, client.InNamespace("default"), selector)).To(Succeed())
 	items := slices.DeleteFunc(pods.Items, func(p corev1.Pod) bool {
 		return p.DeletionTimestamp != nil || p.Annotations[cluster.TerminatingAtAnnotation] != "" || !cluster.IsReady(&p)
 	})

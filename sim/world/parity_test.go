@@ -2,6 +2,7 @@ package world_test
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/cluster"
@@ -18,6 +20,9 @@ import (
 	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/memory"
 	"github.com/knsim/knsim/sim/world"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/autoscaler/multiscaler"
+	"github.com/knsim/knsim/system/queue"
 )
 
 // virtualPlane is what the scenario needs of either backend.
@@ -25,6 +30,31 @@ type virtualPlane interface {
 	Apply(ctx context.Context, defaultNamespace string, objs ...*unstructured.Unstructured) error
 	RunUntil(ctx context.Context, t time.Time) error
 }
+
+// parityPlane is one control plane running a parity scenario: what the
+// scenario drives on it, and the virtual instant the scenario starts.
+type parityPlane struct {
+	virtualPlane
+	client     client.Client
+	cluster    *cluster.Cluster
+	autoscaler *multiscaler.Multiscaler
+	engine     *engine.Engine
+	t0         time.Time
+}
+
+// until runs the plane to d after the scenario's start.
+func (p parityPlane) until(ctx context.Context, d time.Duration) {
+	Expect(p.RunUntil(ctx, p.t0.Add(d))).To(Succeed())
+}
+
+// helloworld is the Knative revision every parity scenario runs.
+var helloworld = types.NamespacedName{Namespace: "default", Name: "helloworld-go-1"}
+
+// Deployment names in the timelines.
+const (
+	helloworldDeployment = "helloworld-go-1-deployment"
+	webDeployment        = "parity-web"
+)
 
 func parityCluster(tl *timeline) cluster.Config {
 	return cluster.Config{
@@ -38,54 +68,176 @@ func parityCluster(tl *timeline) cluster.Config {
 	}
 }
 
-// runParity runs the scenario on p from t0: helloworld-go at 0 s, a plain
-// Deployment of one pod at 5 s, scaled to 4 at 10 s and to 2 at 20 s, until
-// 150 s, by which the idle revision has scaled to zero. No two Deployments
-// schedule pods at the same instant: which of two Deployments reconciled at
-// one instant goes first is up to the envtest informers, and the scheduler's
-// choices depend on it.
-func runParity(ctx context.Context, p virtualPlane, c client.Client, t0 time.Time) {
+// onBothPlanes runs scenario on envtest, then on the memory plane, each
+// with parityCluster and seed 7, and returns the two pod timelines.
+func onBothPlanes(ctx context.Context, scenario func(context.Context, parityPlane)) (envtest, mem []timelineEntry) {
+	var envtestTL, memoryTL timeline
+
+	eng, err := engine.New(engine.Config{Seed: 7})
+	Expect(err).NotTo(HaveOccurred())
+	w, err := world.Start(context.Background(), world.Config{Engine: eng, Cluster: parityCluster(&envtestTL)})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(w.Stop)
+	envtestTL.start = eng.Now()
+	scenario(ctx, parityPlane{virtualPlane: w, client: w.Client, cluster: w.Cluster, autoscaler: w.Autoscaler, engine: eng, t0: eng.Now()})
+
+	meng, err := engine.New(engine.Config{Seed: 7})
+	Expect(err).NotTo(HaveOccurred())
+	p, err := memory.Start(ctx, memory.Config{Engine: meng, Cluster: parityCluster(&memoryTL)})
+	Expect(err).NotTo(HaveOccurred())
+	memoryTL.start = meng.Now()
+	scenario(ctx, parityPlane{virtualPlane: p, client: p.Client, cluster: p.Cluster, autoscaler: p.Autoscaler, engine: meng, t0: meng.Now()})
+
+	return envtestTL.sorted(), memoryTL.sorted()
+}
+
+// expectSameTimelines prints both timelines and requires them identical.
+func expectSameTimelines(want, got []timelineEntry) {
+	for _, e := range want {
+		GinkgoWriter.Println("envtest", e)
+	}
+	for _, e := range got {
+		GinkgoWriter.Println("memory ", e)
+	}
+	Expect(want).NotTo(BeEmpty())
+	Expect(cmp.Diff(want, got)).To(BeEmpty(), "envtest (-) vs memory (+)")
+}
+
+// stages lists a Deployment's pod transitions as "Stage Reason", in order,
+// so a spec can check that its timeline holds what it means to compare.
+func stages(entries []timelineEntry, deployment string) []string {
+	var out []string
+	for _, e := range entries {
+		if e.Deployment == deployment {
+			out = append(out, fmt.Sprintf("%s %s", e.Stage, e.Reason))
+		}
+	}
+	return out
+}
+
+// startParity applies helloworld-go at 0 s and starts the idle reports.
+func startParity(ctx context.Context, p parityPlane, end time.Duration) {
 	objs, err := manifest.DecodeFile("testdata/helloworld-go.yaml")
 	Expect(err).NotTo(HaveOccurred())
 	Expect(p.Apply(ctx, "default", objs...)).To(Succeed())
-	Expect(p.RunUntil(ctx, t0.Add(5*time.Second))).To(Succeed())
-	u, err := toUnstructured(clustertest.Deployment("parity-web", 1, "500m", "256Mi"))
+	reportIdle(p, helloworld, end)
+}
+
+// reportIdle gives the autoscaler what the data plane reports of a
+// revision that gets no requests, every second (at half seconds, away from
+// the autoscaler's ticks) until end: one pod's empty queue-proxy stats and
+// nothing from the activator. Without stats the KPA has no data and keeps
+// the revision's scale; with them it scales the idle revision to zero.
+func reportIdle(p parityPlane, rev types.NamespacedName, end time.Duration) {
+	var report func(now time.Time)
+	report = func(now time.Time) {
+		p.autoscaler.Report(now, rev, []queue.Stat{{}}, queue.Stat{})
+		if next := now.Add(time.Second); next.Sub(p.t0) <= end {
+			p.engine.Schedule(next, report)
+		}
+	}
+	p.engine.Schedule(p.t0.Add(1500*time.Millisecond), report)
+}
+
+// createWeb creates the plain Deployment parity-web with replicas pods.
+func createWeb(ctx context.Context, p parityPlane, replicas int32) {
+	u, err := toUnstructured(clustertest.Deployment(webDeployment, replicas, "500m", "256Mi"))
 	Expect(err).NotTo(HaveOccurred())
 	Expect(p.Apply(ctx, "default", u)).To(Succeed())
-	Expect(p.RunUntil(ctx, t0.Add(10*time.Second))).To(Succeed())
-	Expect(clustertest.SetReplicas(ctx, c, "parity-web", 4)).To(Succeed())
-	Expect(p.RunUntil(ctx, t0.Add(20*time.Second))).To(Succeed())
-	Expect(clustertest.SetReplicas(ctx, c, "parity-web", 2)).To(Succeed())
-	Expect(p.RunUntil(ctx, t0.Add(150*time.Second))).To(Succeed())
+}
+
+// runParity runs the scenario on p from t0: helloworld-go at 0 s, a plain
+// Deployment of one pod at 5 s, scaled to 4 at 10 s and to 2 at 20 s, until
+// 150 s, by which the idle revision has scaled to zero (at 92 s).
+func runParity(ctx context.Context, p parityPlane) {
+	startParity(ctx, p, 150*time.Second)
+	p.until(ctx, 5*time.Second)
+	createWeb(ctx, p, 1)
+	p.until(ctx, 10*time.Second)
+	Expect(clustertest.SetReplicas(ctx, p.client, webDeployment, 4)).To(Succeed())
+	p.until(ctx, 20*time.Second)
+	Expect(clustertest.SetReplicas(ctx, p.client, webDeployment, 2)).To(Succeed())
+	p.until(ctx, 150*time.Second)
+}
+
+// runPodDeletion deletes pods as a user does (kubectl delete pod, the
+// deletePod action: a graceful deletion): the oldest parity-web pod at
+// 20 s and helloworld-go's pod at 30 s. Each turns NotReady, drains and
+// goes; its Deployment replaces it at once.
+func runPodDeletion(ctx context.Context, p parityPlane) {
+	startParity(ctx, p, 150*time.Second)
+	p.until(ctx, 5*time.Second)
+	createWeb(ctx, p, 3)
+	p.until(ctx, 20*time.Second)
+	deleteOldest(ctx, p.client, client.MatchingLabels{"app": webDeployment})
+	p.until(ctx, 30*time.Second)
+	deleteOldest(ctx, p.client, client.MatchingLabels{servingv1.RevisionLabelKey: helloworld.Name})
+	p.until(ctx, 150*time.Second)
+}
+
+// runNodeKill kills the node running helloworld-go's pod and one of
+// parity-web's at 20 s: both are lost and both Deployments replace them on
+// the other nodes at that instant (envtest's scheduling rounds and the
+// memory plane's sorted settle must place them alike). The node comes back
+// at 40 s, empty and with no images, and parity-web's scale-up to 6 at
+// 50 s puts pods on it again.
+func runNodeKill(ctx context.Context, p parityPlane) {
+	startParity(ctx, p, 150*time.Second)
+	p.until(ctx, 5*time.Second)
+	createWeb(ctx, p, 3)
+	p.until(ctx, 20*time.Second)
+	Expect(p.cluster.KillNode(ctx, "knsim-worker-1")).To(Succeed())
+	p.until(ctx, 40*time.Second)
+	Expect(p.cluster.RestoreNode(ctx, "knsim-worker-1")).To(Succeed())
+	p.until(ctx, 50*time.Second)
+	Expect(clustertest.SetReplicas(ctx, p.client, webDeployment, 6)).To(Succeed())
+	p.until(ctx, 150*time.Second)
 }
 
 var _ = Describe("memory and envtest control planes", func() {
 	It("produce the same pod timeline for the same scenario and seed", func(ctx SpecContext) {
-		var envtestTL, memoryTL timeline
+		want, got := onBothPlanes(ctx, runParity)
+		expectSameTimelines(want, got)
+		// The timeline covers the terminations: the Deployment's scale-down
+		// from 4 to 2, and the idle revision's scale-down to zero.
+		Expect(stages(want, webDeployment)).To(ContainElements("Terminating ", "Deleted Drained"))
+		Expect(stages(want, helloworldDeployment)).To(HaveExactElements(
+			"Created ", "Scheduled ", "Pulled ", "Started ", "Ready ", "Terminating ", "Deleted Drained"))
+	}, NodeTimeout(3*time.Minute))
 
-		eng, err := engine.New(engine.Config{Seed: 7})
-		Expect(err).NotTo(HaveOccurred())
-		w, err := world.Start(context.Background(), world.Config{Engine: eng, Cluster: parityCluster(&envtestTL)})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(w.Stop)
-		envtestTL.start = eng.Now()
-		runParity(ctx, w, w.Client, eng.Now())
+	It("agree on a user's graceful pod deletion", func(ctx SpecContext) {
+		want, got := onBothPlanes(ctx, runPodDeletion)
+		expectSameTimelines(want, got)
+		// Each deleted pod drains and goes, and a replacement becomes Ready.
+		Expect(stages(want, webDeployment)).To(ContainElements("Terminating ", "Deleted Drained"))
+		Expect(stages(want, webDeployment)).To(HaveEach(Not(Equal("Deleted ScaleDown"))))
+		Expect(count(stages(want, webDeployment), "Ready ")).To(Equal(4), "three pods and a replacement")
+		Expect(count(stages(want, helloworldDeployment), "Ready ")).To(Equal(2), "the revision's pod and its replacement")
+		Expect(count(stages(want, helloworldDeployment), "Deleted Drained")).To(Equal(2), "the deleted pod, then the replacement at zero")
+	}, NodeTimeout(3*time.Minute))
 
-		meng, err := engine.New(engine.Config{Seed: 7})
-		Expect(err).NotTo(HaveOccurred())
-		p, err := memory.Start(ctx, memory.Config{Engine: meng, Cluster: parityCluster(&memoryTL)})
-		Expect(err).NotTo(HaveOccurred())
-		memoryTL.start = meng.Now()
-		runParity(ctx, p, p.Client, meng.Now())
-
-		got, want := memoryTL.sorted(), envtestTL.sorted()
+	It("agree on a node failure and the node's return", func(ctx SpecContext) {
+		want, got := onBothPlanes(ctx, runNodeKill)
+		expectSameTimelines(want, got)
+		Expect(stages(want, webDeployment)).To(ContainElement("Deleted NodeLost"))
+		Expect(stages(want, helloworldDeployment)).To(ContainElement("Deleted NodeLost"))
+		var onRestored int
 		for _, e := range want {
-			GinkgoWriter.Println("envtest", e)
+			if e.Deployment == webDeployment && e.Node == "knsim-worker-1" && e.Stage == cluster.StagePulled && e.At > 50*time.Second {
+				onRestored++
+			}
 		}
-		for _, e := range got {
-			GinkgoWriter.Println("memory ", e)
-		}
-		Expect(want).NotTo(BeEmpty())
-		Expect(cmp.Diff(want, got)).To(BeEmpty(), "envtest (-) vs memory (+)")
+		Expect(onRestored).To(BeNumerically(">", 0), "parity-web's scale-up places pods on the restored node")
 	}, NodeTimeout(3*time.Minute))
 })
+
+// count is how many of ss equal s.
+func count(ss []string, s string) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
