@@ -68,7 +68,7 @@ func (l *listRead) matches(ch change) bool {
 type deps struct {
 	kinds []schema.GroupVersionKind // the kind each reconciler reconciles
 
-	mu      sync.Mutex // reads come from the cluster's goroutines too
+	mu      sync.Mutex                // reads come from the cluster's goroutines too
 	reads   map[due]map[ref]*listRead // nil for an object read
 	readers map[ref]map[due]struct{}  // reads, inverted
 	pending map[due]bool
