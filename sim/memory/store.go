@@ -236,6 +236,11 @@ func (s *store) List(ctx context.Context, list client.ObjectList, opts ...client
 			}
 			items = append(items, it)
 		default:
+			if lo.UnsafeDisableDeepCopy != nil && *lo.UnsafeDisableDeepCopy {
+				// The caller promised not to change what it reads.
+				items = append(items, o)
+				continue
+			}
 			items = append(items, o.DeepCopyObject())
 		}
 	}

@@ -41,8 +41,13 @@ func ReadServing(ctx context.Context, c client.Reader) (*Serving, error) {
 	var revs servingv1.RevisionList
 	var sks networkingv1alpha1.ServerlessServiceList
 	var pods corev1.PodList
-	for _, l := range []client.ObjectList{&routes, &revs, &sks, &pods} {
-		if err := c.List(ctx, l); err != nil {
+	if err := c.List(ctx, &routes); err != nil {
+		return nil, fmt.Errorf("reading data-plane state: %w", err)
+	}
+	// The snapshot keeps nothing of these but names and scalars, so a
+	// cache may hand out its own objects (a fleet has many pods).
+	for _, l := range []client.ObjectList{&revs, &sks, &pods} {
+		if err := c.List(ctx, l, client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("reading data-plane state: %w", err)
 		}
 	}
