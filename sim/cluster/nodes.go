@@ -318,7 +318,9 @@ func (c *Cluster) nodeInfosLocked() []nodeInfo {
 // are gone.
 func (c *Cluster) pollNodes(ctx context.Context, reader client.Reader) error {
 	var list corev1.NodeList
-	if err := reader.List(ctx, &list); err != nil {
+	// observeNode copies what it keeps, so a cache may hand out its own
+	// objects: every Deployment's reconcile polls every node.
+	if err := reader.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing nodes: %w", err)
 	}
 	seen := make(map[string]bool, len(list.Items))

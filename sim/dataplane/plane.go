@@ -89,14 +89,26 @@ func New(cfg Config) (*Plane, error) {
 
 // Sync brings the data plane in line with the control plane.
 func (p *Plane) Sync(now time.Time, snap *topology.Serving) {
-	p.router = ingress.NewRouter(snap.Routes...)
 	keys := make([]types.NamespacedName, 0, len(snap.Revisions))
 	for k := range snap.Revisions {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, topology.CompareKeys)
-	for _, k := range keys {
-		info := snap.Revisions[k]
+	p.SyncDelta(now, snap, topology.Delta{Routes: true, Revisions: keys})
+}
+
+// SyncDelta brings the data plane in line with a snapshot of which only
+// what d names changed since the last sync: the Routes, when d.Routes, and
+// the revisions d.Revisions lists (sorted, as Sync visits them).
+func (p *Plane) SyncDelta(now time.Time, snap *topology.Serving, d topology.Delta) {
+	if d.Routes {
+		p.router = ingress.NewRouter(snap.Routes...)
+	}
+	for _, k := range d.Revisions {
+		info, ok := snap.Revisions[k]
+		if !ok {
+			continue
+		}
 		rev := p.revisions[k]
 		if rev == nil {
 			rev = p.newRevision(now, k, info)

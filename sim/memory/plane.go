@@ -19,9 +19,12 @@ import (
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/engine"
+	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
+	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	"github.com/knsim/knsim/system/autoscaler/multiscaler"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/stack"
+	"github.com/knsim/knsim/system/topology"
 	"github.com/knsim/knsim/system/webhook"
 )
 
@@ -59,7 +62,40 @@ type Plane struct {
 	// after them is free.
 	dirty     bool
 	settledAt int // store writes at the end of the last fixpoint
+	// changes are the objects the data plane sees written since
+	// ServingChanges was last called.
+	changes topology.Changes
 }
+
+// noteChange keeps a written object the data plane sees.
+func (p *Plane) noteChange(ch change) {
+	switch ch.gvk.GroupKind() {
+	case routeKind:
+		p.changes.Routes = append(p.changes.Routes, ch.key)
+	case revisionKind:
+		p.changes.Revisions = append(p.changes.Revisions, ch.key)
+	case sksKind:
+		p.changes.ServerlessServices = append(p.changes.ServerlessServices, ch.key)
+	case podKind:
+		p.changes.Pods = append(p.changes.Pods, ch.key)
+	}
+}
+
+// ServingChanges returns the Routes, Revisions, ServerlessServices and
+// Pods written since the last call (a topology.Tracker reads just those).
+func (p *Plane) ServingChanges() topology.Changes {
+	ch := p.changes
+	p.changes = topology.Changes{}
+	return ch
+}
+
+// The kinds the data plane's view is made of.
+var (
+	routeKind    = servingv1.SchemeGroupVersion.WithKind("Route").GroupKind()
+	revisionKind = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
+	sksKind      = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
+	podKind      = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
+)
 
 // Touch makes everything due at the next Settle; call it after changing
 // the world behind the store's back (killing a node).
@@ -108,7 +144,11 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if p.deps, err = newDeps(rs, db.Scheme()); err != nil {
 		return nil, err
 	}
-	db.onRead, db.onWrite = p.deps.read, p.deps.wrote
+	db.onRead = p.deps.read
+	db.onWrite = func(ch change) {
+		p.deps.wrote(ch)
+		p.noteChange(ch)
+	}
 	if err := sim.EnsureNodes(ctx, store); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -95,9 +97,10 @@ type run struct {
 	mu    *sync.Mutex
 	dp    *dataplane.Plane
 	start time.Time
-	seen  uint64  // control-plane writes the data plane has synced
-	err   error   // the first action failure
-	ev    *events // the eventing side of the run (events.go)
+	seen  uint64            // control-plane writes the data plane has synced
+	top   *topology.Tracker // the data plane's view of the control plane
+	err   error             // the first action failure
+	ev    *events           // the eventing side of the run (events.go)
 	opts  Options
 }
 
@@ -213,18 +216,20 @@ func (r *run) settle(ctx context.Context) error {
 	}
 	if w := r.b.Writes(); w != r.seen {
 		r.seen = w
-		snap, err := topology.ReadServing(ctx, r.b.Client())
+		snap, d, err := r.readServing(ctx)
 		if err != nil {
 			return err
 		}
 		r.locked(func() {
-			for k, info := range snap.Revisions {
-				r.rec.noteRevision(k, info.Service)
+			for _, k := range d.Revisions {
+				if info, ok := snap.Revisions[k]; ok {
+					r.rec.noteRevision(k, info.Service)
+				}
 			}
 		})
-		r.dp.Sync(r.eng.Now(), snap)
+		r.dp.SyncDelta(r.eng.Now(), snap, d)
 		if r.opts.OnSync != nil {
-			r.opts.OnSync(r.eng.Now(), snap)
+			r.opts.OnSync(r.eng.Now(), snap.Clone())
 		}
 		if err := r.ev.sync(ctx, r.b.Client()); err != nil { // events: topology (events.go)
 			return err
@@ -232,6 +237,31 @@ func (r *run) settle(ctx context.Context) error {
 	}
 	r.ev.drain(r.eng.Now()) // events: what sources emitted while settling (events.go)
 	return nil
+}
+
+// servingChanges is a control plane that names the objects written since
+// it was last asked, so the data plane's view follows at the cost of what
+// changed (the memory plane); others are read whole at every sync.
+type servingChanges interface {
+	ServingChanges() topology.Changes
+}
+
+// readServing brings the data plane's view of the control plane up to date
+// and says what changed in it.
+func (r *run) readServing(ctx context.Context) (*topology.Serving, topology.Delta, error) {
+	sc, incremental := r.b.(servingChanges)
+	if incremental && r.top != nil {
+		return r.top.Update(ctx, r.b.Client(), sc.ServingChanges())
+	}
+	if incremental {
+		sc.ServingChanges() // the full read below covers them
+	}
+	top, snap, err := topology.NewTracker(ctx, r.b.Client())
+	if err != nil {
+		return nil, topology.Delta{}, err
+	}
+	r.top = top
+	return snap, topology.Delta{Routes: true, Revisions: slices.SortedFunc(maps.Keys(snap.Revisions), topology.CompareKeys)}, nil
 }
 
 // finish summarises the run and evaluates the expectations.

@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
@@ -68,19 +68,20 @@ func ReadServing(ctx context.Context, c client.Reader) (*Serving, error) {
 		k := types.NamespacedName{Namespace: p.Namespace, Name: rev}
 		ready[k] = append(ready[k], p.Name)
 	}
-	for _, r := range revs.Items {
+	for i := range revs.Items {
+		r := &revs.Items[i]
 		k := types.NamespacedName{Namespace: r.Namespace, Name: r.Name}
 		names := ready[k]
 		slices.Sort(names)
-		snap.Revisions[k] = RevisionInfo{
-			Service:              r.Labels[servingv1.ServiceLabelKey],
-			ContainerConcurrency: int(ptr.Deref(r.Spec.ContainerConcurrency, 0)),
-			Timeout:              time.Duration(ptr.Deref(r.Spec.TimeoutSeconds, servingv1.DefaultTimeoutSeconds)) * time.Second,
-			Proxy:                proxy[k],
-			ReadyPods:            names,
-		}
+		snap.Revisions[k] = revisionInfo(r, proxy[k], names)
 	}
 	return snap, nil
+}
+
+// Clone returns a copy of the snapshot that later tracker updates leave
+// alone.
+func (s *Serving) Clone() *Serving {
+	return &Serving{Routes: slices.Clone(s.Routes), Revisions: maps.Clone(s.Revisions)}
 }
 
 func podReady(p *corev1.Pod) bool {
