@@ -40,8 +40,9 @@
 // the facts hold for every seed and any N rather than on average. The top
 // 20 % are scaled together so that the day totals about
 // [Config.InvocationsPerFunction] invocations per function (60,000 by
-// default: 1.2 million for 20 functions, 6 million for 100); the others
-// keep the distribution's rates, at least one invocation a day.
+// default: 1.2 million for 20 functions, 6 million for 100; bursty days
+// move the total by up to about 15 percent); the others keep the
+// distribution's rates, at least one invocation a day on average.
 //
 // Triggers follow the mix of the paper (HTTP the most common, then timers
 // and queues, then orchestration, storage, events and others), per band of
@@ -52,6 +53,6 @@
 // and orchestration functions follow a diurnal curve peaking between 12:00
 // and 17:00, some HTTP ones only in business hours. Execution times are
 // log-normal per function with a median between 30 ms and 5 s, shortened
-// for the busiest functions so that none keeps more than
+// (down to 30 ms) for the busiest functions so that none keeps more than
 // [MaxMeanConcurrency] invocations in flight on average.
 package fleet

@@ -22,11 +22,11 @@ type Stats struct {
 
 // FunctionStats are one function's facts.
 type FunctionStats struct {
-	Service string
-	Trigger string
-	Total   int // invocations in the day
-	Peak    int // invocations in the busiest minute
-	Idle    int // minutes without an invocation
+	Service string // the function's Knative Service
+	Trigger string // the function's trigger
+	Total   int    // invocations in the day
+	Peak    int    // invocations in the busiest minute
+	Idle    int    // minutes without an invocation
 	// CV is the coefficient of variation of the gaps between invocations,
 	// each minute's invocations spread evenly over it; NaN with fewer
 	// than 3 invocations. A Poisson process has a CV of 1, a timer 0,
