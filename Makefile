@@ -33,7 +33,7 @@ SCENARIOS ?= $(wildcard scenarios/*.yaml)
 # their virtual runs in the report.
 REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 
-.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench build clean-envtest help knative-ref
+.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench bench-fleet build clean-envtest help knative-ref
 
 all: build
 
@@ -124,8 +124,15 @@ knative-ref: ## regenerate the autoscaler conformance traces and Knative's refer
 	$(CACHE_HOME)/bin/knativeref --gen-traces $(KNATIVE_CASES)
 	$(CACHE_HOME)/bin/knativeref --cases $(KNATIVE_CASES)
 
-bench: ## run the Go benchmarks
+# bench ends with a short fleet run (20 and 50 Services, 10 virtual
+# minutes); bench-fleet runs the whole grid of docs/performance.md (the
+# 24-hour runs of the larger fleets take a long time).
+bench: ## run the Go benchmarks and a short fleet benchmark
 	$(GO) test -run '^$$' -bench . -benchmem ./bench/...
+	$(GO) run ./bench/fleet/cmd/fleet -n 20,50 -durations 10m
+
+bench-fleet: ## run the fleet benchmark (20 to 200 Services x 1h, 24h) and print its Markdown table
+	$(GO) run ./bench/fleet/cmd/fleet -markdown
 
 clean-envtest: ## remove the cached envtest binaries
 	rm -rf $(ENVTEST_DIR)

@@ -3,110 +3,128 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
-	"github.com/knsim/knsim/sim/traffic"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/knsim/knsim/sim/scenario"
 )
 
-// The committed traces and Services are what the generator makes: the
+// gentrace runs the command with args and returns its stdout.
+func gentrace(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if err := run(args, &stdout, &stderr); err != nil {
+		t.Fatalf("gentrace %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// The committed traces and Services are what the command makes: the
 // scenarios that replay them depend on every count.
 func TestCommittedFilesAreGenerated(t *testing.T) {
+	dir := t.TempDir()
+	trace, rotated, services := filepath.Join(dir, "trace.csv"), filepath.Join(dir, "rotated.csv"), filepath.Join(dir, "services.yaml")
 	for _, c := range []struct {
-		file   string
-		rotate int
+		committed, made string
+		args            []string
 	}{
-		{"../../traces/azure-diurnal-20.csv", 0},
-		{"../../traces/azure-diurnal-20-from-13h45.csv", 13*60 + 45},
+		{"../../traces/azure-diurnal-20.csv", trace, []string{"-seed", "1", "-out", trace}},
+		{"../../traces/azure-diurnal-20-from-13h45.csv", rotated, []string{"-seed", "1", "-rotate", "13h45m", "-out", rotated}},
+		{"../../testdata/azure-diurnal-20-services.yaml", services, []string{"-services", services, "-out", os.DevNull}},
 	} {
-		rows := Generate(1)
-		if c.rotate != 0 {
-			rows = Rotate(rows, c.rotate)
-		}
-		var b bytes.Buffer
-		if err := Write(&b, rows); err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(c.file)
+		gentrace(t, c.args...)
+		got, err := os.ReadFile(c.made)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, b.Bytes()) {
-			t.Errorf("%s is stale: regenerate it with go run ./scenarios/tools/gentrace (see the package comment)", c.file)
+		want, err := os.ReadFile(c.committed)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	svc, err := os.ReadFile("../../testdata/azure-diurnal-20-services.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(svc) != Services() {
-		t.Error("testdata/azure-diurnal-20-services.yaml is stale: regenerate it with -services")
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not what gentrace %s makes: regenerate it (see the package comment)", c.committed, strings.Join(c.args, " "))
+		}
 	}
 }
 
-// The same seed gives the same trace; another seed another one.
-func TestDeterministic(t *testing.T) {
-	var a, b, c bytes.Buffer
-	Write(&a, Generate(1))
-	Write(&b, Generate(1))
-	Write(&c, Generate(2))
-	if !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Error("seed 1 gave two different traces")
+// The CSV goes to stdout without -out; -print-map prints the map of every
+// function and the workloads.
+func TestStdout(t *testing.T) {
+	csv := gentrace(t, "-functions", "7", "-seed", "3")
+	if lines := strings.Count(csv, "\n"); lines != 8 {
+		t.Errorf("%d lines, want a header and 7 functions", lines)
 	}
-	if bytes.Equal(a.Bytes(), c.Bytes()) {
-		t.Error("seeds 1 and 2 gave the same trace")
+	m := gentrace(t, "-print-map")
+	got := []int{strings.Count(m, "\n"), strings.Count(m, ": fn-"), strings.Count(m, "lognormal")}
+	if diff := cmp.Diff([]int{42, 20, 20}, got); diff != "" {
+		t.Errorf("-print-map: lines, map entries, workloads (-want +got):\n%s", diff)
 	}
 }
 
-// The trace has the workload facts the scenarios rely on, and the
-// runner's parser reads it.
-func TestWorkloadFacts(t *testing.T) {
-	var b bytes.Buffer
-	if err := Write(&b, Generate(1)); err != nil {
-		t.Fatal(err)
+// -scenario writes a scenario that loads, with its trace and Services.
+func TestScenario(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fleet")
+	path := strings.TrimSpace(gentrace(t, "-functions", "30", "-seed", "2", "-scenario", dir, "-name", "thirty", "-duration", "10m", "-start", "14h"))
+	if want := filepath.Join(dir, "thirty.yaml"); path != want {
+		t.Errorf("printed %q, want %q", path, want)
 	}
-	fns, err := traffic.ParseAzureTrace("generated", &b)
+	for _, f := range []string{"thirty.yaml", "traces/thirty.csv", "services.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	sc, err := scenario.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fns) != 20 {
-		t.Fatalf("%d functions, want 20", len(fns))
+	got := []any{sc.Metadata.Name, sc.Metadata.Duration.String(), len(sc.Workloads), sc.Cluster.Nodes[0].Count}
+	if diff := cmp.Diff([]any{"thirty", "10m", 30, 6}, got); diff != "" {
+		t.Errorf("name, duration, workloads, nodes (-want +got):\n%s", diff)
 	}
-	totals := make([]int, len(fns))
-	all, hourly, minutely := 0, 0, 0
-	for i, f := range fns {
-		for _, n := range f.PerMinute {
-			totals[i] += n
+}
+
+// A sampled fleet's Services say how to make them again.
+func TestSampledServices(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "svc.yaml")
+	gentrace(t, "-functions", "12", "-seed", "5", "-invocations-per-function", "1000", "-services", file, "-out", os.DevNull)
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := strings.SplitN(string(b), "\n", 3)[:2]
+	want := []string{
+		"# One Knative Service per function of a sampled fleet of 12 functions (seed 5).",
+		"# Generated by: go run ./scenarios/tools/gentrace -functions 12 -seed 5 -invocations-per-function 1000 -services " + file,
+	}
+	if diff := cmp.Diff(want, head); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if n := strings.Count(string(b), "kind: Service\n"); n != 12 {
+		t.Errorf("%d Services, want 12", n)
+	}
+}
+
+func TestFlagErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-functions", "0"}, "functions: expected at least 1, got 0"},
+		{[]string{"-functions", "200000"}, "functions: expected at most 100000, got 200000"},
+		{[]string{"-invocations-per-function", "5000"}, "20 functions are the shipped profiles"},
+		{[]string{"-scenario", "x", "-out", "y", "-rotate", "1h"}, "-scenario writes the trace and the Services itself; drop -out, -rotate"},
+		{[]string{"-start", "1h", "-name", "n"}, "-name, -start shape the scenario -scenario DIR writes; add -scenario"},
+		{[]string{"-scenario", t.TempDir(), "-duration", "48h"}, "duration: expected more than 10s"},
+		{[]string{"extra"}, `unexpected arguments ["extra"]`},
+		{[]string{"-functions", "many"}, `invalid value "many" for flag -functions`},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := run(c.args, &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("gentrace %s: error %v, want %q", strings.Join(c.args, " "), err, c.want)
 		}
-		all += totals[i]
-		if totals[i] <= 24 {
-			hourly++
-		}
-		if totals[i] <= 1440 {
-			minutely++
-		}
-	}
-	top := totals[0] + totals[1] + totals[2] + totals[3]
-	if share := float64(top) / float64(all); share < 0.99 {
-		t.Errorf("the 4 heaviest functions make %.2f%% of the invocations, want > 99%%", 100*share)
-	}
-	if hourly != 9 {
-		t.Errorf("%d functions invoked at most once an hour, want 9 (45%%)", hourly)
-	}
-	if minutely != 16 {
-		t.Errorf("%d functions invoked at most once a minute, want 16 (80%%)", minutely)
-	}
-	if totals[0] < 1000*totals[10] {
-		t.Errorf("rates should span orders of magnitude: %d vs %d", totals[0], totals[10])
-	}
-	// Diurnal: the heaviest function's afternoon is busier than its night.
-	night, afternoon := 0, 0
-	for m := 2 * 60; m < 4*60; m++ {
-		night += fns[0].PerMinute[m]
-	}
-	for m := 13 * 60; m < 15*60; m++ {
-		afternoon += fns[0].PerMinute[m]
-	}
-	if afternoon < 4*night {
-		t.Errorf("fn-00: %d invocations 13:00-15:00, %d 02:00-04:00; want a diurnal peak", afternoon, night)
 	}
 }
