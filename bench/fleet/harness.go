@@ -80,7 +80,7 @@ type Prepared struct {
 // Prepare generates the fleet, writes its scenario and loads it.
 func Prepare(cfg Config) (*Prepared, error) {
 	began := time.Now()
-	f, err := fleet.Generate(fleet.Config{Functions: cfg.Functions, Seed: cfg.Seed, InvocationsPerFunction: cfg.InvocationsPerFunction})
+	f, err := fleet.Generate(fleet.Config{Functions: cfg.Functions, Seed: cfg.Seed, InvocationsPerFunction: cfg.InvocationsPerFunction, Sampled: true})
 	if err != nil {
 		return nil, err
 	}

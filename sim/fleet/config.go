@@ -44,10 +44,13 @@ type Config struct {
 	// profiles, whose day is fixed. Below about 10,000 the top 20 % of the
 	// functions make less than 99 % of the invocations.
 	InvocationsPerFunction float64
+	// Sampled samples the population for 20 functions too, so that fleets
+	// of every size come from one population (bench/fleet compares them).
+	Sampled bool
 }
 
 // Shipped reports whether c generates the 20 shipped profiles.
-func (c Config) Shipped() bool { return c.Functions == ShippedFunctions }
+func (c Config) Shipped() bool { return c.Functions == ShippedFunctions && !c.Sampled }
 
 // invocationsPerFunction is InvocationsPerFunction with its default.
 func (c Config) invocationsPerFunction() float64 {

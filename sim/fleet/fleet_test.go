@@ -64,6 +64,28 @@ func TestShippedProfiles(t *testing.T) {
 	}
 }
 
+// Sampled makes 20 functions a sample of the population, which scales.
+func TestSampledTwenty(t *testing.T) {
+	c := Config{Functions: 20, Seed: 9, Sampled: true, InvocationsPerFunction: 30_000}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("Validate() = %v, want nil: a sampled fleet of 20 scales", err)
+	}
+	f, err := Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Profile
+	for _, fn := range f.Functions {
+		got = append(got, fn.Profile)
+	}
+	if cmp.Equal(ShippedProfiles(), got) {
+		t.Error("a sampled fleet of 20 has the shipped profiles")
+	}
+	if len(got) != 20 {
+		t.Errorf("got %d functions, want 20", len(got))
+	}
+}
+
 func trace(t *testing.T, c Config) []byte {
 	t.Helper()
 	f, err := Generate(c)
