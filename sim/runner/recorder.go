@@ -51,6 +51,9 @@ type recorder struct {
 	requests []request
 	pods     map[types.NamespacedName]*podLife
 	podOrder []types.NamespacedName
+	// live are the pods of podOrder not yet gone at the last onSecond: a
+	// day's run creates thousands of pods, few at a time.
+	live []types.NamespacedName
 	series   map[types.NamespacedName][]sample
 	services map[types.NamespacedName]string // revision -> namespace/service
 	revOrder []types.NamespacedName
@@ -133,6 +136,7 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib}
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)
+		r.live = append(r.live, key)
 	}
 	switch e.Stage {
 	case cluster.StageReady:
@@ -165,11 +169,14 @@ func (r *recorder) noteRevision(rev types.NamespacedName, service string) {
 func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 	t := r.since(now)
 	counts := map[types.NamespacedName]*sample{}
-	for _, key := range r.podOrder {
+	live := r.live[:0]
+	for _, key := range r.live {
 		p := r.pods[key]
 		if p.gone >= 0 && p.gone <= t {
+			// Gone for good: a pod's gone time never moves back.
 			continue
 		}
+		live = append(live, key)
 		s := counts[p.revision]
 		if s == nil {
 			s = &sample{}
@@ -183,6 +190,8 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 			s.ready++
 		}
 	}
+	clear(r.live[len(live):])
+	r.live = live
 	for _, l := range load {
 		r.noteRevision(l.Revision, l.Service)
 		s := sample{t: t, concurrency: l.Concurrency, rps: l.RPS, activator: l.ActivatorInPath, desired: r.desired(l.Revision)}
