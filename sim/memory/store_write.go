@@ -61,6 +61,34 @@ func (ks *kindStore) normalize(o client.Object) (client.Object, error) {
 	return n, nil
 }
 
+// normalizeExcept normalizes n in place but for its top-level fields named
+// in keep, which hold values read from the store (already normalized):
+// JSON encodes an object field by field, so normalizing the others alone
+// gives what normalize gives, without encoding a large spec again when
+// only the status changed.
+func (ks *kindStore) normalizeExcept(n client.Object, keep ...string) error {
+	v := reflect.ValueOf(n).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous || slices.Contains(keep, f.Name) {
+			continue // TypeMeta, set below
+		}
+		b, err := json.Marshal(v.Field(i).Interface())
+		if err != nil {
+			return fmt.Errorf("memory: encoding %s of %s %q: %w", f.Name, ks.gvr.Resource, n.GetName(), err)
+		}
+		fresh := reflect.New(f.Type)
+		if err := utiljson.Unmarshal(b, fresh.Interface()); err != nil {
+			return fmt.Errorf("memory: decoding %s of %s %q: %w", f.Name, ks.gvr.Resource, n.GetName(), err)
+		}
+		v.Field(i).Set(fresh.Elem())
+	}
+	n.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
+	n.SetManagedFields(nil)
+	return nil
+}
+
 // labelsOf returns o's labels, nil for no object.
 func labelsOf(o client.Object) labels.Set {
 	if o == nil {
@@ -179,20 +207,23 @@ func (s *store) update(obj client.Object, isStatus bool) error {
 		return ks.notFound(key.Name)
 	}
 	var n client.Object
+	var keep []string // fields that hold stored values
 	switch {
 	case isStatus:
 		// Everything but the status stays as stored.
 		n = old.DeepCopyObject().(client.Object)
 		copyStatus(n, t)
 		n.SetResourceVersion(t.GetResourceVersion())
+		keep = storedButStatus(n)
 	case s.status[gvk]:
 		// The status stays as stored.
 		n = t.DeepCopyObject().(client.Object)
 		copyStatus(n, old)
+		keep = []string{"Status"}
 	default:
 		n = t.DeepCopyObject().(client.Object)
 	}
-	stored, err := s.replace(gvk, ks, old, n, false)
+	stored, err := s.replace(gvk, ks, old, n, false, keep...)
 	if err != nil {
 		return err
 	}
@@ -205,7 +236,10 @@ func (s *store) update(obj client.Object, isStatus bool) error {
 // unconditional updates) and moves on; the deletionTimestamp cannot change
 // but by a delete; a deleted object whose last finalizer goes is removed
 // (stored is then nil).
-func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n client.Object, deleting bool) (client.Object, error) {
+//
+// keep names the top-level fields of n that hold values read from the
+// store, which need no normalizing.
+func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n client.Object, deleting bool, keep ...string) (client.Object, error) {
 	if n.GetResourceVersion() == "" && allowsUnconditionalUpdate(gvk) {
 		n.SetResourceVersion(old.GetResourceVersion())
 	}
@@ -225,12 +259,24 @@ func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n clien
 		ks.put(key, nil)
 		return nil, nil
 	}
-	stored, err := ks.normalize(n)
-	if err != nil {
+	if err := ks.normalizeExcept(n, keep...); err != nil {
 		return nil, err
 	}
-	ks.put(key, stored)
-	return stored, nil
+	ks.put(key, n)
+	return n, nil
+}
+
+// storedButStatus names o's top-level fields but Status: a status write
+// keeps them as stored (but for the resourceVersion, a plain string).
+func storedButStatus(o client.Object) []string {
+	var keep []string
+	t := reflect.TypeOf(o).Elem()
+	for i := range t.NumField() {
+		if f := t.Field(i); !f.Anonymous && f.Name != "Status" {
+			keep = append(keep, f.Name)
+		}
+	}
+	return keep
 }
 
 // copyStatus sets dst's status to a copy of src's (both of one kind).
