@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
@@ -64,13 +65,51 @@ func (l *listRead) matches(ch change) bool {
 	return false
 }
 
+// labelPair is one label, key and value.
+type labelPair struct{ key, value string }
+
+// index says under which labels a write can concern this list: a selector
+// that requires one value of a label is found under that label (each
+// Deployment lists its own pods so, and a fleet writes pods all the time);
+// scan is true when some write without those labels may concern it.
+func (l *listRead) index() (pairs []labelPair, scan bool) {
+	if l.any {
+		return nil, true
+	}
+	for _, s := range l.sels {
+		p, ok := equalityPair(s)
+		if !ok {
+			return nil, true
+		}
+		pairs = append(pairs, p)
+	}
+	return pairs, false
+}
+
+// equalityPair returns a label the selector requires one value of.
+func equalityPair(s labels.Selector) (labelPair, bool) {
+	reqs, _ := s.Requirements()
+	for _, r := range reqs {
+		switch r.Operator() {
+		case selection.Equals, selection.DoubleEquals, selection.In:
+			if r.Values().Len() == 1 {
+				return labelPair{r.Key(), r.Values().UnsortedList()[0]}, true
+			}
+		}
+	}
+	return labelPair{}, false
+}
+
 // deps tracks what each reconcile read and what is due.
 type deps struct {
 	kinds []schema.GroupVersionKind // the kind each reconciler reconciles
 
-	mu      sync.Mutex                // reads come from the cluster's goroutines too
-	reads   map[due]map[ref]*listRead // nil for an object read
-	readers map[ref]map[due]struct{}  // reads, inverted
+	mu    sync.Mutex                // reads come from the cluster's goroutines too
+	reads map[due]map[ref]*listRead // nil for an object read
+	// readers inverts reads: object reads, and list reads a write of any
+	// labels may concern; byLabel holds the other list reads by label.
+	readers map[ref]map[due]struct{}
+	byLabel map[ref]map[labelPair]map[due]struct{}
 	pending map[due]bool
 	all     bool
 
@@ -79,7 +118,7 @@ type deps struct {
 }
 
 func newDeps(rs []stack.Reconciler, scheme *runtime.Scheme) (*deps, error) {
-	d := &deps{reads: map[due]map[ref]*listRead{}, readers: map[ref]map[due]struct{}{}, pending: map[due]bool{}, all: true}
+	d := &deps{reads: map[due]map[ref]*listRead{}, readers: map[ref]map[due]struct{}{}, byLabel: map[ref]map[labelPair]map[due]struct{}{}, pending: map[due]bool{}, all: true}
 	for _, r := range rs {
 		gvk, err := apiutil.GVKForObject(r.List, scheme)
 		if err != nil {
@@ -138,6 +177,19 @@ func (d *deps) wrote(ch change) {
 				d.pending[who] = true
 			}
 		}
+		idx := d.byLabel[list]
+		if len(idx) == 0 {
+			continue
+		}
+		for _, set := range []labels.Set{ch.before, ch.after} {
+			for k, v := range set {
+				for who := range idx[labelPair{k, v}] {
+					if !d.pending[who] && d.reads[who][list].matches(ch) {
+						d.pending[who] = true
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -153,19 +205,64 @@ func (d *deps) end() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	who := *d.cur
-	for r := range d.reads[who] {
-		delete(d.readers[r], who)
+	for r, l := range d.reads[who] {
+		d.unindex(who, r, l)
 	}
 	d.reads[who] = d.curReads
-	for r := range d.curReads {
+	for r, l := range d.curReads {
+		d.indexRead(who, r, l)
+	}
+	d.cur, d.curReads = nil, nil
+}
+
+// indexRead files one read of who under readers or byLabel.
+func (d *deps) indexRead(who due, r ref, l *listRead) {
+	pairs, scan := []labelPair(nil), true
+	if l != nil {
+		pairs, scan = l.index()
+	}
+	if scan {
 		m := d.readers[r]
 		if m == nil {
 			m = map[due]struct{}{}
 			d.readers[r] = m
 		}
 		m[who] = struct{}{}
+		return
 	}
-	d.cur, d.curReads = nil, nil
+	idx := d.byLabel[r]
+	if idx == nil {
+		idx = map[labelPair]map[due]struct{}{}
+		d.byLabel[r] = idx
+	}
+	for _, p := range pairs {
+		m := idx[p]
+		if m == nil {
+			m = map[due]struct{}{}
+			idx[p] = m
+		}
+		m[who] = struct{}{}
+	}
+}
+
+// unindex forgets what indexRead filed.
+func (d *deps) unindex(who due, r ref, l *listRead) {
+	pairs, scan := []labelPair(nil), true
+	if l != nil {
+		pairs, scan = l.index()
+	}
+	if scan {
+		delete(d.readers[r], who)
+		return
+	}
+	for _, p := range pairs {
+		if m := d.byLabel[r][p]; m != nil {
+			delete(m, who)
+			if len(m) == 0 {
+				delete(d.byLabel[r], p)
+			}
+		}
+	}
 }
 
 // mark makes one object due.
