@@ -76,7 +76,7 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 	case name == "activator.inpath":
 		n := 0
 		for _, q := range l.r.requests {
-			if q.end <= at && q.viaAct && inScope(q.service, q.revision) {
+			if t := l.r.targets[q.target]; q.end <= at && q.viaAct && inScope(t.service, t.revision) {
 				n++
 			}
 		}
@@ -174,11 +174,12 @@ func (l *lookup) requests(name string, at time.Duration, inScope scopeFunc) (exp
 	codes := map[int]int{}
 	for _, q := range l.r.requests {
 		// Requests no Route took (404s) count towards every service scope.
-		if q.end > at || !inScope(q.service, q.revision) && (q.service != "" || q.revision.Name != "") {
+		t := l.r.targets[q.target]
+		if q.end > at || !inScope(t.service, t.revision) && (t.service != "" || t.revision.Name != "") {
 			continue
 		}
 		total++
-		codes[q.status]++
+		codes[int(q.status)]++
 		if q.status >= 200 && q.status < 300 {
 			ok++
 		} else {

@@ -14,11 +14,20 @@ import (
 // request is a finished request, kept small: long traces finish millions.
 type request struct {
 	end, latency time.Duration
-	status       int
-	service      string // namespace/name
-	revision     types.NamespacedName
+	status       int32
+	target       int32 // index in recorder.targets
 	cold, viaAct bool
 }
+
+// target is where requests went: a day of a fleet records millions of
+// requests, so each names its target by index (24 bytes a request).
+type target struct {
+	service  string // namespace/name, "" when no Route took it
+	revision types.NamespacedName
+}
+
+// targetKey is a request's target as the data plane names it.
+type targetKey struct{ namespace, service, revision string }
 
 // podLife is one pod's history.
 type podLife struct {
@@ -49,6 +58,9 @@ type coldStart struct {
 type recorder struct {
 	start    time.Time
 	requests []request
+	targets  []target
+	// targetIDs indexes targets.
+	targetIDs map[targetKey]int32
 	pods     map[types.NamespacedName]*podLife
 	podOrder []types.NamespacedName
 	// live are the pods of podOrder not yet gone at the last onSecond: a
@@ -84,14 +96,10 @@ func (r *recorder) since(t time.Time) time.Duration { return t.Sub(r.start) }
 
 // onRequest records a finished request and opens cold-start episodes.
 func (r *recorder) onRequest(rec telemetry.Record) {
-	svc := ""
-	if rec.Service != "" {
-		svc = rec.Namespace + "/" + rec.Service
-	}
 	r.requests = append(r.requests, request{
-		end: r.since(rec.End), latency: rec.Latency(), status: rec.Status,
-		service: svc, revision: types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision},
-		cold: rec.ColdStart, viaAct: rec.Path == telemetry.PathActivator,
+		end: r.since(rec.End), latency: rec.Latency(), status: int32(rec.Status),
+		target: r.targetOf(rec),
+		cold:   rec.ColdStart, viaAct: rec.Path == telemetry.PathActivator,
 	})
 	if rec.ColdStart {
 		key := types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision}
@@ -121,6 +129,25 @@ func (r *recorder) firstReadyAfter(rev types.NamespacedName, t time.Duration) ti
 		}
 	}
 	return best
+}
+
+// targetOf returns the index of rec's target, adding it when new.
+func (r *recorder) targetOf(rec telemetry.Record) int32 {
+	k := targetKey{rec.Namespace, rec.Service, rec.Revision}
+	if id, ok := r.targetIDs[k]; ok {
+		return id
+	}
+	t := target{revision: types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision}}
+	if rec.Service != "" {
+		t.service = rec.Namespace + "/" + rec.Service
+	}
+	if r.targetIDs == nil {
+		r.targetIDs = map[targetKey]int32{}
+	}
+	id := int32(len(r.targets))
+	r.targets = append(r.targets, t)
+	r.targetIDs[k] = id
+	return id
 }
 
 // onPod records a pod lifecycle transition from the cluster emulation.

@@ -30,7 +30,7 @@ func (r *recorder) cost(at time.Duration, inScope scopeFunc, p scenario.Prices) 
 	}
 	reqs := 0
 	for _, q := range r.requests {
-		if q.end <= at && inScope(q.service, q.revision) {
+		if t := r.targets[q.target]; q.end <= at && inScope(t.service, t.revision) {
 			reqs++
 		}
 	}
@@ -50,7 +50,7 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 	perService := map[string][]time.Duration{}
 	for _, req := range r.requests {
 		q.Total++
-		q.StatusCodes[strconv.Itoa(req.status)]++
+		q.StatusCodes[strconv.Itoa(int(req.status))]++
 		ok := req.status >= 200 && req.status < 300
 		if ok {
 			q.OK++
@@ -58,14 +58,14 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 			q.Errors++
 		}
 		lat = append(lat, req.latency)
-		if req.service != "" {
-			s := q.ByService[req.service]
+		if svc := r.targets[req.target].service; svc != "" {
+			s := q.ByService[svc]
 			s.Total++
 			if !ok {
 				s.Errors++
 			}
-			q.ByService[req.service] = s
-			perService[req.service] = append(perService[req.service], req.latency)
+			q.ByService[svc] = s
+			perService[svc] = append(perService[svc], req.latency)
 		}
 	}
 	for svc, l := range perService {
