@@ -61,11 +61,11 @@ type recorder struct {
 	targets  []target
 	// targetIDs indexes targets.
 	targetIDs map[targetKey]int32
-	pods     map[types.NamespacedName]*podLife
-	podOrder []types.NamespacedName
+	pods      map[types.NamespacedName]*podLife
+	podOrder  []types.NamespacedName
 	// live are the pods of podOrder not yet gone at the last onSecond: a
 	// day's run creates thousands of pods, few at a time.
-	live []types.NamespacedName
+	live     []types.NamespacedName
 	series   map[types.NamespacedName][]sample
 	services map[types.NamespacedName]string // revision -> namespace/service
 	revOrder []types.NamespacedName
