@@ -94,7 +94,11 @@ func labelsOf(o client.Object) labels.Set {
 	if o == nil {
 		return nil
 	}
-	return labels.Set(o.GetLabels())
+	if l := o.GetLabels(); l != nil {
+		return labels.Set(l)
+	}
+	// An object without labels exists: an empty set, not nil.
+	return labels.Set{}
 }
 
 // stored is what a write stored (nil when it deleted the object): the
@@ -131,6 +135,10 @@ func (s *store) Create(ctx context.Context, obj client.Object, opts ...client.Cr
 		return err
 	}
 	if t.GetName() == "" && t.GetGenerateName() != "" {
+		// A refused create leaves the caller's object as it was.
+		if t == obj {
+			t = t.DeepCopyObject().(client.Object)
+		}
 		// Deterministic where an apiserver picks 5 random characters.
 		s.names++
 		t.SetName(t.GetGenerateName() + fmt.Sprintf("%05x", s.names%0x100000))

@@ -56,7 +56,10 @@ type coldStart struct {
 
 // recorder collects everything a run produces.
 type recorder struct {
-	start    time.Time
+	start time.Time
+	// horizon is the run's length when known: a revision's per-second
+	// series is allocated for the rest of it at once.
+	horizon  time.Duration
 	requests []request
 	targets  []target
 	// targetIDs indexes targets.
@@ -225,7 +228,11 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 		if c := counts[l.Revision]; c != nil {
 			s.ready, s.pending, s.total = c.ready, c.pending, c.total
 		}
-		r.series[l.Revision] = append(r.series[l.Revision], s)
+		ss := r.series[l.Revision]
+		if ss == nil && r.horizon > t {
+			ss = make([]sample, 0, int((r.horizon-t)/time.Second)+1)
+		}
+		r.series[l.Revision] = append(ss, s)
 	}
 }
 

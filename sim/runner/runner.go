@@ -62,6 +62,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	}
 	start, total := eng.Now(), sc.Metadata.Duration.D()
 	rec := newRecorder(start)
+	rec.horizon = total
 	var mu sync.Mutex // the cluster reports pod events from controller goroutines on envtest
 	cc := clusterConfig(sc)
 	cc.OnPodEvent = func(e cluster.PodEvent) {
