@@ -71,8 +71,8 @@ func (ks *kindStore) normalizeExcept(n client.Object, keep ...string) error {
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.Anonymous || slices.Contains(keep, f.Name) {
-			continue // TypeMeta, set below
+		if f.Type == typeMetaType || slices.Contains(keep, f.Name) {
+			continue // TypeMeta is cleared below
 		}
 		b, err := json.Marshal(v.Field(i).Interface())
 		if err != nil {
@@ -280,12 +280,15 @@ func storedButStatus(o client.Object) []string {
 	var keep []string
 	t := reflect.TypeOf(o).Elem()
 	for i := range t.NumField() {
-		if f := t.Field(i); !f.Anonymous && f.Name != "Status" {
+		if f := t.Field(i); f.Type != typeMetaType && f.Name != "Status" {
 			keep = append(keep, f.Name)
 		}
 	}
 	return keep
 }
+
+// typeMetaType is the type of the inline TypeMeta field objects embed.
+var typeMetaType = reflect.TypeOf(metav1.TypeMeta{})
 
 // copyStatus sets dst's status to a copy of src's (both of one kind).
 func copyStatus(dst, src client.Object) {
