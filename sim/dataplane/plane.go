@@ -46,6 +46,7 @@ type Plane struct {
 	eng       *engine.Engine
 	router    *ingress.Router
 	revisions map[types.NamespacedName]*revision
+	order     []types.NamespacedName // the keys of revisions, sorted by topology.CompareKeys
 	routeRand *rand.Rand
 	podRand   *rand.Rand
 	nextID    uint64
@@ -113,6 +114,8 @@ func (p *Plane) SyncDelta(now time.Time, snap *topology.Serving, d topology.Delt
 		if rev == nil {
 			rev = p.newRevision(now, k, info)
 			p.revisions[k] = rev
+			i, _ := slices.BinarySearchFunc(p.order, k, topology.CompareKeys)
+			p.order = slices.Insert(p.order, i, k)
 		}
 		rev.info.Proxy, rev.info.Timeout, rev.info.Service = info.Proxy, info.Timeout, info.Service
 		if !slices.Equal(rev.info.ReadyPods, info.ReadyPods) {
@@ -175,13 +178,8 @@ func (p *Plane) respond(now time.Time, req *request, status, hops int) {
 
 // report sends every pod's and activator's stats for the last second.
 func (p *Plane) report(now time.Time) {
-	keys := make([]types.NamespacedName, 0, len(p.revisions))
-	for k := range p.revisions {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, topology.CompareKeys)
-	var load []telemetry.RevisionSecond
-	for _, k := range keys {
+	load := make([]telemetry.RevisionSecond, 0, len(p.order))
+	for _, k := range p.order {
 		load = append(load, p.revisions[k].report(now))
 	}
 	if p.cfg.OnSecond != nil {
