@@ -67,6 +67,16 @@ func (c *Cluster) Reconciler(cl client.Client, reader client.Reader) reconcile.R
 	return &deploymentReconciler{cluster: c, Client: cl, reader: reader, pollNodes: true}
 }
 
+// ReconcilerNodesChanged is Reconciler for a control plane that knows when
+// a Node was written: a reconcile reads the nodes only when nodesChanged
+// reports a Node write since it was last asked (a fleet's Deployments
+// reconcile far more often than nodes change).
+func (c *Cluster) ReconcilerNodesChanged(cl client.Client, reader client.Reader, nodesChanged func() bool) reconcile.Reconciler {
+	r := c.Reconciler(cl, reader).(*deploymentReconciler)
+	r.nodesChanged = nodesChanged
+	return r
+}
+
 type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 
 // podDeleted frees a deleted pod's capacity and retries the Deployments

@@ -26,6 +26,9 @@ type deploymentReconciler struct {
 	// pollNodes reads the nodes at every reconcile, for callers that run
 	// no node watch (see Reconciler).
 	pollNodes bool
+	// nodesChanged, when set, tells whether a Node was written since it
+	// was last asked; nodes are polled only then.
+	nodesChanged func() bool
 	// concurrency bounds the pods written at once (see forEachPod).
 	concurrency int
 	// freshness, when set, makes pod lists cheap but fresh enough (see
@@ -95,7 +98,7 @@ func (p *pass) run(ctx context.Context) error {
 		return err
 	}
 	p.c.syncOwner(p.owner, pods)
-	if p.r.pollNodes {
+	if p.r.pollNodes && (p.r.nodesChanged == nil || p.r.nodesChanged()) {
 		if err := p.c.pollNodes(ctx, p.r.reader); err != nil {
 			return err
 		}

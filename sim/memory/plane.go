@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -65,11 +66,16 @@ type Plane struct {
 	// changes are the objects the data plane sees written since
 	// ServingChanges was last called.
 	changes topology.Changes
+	// nodesDirty is set when a Node was written (or the world changed
+	// behind the store's back) since the cluster emulation last read them.
+	nodesDirty atomic.Bool
 }
 
 // noteChange keeps a written object the data plane sees.
 func (p *Plane) noteChange(ch change) {
 	switch ch.gvk.GroupKind() {
+	case nodeKind:
+		p.nodesDirty.Store(true)
 	case routeKind:
 		p.changes.Routes = append(p.changes.Routes, ch.key)
 	case revisionKind:
@@ -95,11 +101,13 @@ var (
 	revisionKind = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
 	sksKind      = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
 	podKind      = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
+	nodeKind     = corev1.SchemeGroupVersion.WithKind("Node").GroupKind()
 )
 
 // Touch makes everything due at the next Settle; call it after changing
 // the world behind the store's back (killing a node).
 func (p *Plane) Touch() {
+	p.nodesDirty.Store(true)
 	p.deps.setAll(true)
 	p.dirty = true
 }
@@ -130,7 +138,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.Reconciler(store, store)})
+	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.ReconcilerNodesChanged(store, store, func() bool { return p.nodesDirty.Swap(false) })})
 	p = &Plane{
 		Client:      &admittingClient{Client: store},
 		Autoscaler:  ms,
