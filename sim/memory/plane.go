@@ -87,6 +87,15 @@ func (p *Plane) noteChange(ch change) {
 	}
 }
 
+// nodesChanged tells the cluster emulation whether to read the nodes
+// again. A reconcile depends on the nodes whether or not it reads them
+// this time, so a Node write makes every Deployment due, as a node watch
+// would.
+func (p *Plane) nodesChanged() bool {
+	p.deps.read(nodeGVK, "", "", nil)
+	return p.nodesDirty.Swap(false)
+}
+
 // ServingChanges returns the Routes, Revisions, ServerlessServices and
 // Pods written since the last call (a topology.Tracker reads just those).
 func (p *Plane) ServingChanges() topology.Changes {
@@ -101,7 +110,8 @@ var (
 	revisionKind = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
 	sksKind      = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
 	podKind      = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
-	nodeKind     = corev1.SchemeGroupVersion.WithKind("Node").GroupKind()
+	nodeGVK      = corev1.SchemeGroupVersion.WithKind("Node")
+	nodeKind     = nodeGVK.GroupKind()
 )
 
 // Touch makes everything due at the next Settle; call it after changing
@@ -138,7 +148,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.ReconcilerNodesChanged(store, store, func() bool { return p.nodesDirty.Swap(false) })})
+	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.ReconcilerNodesChanged(store, store, func() bool { return p.nodesChanged() })})
 	p = &Plane{
 		Client:      &admittingClient{Client: store},
 		Autoscaler:  ms,
