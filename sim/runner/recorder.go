@@ -68,7 +68,7 @@ type recorder struct {
 	podOrder  []types.NamespacedName
 	// live are the pods of podOrder not yet gone at the last onSecond: a
 	// day's run creates thousands of pods, few at a time.
-	live     []types.NamespacedName
+	live     []*podLife
 	series   map[types.NamespacedName][]sample
 	services map[types.NamespacedName]string // revision -> namespace/service
 	revOrder []types.NamespacedName
@@ -166,7 +166,7 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib}
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)
-		r.live = append(r.live, key)
+		r.live = append(r.live, p)
 	}
 	switch e.Stage {
 	case cluster.StageReady:
@@ -200,13 +200,12 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 	t := r.since(now)
 	counts := map[types.NamespacedName]*sample{}
 	live := r.live[:0]
-	for _, key := range r.live {
-		p := r.pods[key]
+	for _, p := range r.live {
 		if p.gone >= 0 && p.gone <= t {
 			// Gone for good: a pod's gone time never moves back.
 			continue
 		}
-		live = append(live, key)
+		live = append(live, p)
 		s := counts[p.revision]
 		if s == nil {
 			s = &sample{}
