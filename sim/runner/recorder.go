@@ -73,7 +73,12 @@ type recorder struct {
 	services map[types.NamespacedName]string // revision -> namespace/service
 	revOrder []types.NamespacedName
 	colds    []*coldStart
-	open     map[types.NamespacedName]*coldStart
+	// coldsByRev and podsByRev index colds and pods by revision: cold
+	// requests and Ready pods look up their revision's, and a fleet's day
+	// has thousands of both.
+	coldsByRev map[types.NamespacedName][]*coldStart
+	podsByRev  map[types.NamespacedName][]*podLife
+	open       map[types.NamespacedName]*coldStart
 	// desired reads the autoscaler's desired scale of a revision.
 	desired func(types.NamespacedName) int32
 	// resources gives a Deployment's per-pod CPU (cores) and memory (GiB).
@@ -108,8 +113,8 @@ func (r *recorder) onRequest(rec telemetry.Record) {
 		key := types.NamespacedName{Namespace: rec.Namespace, Name: rec.Revision}
 		// Episodes are opened by arrival time; a request finishing later
 		// than the episode it belongs to still counts towards it.
-		for _, c := range r.colds {
-			if c.revision == key && r.since(rec.Start) >= c.start && (c.done < 0 || r.since(rec.Start) <= c.done) {
+		for _, c := range r.coldsByRev[key] {
+			if r.since(rec.Start) >= c.start && (c.done < 0 || r.since(rec.Start) <= c.done) {
 				c.requests++
 				return
 			}
@@ -119,6 +124,10 @@ func (r *recorder) onRequest(rec telemetry.Record) {
 			c.done = ready
 		}
 		r.colds = append(r.colds, c)
+		if r.coldsByRev == nil {
+			r.coldsByRev = map[types.NamespacedName][]*coldStart{}
+		}
+		r.coldsByRev[key] = append(r.coldsByRev[key], c)
 	}
 }
 
@@ -126,8 +135,8 @@ func (r *recorder) onRequest(rec telemetry.Record) {
 // after t, or -1.
 func (r *recorder) firstReadyAfter(rev types.NamespacedName, t time.Duration) time.Duration {
 	best := time.Duration(-1)
-	for _, p := range r.pods {
-		if p.revision == rev && p.ready >= t && (best < 0 || p.ready < best) {
+	for _, p := range r.podsByRev[rev] {
+		if p.ready >= t && (best < 0 || p.ready < best) {
 			best = p.ready
 		}
 	}
@@ -167,6 +176,10 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)
 		r.live = append(r.live, p)
+		if r.podsByRev == nil {
+			r.podsByRev = map[types.NamespacedName][]*podLife{}
+		}
+		r.podsByRev[rev] = append(r.podsByRev[rev], p)
 	}
 	switch e.Stage {
 	case cluster.StageReady:
@@ -174,8 +187,8 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 			p.ready = t
 		}
 		p.pending = false
-		for _, c := range r.colds {
-			if c.revision == p.revision && c.done < 0 && t >= c.start {
+		for _, c := range r.coldsByRev[p.revision] {
+			if c.done < 0 && t >= c.start {
 				c.done = t
 			}
 		}
