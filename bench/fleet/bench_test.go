@@ -3,6 +3,7 @@ package fleetbench_test
 import (
 	"context"
 	"fmt"
+	"github.com/knsim/knsim/sim/expect"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 func BenchmarkFleet(b *testing.B) {
 	const d = 10 * time.Minute
 	for _, n := range []int{20, 50} {
-		b.Run(fmt.Sprintf("N=%d/%s", n, fleetbench.DurationString(d)), func(b *testing.B) {
+		b.Run(fmt.Sprintf("N=%d/%s", n, expect.FormatDuration(d)), func(b *testing.B) {
 			invocations := 0
 			var wall time.Duration
 			for range b.N {

@@ -47,14 +47,6 @@ func TestWriteTable(t *testing.T) {
 	}
 }
 
-func TestDurationString(t *testing.T) {
-	for d, want := range map[time.Duration]string{24 * time.Hour: "24h", 90 * time.Minute: "1h30m", 10 * time.Minute: "10m", 45 * time.Second: "45s"} {
-		if got := DurationString(d); got != want {
-			t.Errorf("DurationString(%s) = %s, want %s", d, got, want)
-		}
-	}
-}
-
 // A small fleet runs end to end: every invocation of its first two
 // minutes is served.
 func TestRun(t *testing.T) {

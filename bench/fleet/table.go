@@ -2,6 +2,7 @@ package fleetbench
 
 import (
 	"fmt"
+	"github.com/knsim/knsim/sim/expect"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -44,7 +45,7 @@ func WriteTable(w io.Writer, results []Result, markdown bool) error {
 			errs = fmt.Sprintf(" (%d errors)", r.Errors)
 		}
 		rows = append(rows, []string{
-			fmt.Sprint(r.Services), DurationString(r.Duration), fmt.Sprint(r.Invocations) + errs, wallString(r.Wall),
+			fmt.Sprint(r.Services), expect.FormatDuration(r.Duration), fmt.Sprint(r.Invocations) + errs, wallString(r.Wall),
 			fmt.Sprintf("%.0f", r.InvocationsPerSecond()), rssString(r.MaxRSS), rel,
 		})
 	}
@@ -75,17 +76,4 @@ func rssString(b int64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d MiB", (b+(1<<19))>>20)
-}
-
-// DurationString prints d without zero minutes and seconds: 24h, 1h30m,
-// 10m.
-func DurationString(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

@@ -68,7 +68,7 @@ func (s Scope) String() string {
 		parts = append(parts, "revision("+s.Revision+")")
 	}
 	if s.At != nil {
-		parts = append(parts, "at("+formatDuration(*s.At)+")")
+		parts = append(parts, "at("+FormatDuration(*s.At)+")")
 	}
 	return strings.Join(parts, ".")
 }
@@ -123,7 +123,7 @@ func formatSeconds(s float64) string {
 	case a >= time.Millisecond:
 		d = d.Round(time.Microsecond)
 	}
-	return formatDuration(d)
+	return FormatDuration(d)
 }
 
 func formatNumber(v float64) string {

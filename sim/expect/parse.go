@@ -313,9 +313,9 @@ func validService(s string) bool {
 	return dnsLabel.MatchString(name) && len(name) <= 63
 }
 
-// formatDuration writes d as Go does, without trailing zero units: "24h",
-// "2m", "1m30s".
-func formatDuration(d time.Duration) string {
+// FormatDuration writes d as Go does, without trailing zero units: "24h",
+// "2m", "1m30s" (as scenario files and expectations write durations).
+func FormatDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/knsim/knsim/sim/expect"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -156,13 +156,13 @@ func (f *Fleet) writeScenario(w io.Writer, o ScenarioOptions, trace string) erro
 	p("# %s holds the day's per-minute counts, services.yaml the %d Knative Services.\n", trace, n)
 	p("metadata:\n  name: %s\n  description: >\n", o.Name)
 	p("    %d synthetic Azure-Functions-like functions, one Knative Service each, replaying\n", n)
-	p("    %s of the fleet's day from %s on the memory control plane. The day holds %d\n", shortDuration(o.Duration), clock(o.Start), total)
+	p("    %s of the fleet's day from %s on the memory control plane. The day holds %d\n", expect.FormatDuration(o.Duration), clock(o.Start), total)
 	p("    invocations; the busiest 20 %% (%s) make %.1f %% of them, %s invoked at most\n", count(nTop, "function"), share, isAre(rareCount))
 	p("    once an hour and %s.\n", isAre(timers)+" timers")
 	if f.Config.Seed != 0 {
 		p("  seed: %d\n", f.Config.Seed)
 	}
-	p("  duration: %s\n  controlPlane: memory\n  labels: [trace, azure, fleet]\n", shortDuration(o.Duration))
+	p("  duration: %s\n  controlPlane: memory\n  labels: [trace, azure, fleet]\n", expect.FormatDuration(o.Duration))
 	p("cluster:\n  nodes:\n")
 	p("    - {count: %d, cpu: %d, memory: %s}   # one node per %d Services\n", Nodes(n), NodeCPU, NodeMemory, ServicesPerNode)
 	p(`  pods:
@@ -185,7 +185,7 @@ manifests:
 traffic:
 `)
 	entry := func(name, spread string, timer bool) {
-		p("  - name: %s\n    start: %s\n    trace:\n      file: %s\n      spread: %s\n      map:\n", name, shortDuration(TrafficStart), trace, spread)
+		p("  - name: %s\n    start: %s\n    trace:\n      file: %s\n      spread: %s\n      map:\n", name, expect.FormatDuration(TrafficStart), trace, spread)
 		for _, fn := range f.Functions {
 			if (fn.Profile.Trigger == "timer") == timer {
 				p("        %q: %s\n", fn.Function, fn.Profile.Service)
@@ -239,18 +239,6 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Close()
-}
-
-// shortDuration prints d without zero minutes and seconds: 24h, 1h30m, 10m.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // clock prints a time of day as 15:04.

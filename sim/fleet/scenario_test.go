@@ -3,6 +3,7 @@ package fleet
 import (
 	"bytes"
 	"flag"
+	"github.com/knsim/knsim/sim/expect"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,8 +199,8 @@ func TestShortDuration(t *testing.T) {
 		24 * time.Hour: "24h", 90 * time.Minute: "1h30m", 10 * time.Minute: "10m", 10 * time.Second: "10s",
 		time.Hour + 5*time.Second: "1h0m5s", 2*time.Minute + 30*time.Second: "2m30s",
 	} {
-		if got := shortDuration(d); got != want {
-			t.Errorf("shortDuration(%s) = %s, want %s", d, got, want)
+		if got := expect.FormatDuration(d); got != want {
+			t.Errorf("expect.FormatDuration(%s) = %s, want %s", d, got, want)
 		}
 	}
 }

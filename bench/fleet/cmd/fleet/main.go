@@ -25,6 +25,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/knsim/knsim/sim/expect"
 	"io"
 	"os"
 	"os/exec"
@@ -161,13 +162,13 @@ func (o options) runAll(ctx context.Context, stdout, stderr io.Writer) error {
 	for _, d := range o.durations {
 		for _, n := range o.sizes {
 			i := len(results) + 1
-			fmt.Fprintf(stderr, "fleet: run %d/%d: %d Services, %s (%s elapsed)\n", i, total, n, fleetbench.DurationString(d), since(began))
+			fmt.Fprintf(stderr, "fleet: run %d/%d: %d Services, %s (%s elapsed)\n", i, total, n, expect.FormatDuration(d), since(began))
 			res, err := o.runChildProcess(ctx, exe, n, d, stderr)
 			if err != nil {
 				if len(results) > 0 {
 					o.print(stdout, results)
 				}
-				return fmt.Errorf("run %d/%d (%d Services, %s): %w", i, total, n, fleetbench.DurationString(d), err)
+				return fmt.Errorf("run %d/%d (%d Services, %s): %w", i, total, n, expect.FormatDuration(d), err)
 			}
 			fmt.Fprintf(stderr, "fleet: run %d/%d done: %d invocations in %s, %.0f per second, peak RSS %s\n",
 				i, total, res.Invocations, res.Wall.Round(100*time.Millisecond), res.InvocationsPerSecond(), mib(res.MaxRSS))
@@ -226,7 +227,7 @@ func (o options) runChildProcess(ctx context.Context, exe string, n int, d time.
 // runChild runs the one fleet of o and prints its result as JSON.
 func (o options) runChild(ctx context.Context, stdout, stderr io.Writer) error {
 	n, d := o.sizes[0], o.durations[0]
-	label := fmt.Sprintf("%d Services, %s", n, fleetbench.DurationString(d))
+	label := fmt.Sprintf("%d Services, %s", n, expect.FormatDuration(d))
 	began := time.Now()
 	tenth := 0
 	cfg := fleetbench.Config{Functions: n, Duration: d, Seed: o.seed, Start: o.start,
@@ -241,7 +242,7 @@ func (o options) runChild(ctx context.Context, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.profileDir != "" {
-		f, err := os.Create(filepath.Join(o.profileDir, fmt.Sprintf("fleet-%d-%s.pprof", n, fleetbench.DurationString(d))))
+		f, err := os.Create(filepath.Join(o.profileDir, fmt.Sprintf("fleet-%d-%s.pprof", n, expect.FormatDuration(d))))
 		if err != nil {
 			return err
 		}
