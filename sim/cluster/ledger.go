@@ -143,6 +143,11 @@ func (c *Cluster) setPending(owner types.NamespacedName, pending bool) {
 	}
 }
 
+// Waiting returns the Deployments with pods waiting for capacity, sorted:
+// a control plane without watches retries them when a pod goes, as the
+// emulation's pod-deletion handler does on an apiserver.
+func (c *Cluster) Waiting() []types.NamespacedName { return c.waiting("") }
+
 // waiting returns the Deployments with unscheduled pods and, when node is
 // set, those with pods on that node: the ones a change of capacity concerns.
 func (c *Cluster) waiting(node string) []types.NamespacedName {

@@ -15,7 +15,7 @@ import (
 const gracefulFinalizer = "sim.knsim.dev/graceful-deletion"
 
 // gracefulPods gives the store kube-apiserver's graceful deletion of pods,
-// which the fake client lacks: a Delete of a pod bound to a node without a
+// which a plain store lacks: a Delete of a pod bound to a node without a
 // zero grace period (kubectl delete pod, a deletePod action) only marks it
 // deleted, so the cluster emulation sees it terminate and drain as on
 // envtest; a Delete with a zero grace period (the emulated kubelet's, once

@@ -84,6 +84,14 @@ func (p *Plane) noteChange(ch change) {
 		p.changes.ServerlessServices = append(p.changes.ServerlessServices, ch.key)
 	case podKind:
 		p.changes.Pods = append(p.changes.Pods, ch.key)
+		if ch.after == nil {
+			// A pod gone frees capacity: the Deployments waiting for some
+			// try again, as on an apiserver the pod's deletion event makes
+			// them.
+			for _, o := range p.Cluster.Waiting() {
+				p.deps.markKind(deploymentGVK, o)
+			}
+		}
 	}
 }
 
@@ -106,12 +114,13 @@ func (p *Plane) ServingChanges() topology.Changes {
 
 // The kinds the data plane's view is made of.
 var (
-	routeKind    = servingv1.SchemeGroupVersion.WithKind("Route").GroupKind()
-	revisionKind = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
-	sksKind      = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
-	podKind      = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
-	nodeGVK      = corev1.SchemeGroupVersion.WithKind("Node")
-	nodeKind     = nodeGVK.GroupKind()
+	routeKind     = servingv1.SchemeGroupVersion.WithKind("Route").GroupKind()
+	revisionKind  = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
+	sksKind       = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
+	podKind       = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
+	nodeGVK       = corev1.SchemeGroupVersion.WithKind("Node")
+	deploymentGVK = appsv1.SchemeGroupVersion.WithKind("Deployment")
+	nodeKind      = nodeGVK.GroupKind()
 )
 
 // Touch makes everything due at the next Settle; call it after changing

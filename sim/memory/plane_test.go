@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -168,4 +169,52 @@ type testingWriter struct{ t *testing.T }
 func (w testingWriter) Write(b []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+// A pod that did not fit when created is bound once capacity frees: the
+// store serves no pods/binding, so the cluster binds it by an update.
+func TestPendingPodBindsWhenCapacityFrees(t *testing.T) {
+	ctx := context.Background()
+	var out []entry
+	p, _ := start(t, 3, &out)
+	c := p.Client
+	unbound := func(deployment string) int {
+		t.Helper()
+		var pods corev1.PodList
+		if err := c.List(ctx, &pods, client.InNamespace("default"), client.MatchingLabels{"app": deployment}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, pod := range pods.Items {
+			if pod.Spec.NodeName == "" && pod.DeletionTimestamp == nil {
+				n++
+			}
+		}
+		return n
+	}
+	// Four nodes of 2 CPUs take four pods of 1.5 CPUs; web's pod waits.
+	if err := c.Create(ctx, clustertest.Deployment("big", 4, "1500m", "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RunFor(ctx, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Create(ctx, clustertest.Deployment("web", 1, "1500m", "")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RunFor(ctx, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := unbound("web"); got != 1 {
+		t.Fatalf("web's unbound pods = %d, want 1 waiting for capacity", got)
+	}
+	if err := clustertest.SetReplicas(ctx, c, "big", 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.RunFor(ctx, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := unbound("web"); got != 0 {
+		t.Fatalf("web's unbound pods once a node freed = %d, want 0", got)
+	}
 }

@@ -20,10 +20,11 @@ var autoscalerKind = autoscalingv1alpha1.SchemeGroupVersion.WithKind("PodAutosca
 
 // A settle reconciles only what is due, as an apiserver's watches would
 // make it: an object is due when something it read in its last reconcile
-// was written (an object it got, or any object of a kind it listed in that
-// namespace), when an object of its own kind was written, when its requeue
-// comes due, or, for a PodAutoscaler, when the Multiscaler's recommendation
-// changed. Touch (and the first settle) make everything due. Reconciling
+// was written (an object it got, or an object of a kind it listed in that
+// namespace that its label selector matches before or after the write),
+// when an object of its own kind was written, when its requeue comes due,
+// or, for a PodAutoscaler, when the Multiscaler's recommendation changed; a
+// Deployment waiting for capacity is also due when a pod goes (plane.go). Touch (and the first settle) make everything due. Reconciling
 // every object of every kind at every settle gave the same fixpoints but
 // cost a pass over the whole store per event, which a day of traffic over
 // twenty Services could not afford.

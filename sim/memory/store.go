@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -21,7 +22,9 @@ import (
 )
 
 // store is the memory plane's object store: typed objects in maps, served
-// as an apiserver serves them. A read is a deep copy; a write stores the
+// as an apiserver serves them. A read is a deep copy (but for a list with
+// UnsafeDisableDeepCopy, whose items share maps and slices with the store);
+// a write stores the
 // object as its JSON encoding decodes (so timestamps keep whole seconds and
 // empty lists vanish, as they do through an apiserver), moves the object's
 // resourceVersion, refuses stale updates with a Conflict, keeps status and
@@ -287,7 +290,13 @@ func (s *store) IsObjectNamespaced(obj runtime.Object) (bool, error) {
 // errNoApply answers server-side apply, which the store does not serve.
 var errNoApply = apierrors.NewMethodNotSupported(schema.GroupResource{}, "apply (the memory control plane serves no server-side apply)")
 
-// errNoSubresource answers subresources other than status.
+// errUnserved answers subresources other than status. It is not an API
+// status on purpose: a caller that falls back when a store does not serve
+// a subresource (the cluster emulation binds pods by an update when
+// pods/binding is not served) must tell it from a refusal.
+var errUnserved = errors.New("memory: the store serves no such subresource (only status)")
+
+// errNoSubresource answers a subresource other than status.
 func errNoSubresource(name string) error {
-	return apierrors.NewMethodNotSupported(schema.GroupResource{}, "subresource "+name)
+	return fmt.Errorf("%w: %s", errUnserved, name)
 }

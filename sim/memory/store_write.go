@@ -64,8 +64,10 @@ func (ks *kindStore) normalize(o client.Object) (client.Object, error) {
 // normalizeExcept normalizes n in place but for its top-level fields named
 // in keep, which hold values read from the store (already normalized):
 // JSON encodes an object field by field, so normalizing the others alone
-// gives what normalize gives, without encoding a large spec again when
-// only the status changed.
+// gives what normalize gives (but that an empty omitempty map or slice at
+// the top level, such as a ConfigMap's data, stays empty rather than nil,
+// which no semantic comparison tells apart), without encoding a large spec
+// again when only the status changed.
 func (ks *kindStore) normalizeExcept(n client.Object, keep ...string) error {
 	v := reflect.ValueOf(n).Elem()
 	t := v.Type()

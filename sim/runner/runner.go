@@ -252,7 +252,11 @@ type servingChanges interface {
 func (r *run) readServing(ctx context.Context) (*topology.Serving, topology.Delta, error) {
 	sc, incremental := r.b.(servingChanges)
 	if incremental && r.top != nil {
-		return r.top.Update(ctx, r.b.Client(), sc.ServingChanges())
+		snap, d, err := r.top.Update(ctx, r.b.Client(), sc.ServingChanges())
+		if err != nil {
+			r.top = nil // the changes are spent: read everything next time
+		}
+		return snap, d, err
 	}
 	if incremental {
 		sc.ServingChanges() // the full read below covers them
