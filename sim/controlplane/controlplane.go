@@ -95,6 +95,10 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: starting envtest: %w", err)
 	}
+	// The in-process clients (manager, cluster emulation, scenario driver)
+	// are the apiserver's only users: no client-side rate limit. envtest's
+	// 1000 QPS would otherwise queue a burst of writes on the client.
+	cfg.QPS, cfg.Burst = -1, 0
 	return &ControlPlane{env: env, Config: cfg}, nil
 }
 
