@@ -170,6 +170,22 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 		cancel()
 		return fmt.Errorf("manager caches did not sync: %w", errors.Join(<-w.done, ctx.Err()))
 	}
+	if err := w.started(mctx, mgr); err != nil {
+		// Start stops the control plane next: stop the manager first.
+		cancel()
+		if merr := <-w.done; merr != nil && !errors.Is(merr, context.Canceled) {
+			err = errors.Join(err, merr)
+		}
+		w.cancel = nil
+		return err
+	}
+	return nil
+}
+
+// started waits for what must be up before the world is: the webhook
+// server, the end of kube-apiserver's hold on creates, and in virtual time
+// every controller, idle.
+func (w *World) started(mctx context.Context, mgr ctrl.Manager) error {
 	if err := w.waitForWebhooks(mctx, mgr); err != nil {
 		return err
 	}
