@@ -171,9 +171,11 @@ func join(group []*results.Results, f func(*results.Results) string) string {
 	return strings.Join(parts, " | ")
 }
 
+// mode names how a run ran: its mode and the control plane that ran it
+// (virtual/envtest, virtual/memory, real/envtest).
 func mode(r *results.Results) string {
-	if r.Scenario.Mode == "real" {
-		return "real"
+	if r.Scenario.ControlPlane == "" {
+		return r.Scenario.Mode
 	}
 	return r.Scenario.Mode + "/" + r.Scenario.ControlPlane
 }

@@ -110,7 +110,8 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 	var failed []string
 	for _, sc := range scs {
 		began := time.Now()
-		res, err := o.runOne(ctx, sc, stderr)
+		var timing runner.Timing
+		res, err := o.runOne(runner.WithTiming(ctx, &timing), sc, stderr)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.File, err)
 		}
@@ -122,7 +123,7 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 		if !o.quiet {
 			printSummary(stdout, res)
 			if sc.Metadata.Mode != scenario.Real {
-				fmt.Fprintln(stdout, speed(res, wall))
+				fmt.Fprintln(stdout, speed(res, wall, timing))
 			}
 		}
 		verdict := "PASS"
@@ -233,15 +234,18 @@ func trim(s string, n int) string {
 	return s[:n-1] + "…"
 }
 
-// speed says what a virtual run cost: its requests per wall second and how
-// much faster than real time it ran.
-func speed(r *results.Results, wall time.Duration) string {
-	if wall <= 0 {
-		wall = time.Nanosecond
+// speed says what a virtual run cost: the wall time of the run itself
+// (its requests per wall second and how much faster than real time it
+// ran), and of its control plane's start-up and stop around it.
+func speed(r *results.Results, wall time.Duration, t runner.Timing) string {
+	run := wall - t.StartUp - t.Stop
+	if run <= 0 {
+		run = time.Nanosecond
 	}
 	virtual := time.Duration(float64(r.Scenario.Duration) * float64(time.Second))
-	return fmt.Sprintf("Speed: %d requests in %s of wall time, %.0f requests per wall second, %.1fx real time",
-		r.Requests.Total, wall.Round(time.Millisecond), float64(r.Requests.Total)/wall.Seconds(), virtual.Seconds()/wall.Seconds())
+	return fmt.Sprintf("Speed: %d requests in %s of wall time, %.0f requests per wall second, %.1fx real time (start-up %s, stop %s)",
+		r.Requests.Total, run.Round(time.Millisecond), float64(r.Requests.Total)/run.Seconds(), virtual.Seconds()/run.Seconds(),
+		t.StartUp.Round(time.Millisecond), t.Stop.Round(time.Millisecond))
 }
 
 // startCPUProfile writes a CPU profile to path until the returned stop is

@@ -47,8 +47,15 @@ type Barrier struct {
 	changed  *sync.Cond
 	queues   map[string]*queue
 	handlers map[schema.GroupKind][]*handlerState
-	pending  map[objKey]write
-	writes   uint64
+	// watched holds one object of every kind a handler watches, and
+	// controllers the name of every controller that registered a handler.
+	watched     map[schema.GroupKind]client.Object
+	controllers map[string]bool
+	pending     map[objKey]write
+	writes      uint64
+	// busy counts the items of all queues that are queued or being
+	// reconciled, so that Wait tells an idle control plane in O(1).
+	busy int
 	// quiet are the hooks Wait runs once the control plane is idle (see
 	// OnQuiescent).
 	quiet []func() bool
@@ -62,11 +69,13 @@ func New(scheme *runtime.Scheme, clk clock.WithDelayedExecution) (*Barrier, erro
 		return nil, fmt.Errorf("barrier: scheme and clock are required")
 	}
 	b := &Barrier{
-		scheme:   scheme,
-		clock:    clk,
-		queues:   map[string]*queue{},
-		handlers: map[schema.GroupKind][]*handlerState{},
-		pending:  map[objKey]write{},
+		scheme:      scheme,
+		clock:       clk,
+		queues:      map[string]*queue{},
+		handlers:    map[schema.GroupKind][]*handlerState{},
+		watched:     map[schema.GroupKind]client.Object{},
+		controllers: map[string]bool{},
+		pending:     map[objKey]write{},
 	}
 	b.changed = sync.NewCond(&b.mu)
 	return b, nil
@@ -123,27 +132,38 @@ func (b *Barrier) observedLocked(key objKey, w write) bool {
 }
 
 // quiescentLocked prunes observed writes and reports whether the control
-// plane is idle, with a reason when it is not.
-func (b *Barrier) quiescentLocked() (bool, string) {
+// plane is idle. It is called before every engine event, so the idle case
+// costs no allocation and no scan of the queues.
+func (b *Barrier) quiescentLocked() bool {
 	for key, w := range b.pending {
 		if b.observedLocked(key, w) {
 			delete(b.pending, key)
 		}
 	}
+	return len(b.pending) == 0 && b.busy == 0
+}
+
+// busyLocked says what keeps the control plane from being idle.
+func (b *Barrier) busyLocked() string {
 	if len(b.pending) > 0 {
 		keys := make([]string, 0, len(b.pending))
 		for k := range b.pending {
 			keys = append(keys, k.String())
 		}
 		sort.Strings(keys)
-		return false, "waiting for informers to observe " + strings.Join(keys[:min(3, len(keys))], ", ")
+		return "waiting for informers to observe " + strings.Join(keys[:min(3, len(keys))], ", ")
 	}
-	for name, q := range b.queues {
-		if len(q.busy) > 0 {
-			return false, fmt.Sprintf("controller %s is busy (%d queued, %d reconciling)", name, q.inner.Len(), q.inflight)
+	names := make([]string, 0, len(b.queues))
+	for name := range b.queues {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if q := b.queues[name]; len(q.busy) > 0 {
+			return fmt.Sprintf("controller %s is busy (%d queued, %d reconciling)", name, q.inner.Len(), q.inflight)
 		}
 	}
-	return true, ""
+	return "idle"
 }
 
 // Writes counts the writes recorded so far; a change means the control
@@ -158,13 +178,49 @@ func (b *Barrier) Writes() uint64 {
 func (b *Barrier) Quiescent() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	ok, _ := b.quiescentLocked()
-	return ok
+	return b.quiescentLocked()
 }
 
 // Wait blocks until the control plane is idle or ctx ends; the error then
-// says what was still busy.
+// says what was still busy. When the control plane is idle already (most
+// engine events touch nothing in it), Wait costs one lock and runs the
+// hooks.
 func (b *Barrier) Wait(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var stop func() bool
+	defer func() {
+		if stop != nil {
+			stop()
+		}
+	}()
+	for {
+		if b.quiescentLocked() {
+			if !b.runQuietLocked() {
+				return nil
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("control plane not quiescent: %s: %w", b.busyLocked(), ctx.Err())
+		}
+		if stop == nil {
+			// Wake up when ctx ends. The callback runs on its own
+			// goroutine, so registering it with b.mu held is safe.
+			stop = context.AfterFunc(ctx, func() {
+				b.mu.Lock()
+				b.changed.Broadcast()
+				b.mu.Unlock()
+			})
+		}
+		b.changed.Wait()
+	}
+}
+
+// WaitStarted blocks until every controller that registered an event
+// handler has started (its workqueue exists: controller-runtime creates it
+// when the controller starts its watches) or ctx ends.
+func (b *Barrier) WaitStarted(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
 		b.mu.Lock()
 		b.changed.Broadcast()
@@ -174,18 +230,34 @@ func (b *Barrier) Wait(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for {
-		ok, why := b.quiescentLocked()
-		if ok {
-			if !b.runQuietLocked() {
-				return nil
+		var waiting []string
+		for name := range b.controllers {
+			if b.queues[name] == nil {
+				waiting = append(waiting, name)
 			}
-			continue
+		}
+		if len(waiting) == 0 {
+			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("control plane not quiescent: %s: %w", why, ctx.Err())
+			sort.Strings(waiting)
+			return fmt.Errorf("controllers not started: %s: %w", strings.Join(waiting, ", "), ctx.Err())
 		}
 		b.changed.Wait()
 	}
+}
+
+// Watched returns an object of every kind some event handler watches, in
+// no particular order: starting their informers before the controllers
+// (cache.GetInformer) lets a manager's cache sync cover all of them.
+func (b *Barrier) Watched() []client.Object {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	objs := make([]client.Object, 0, len(b.watched))
+	for _, o := range b.watched {
+		objs = append(objs, o)
+	}
+	return objs
 }
 
 // OnQuiescent registers h to run whenever Wait finds the control plane idle,

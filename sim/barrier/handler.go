@@ -35,6 +35,10 @@ func (b *Barrier) WrapHandler(controller string, obj client.Object, h handler.Ev
 	st := &handlerState{controller: controller, seen: map[objKey]observation{}}
 	b.mu.Lock()
 	b.handlers[key.gk] = append(b.handlers[key.gk], st)
+	if _, ok := b.watched[key.gk]; !ok {
+		b.watched[key.gk] = obj.DeepCopyObject().(client.Object)
+	}
+	b.controllers[controller] = true
 	b.mu.Unlock()
 	return &observingHandler{inner: h, state: st, b: b}
 }

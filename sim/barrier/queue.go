@@ -31,6 +31,7 @@ func (b *Barrier) WrapQueue(controller string, q reconciler.Queue, rl workqueue.
 	w := &queue{Queue: q, inner: q, rl: rl, b: b, busy: map[reconcile.Request]itemState{}}
 	b.mu.Lock()
 	b.queues[controller] = w
+	b.changed.Broadcast() // WaitStarted
 	b.mu.Unlock()
 	return w
 }
@@ -38,7 +39,10 @@ func (b *Barrier) WrapQueue(controller string, q reconciler.Queue, rl workqueue.
 // Add implements workqueue.Interface.
 func (q *queue) Add(item reconcile.Request) {
 	q.b.mu.Lock()
-	st := q.busy[item]
+	st, ok := q.busy[item]
+	if !ok {
+		q.b.busy++
+	}
 	st.queued = true
 	q.busy[item] = st
 	q.b.changed.Broadcast()
@@ -71,7 +75,10 @@ func (q *queue) Get() (reconcile.Request, bool) {
 		return item, shutdown
 	}
 	q.b.mu.Lock()
-	st := q.busy[item]
+	st, ok := q.busy[item]
+	if !ok {
+		q.b.busy++ // handed out without passing through Add: busy all the same
+	}
 	st.queued, st.processing = false, true
 	q.busy[item] = st
 	q.inflight++
@@ -88,6 +95,7 @@ func (q *queue) Done(item reconcile.Request) {
 		q.busy[item] = st
 	} else {
 		delete(q.busy, item)
+		q.b.busy--
 	}
 	q.inflight--
 	q.b.changed.Broadcast()

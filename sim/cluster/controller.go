@@ -44,13 +44,22 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 	}
 	b := opts.NewController(mgr, ControllerName, &appsv1.Deployment{})
 	q, _ := opts.Observer.(quiescer)
+	if q != nil {
+		// In virtual time pod lists come from the cache once it holds the
+		// emulation's writes (see podFreshness).
+		r.cache = mgr.GetCache()
+	}
 	if clk, ok := c.cfg.Clock.(clock.WithDelayedExecution); ok || q != nil {
 		c.startRounds(q, clk)
 		b = b.WatchesRawSource(source.Func(c.takeQueue))
 	}
 	return b.
 		Watches(opts.Owns(mgr, ControllerName, &appsv1.Deployment{}, &corev1.Pod{})).
-		Watches(opts.Watch(ControllerName, &corev1.Pod{}, handler.Funcs{DeleteFunc: c.podDeleted})).
+		Watches(opts.Watch(ControllerName, &corev1.Pod{}, handler.Funcs{
+			CreateFunc: func(_ context.Context, e event.CreateEvent, _ queue) { c.fresh.observed(e.Object) },
+			UpdateFunc: func(_ context.Context, e event.UpdateEvent, _ queue) { c.fresh.observed(e.ObjectNew) },
+			DeleteFunc: c.podDeleted,
+		})).
 		Watches(opts.Watch(ControllerName, &corev1.Node{}, c.nodeHandler())).
 		Complete(r)
 }
@@ -83,6 +92,7 @@ type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 // waiting for some.
 func (c *Cluster) podDeleted(_ context.Context, e event.DeleteEvent, q queue) {
 	if e.Object != nil {
+		c.fresh.observed(e.Object)
 		key := types.NamespacedName{Namespace: e.Object.GetNamespace(), Name: e.Object.GetName()}
 		c.release(key)
 		c.fresh.observedDeletion(e.Object)

@@ -32,8 +32,10 @@ type deploymentReconciler struct {
 	// concurrency bounds the pods written at once (see forEachPod).
 	concurrency int
 	// freshness, when set, makes pod lists cheap but fresh enough (see
-	// podFreshness).
+	// podFreshness); cache, when set too, serves them once it holds the
+	// emulation's writes.
 	freshness *podFreshness
+	cache     client.Reader
 }
 
 // pass is one reconcile of one Deployment.

@@ -1,14 +1,18 @@
 package controlplane
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
@@ -95,7 +99,48 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: starting envtest: %w", err)
 	}
+	// The in-process clients (manager, cluster emulation, scenario driver)
+	// are the apiserver's only users: no client-side rate limit. envtest's
+	// 1000 QPS would otherwise queue a burst of writes on the client.
+	cfg.QPS, cfg.Burst = -1, 0
 	return &ControlPlane{env: env, Config: cfg}, nil
+}
+
+// crdSettleTime is how long after a CRD is Established kube-apiserver
+// holds every create of its objects for 2 s (apiextensions-apiserver's
+// crdHandler, for HA apiservers that have not yet seen the CRD).
+const crdSettleTime = 2 * time.Second
+
+// CreatesUnheld returns when creates of objects of knsim's kinds are no
+// longer held: crdSettleTime after the last CRD became Established, as the
+// apiserver reckons it from the condition's time (kept to the second). A
+// run that creates its first objects earlier sees each create of a kind
+// whose CRD is that fresh take 2 s more.
+func (cp *ControlPlane) CreatesUnheld(ctx context.Context) (time.Time, error) {
+	s := runtime.NewScheme()
+	if err := apiextensionsv1.AddToScheme(s); err != nil {
+		return time.Time{}, err
+	}
+	c, err := client.New(cp.Config, client.Options{Scheme: s})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("controlplane: %w", err)
+	}
+	var crds apiextensionsv1.CustomResourceDefinitionList
+	if err := c.List(ctx, &crds); err != nil {
+		return time.Time{}, fmt.Errorf("controlplane: listing CRDs: %w", err)
+	}
+	var last time.Time
+	for _, crd := range crds.Items {
+		for _, cond := range crd.Status.Conditions {
+			if cond.Type == apiextensionsv1.Established && cond.LastTransitionTime.After(last) {
+				last = cond.LastTransitionTime.Time
+			}
+		}
+	}
+	if last.IsZero() {
+		return last, nil
+	}
+	return last.Add(crdSettleTime), nil
 }
 
 // WebhookServer returns a webhook server listening where the installed webhook

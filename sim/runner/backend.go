@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -33,7 +34,11 @@ type backend interface {
 
 type worldBackend struct{ *world.World }
 
-func (b worldBackend) Client() client.Client                { return b.World.Client }
+// Client reads what the controllers watch from the manager's cache: the
+// runner reads after the control plane settled (the topology after each
+// instant, actions in engine events), when the cache and the apiserver
+// agree (world.World.SettledClient).
+func (b worldBackend) Client() client.Client                { return b.World.SettledClient() }
 func (b worldBackend) Autoscaler() *multiscaler.Multiscaler { return b.World.Autoscaler }
 func (b worldBackend) Cluster() *cluster.Cluster            { return b.World.Cluster }
 
@@ -43,8 +48,27 @@ func (b memoryBackend) Client() client.Client                { return b.Plane.Cl
 func (b memoryBackend) Autoscaler() *multiscaler.Multiscaler { return b.Plane.Autoscaler }
 func (b memoryBackend) Cluster() *cluster.Cluster            { return b.Plane.Cluster }
 
-// startBackend builds the scenario's control plane.
+// startBackend builds the scenario's control plane, and records how long
+// that took, and later how long it takes to stop, when ctx asks for it
+// (WithTiming).
 func startBackend(ctx context.Context, sc *scenario.Scenario, eng *engine.Engine, cc cluster.Config, assets string) (backend, error) {
+	t := timingFrom(ctx)
+	if t == nil {
+		return newBackend(ctx, sc, eng, cc, assets)
+	}
+	began := time.Now()
+	b, err := newBackend(ctx, sc, eng, cc, assets)
+	t.StartUp = time.Since(began)
+	if err != nil {
+		return nil, err
+	}
+	if t.Started != nil {
+		t.Started()
+	}
+	return timedBackend{backend: b, t: t}, nil
+}
+
+func newBackend(ctx context.Context, sc *scenario.Scenario, eng *engine.Engine, cc cluster.Config, assets string) (backend, error) {
 	switch sc.Metadata.ControlPlane {
 	case scenario.Memory:
 		p, err := memory.Start(ctx, memory.Config{Engine: eng, Cluster: cc})

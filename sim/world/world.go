@@ -14,6 +14,7 @@ import (
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -62,6 +63,9 @@ type World struct {
 	clock   clock.PassiveClock
 	engine  *engine.Engine
 	barrier *barrier.Barrier
+	// settled reads watched kinds from the manager's cache (virtual
+	// worlds only; see SettledClient).
+	settled client.Client
 	cancel  context.CancelFunc
 	done    chan error
 }
@@ -112,8 +116,11 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 		}
 	}
 	mgr, err := ctrl.NewManager(w.ControlPlane.Config, ctrl.Options{
-		NewClient:              newClient,
-		Scheme:                 scheme,
+		NewClient: newClient,
+		Scheme:    scheme,
+		// Nothing reads managedFields; the cache would deep-copy them on
+		// every Get and List.
+		Cache:                  cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 		WebhookServer:          w.ControlPlane.WebhookServer(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
@@ -142,9 +149,19 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 	}
 	if w.barrier != nil {
 		w.Client = w.barrier.Client(w.Client)
+		w.settled = settledClient{Client: w.Client, reader: w.barrier.Reader(mgr.GetCache(), w.Client)}
 	}
 	if err := w.bootstrap(ctx, sim); err != nil {
 		return err
+	}
+	if w.barrier != nil {
+		// Every watched kind's informer starts with the cache, so the
+		// cache's sync covers them all and the controllers find them synced.
+		for _, obj := range w.barrier.Watched() {
+			if _, err := mgr.GetCache().GetInformer(ctx, obj); err != nil {
+				return fmt.Errorf("informer for %T: %w", obj, err)
+			}
+		}
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	w.cancel = cancel
@@ -153,7 +170,108 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 		cancel()
 		return fmt.Errorf("manager caches did not sync: %w", errors.Join(<-w.done, ctx.Err()))
 	}
-	return w.waitForWebhooks(mctx, mgr)
+	if err := w.started(mctx, mgr); err != nil {
+		// Start stops the control plane next: stop the manager first.
+		cancel()
+		if merr := <-w.done; merr != nil && !errors.Is(merr, context.Canceled) {
+			err = errors.Join(err, merr)
+		}
+		w.cancel = nil
+		return err
+	}
+	return nil
+}
+
+// started waits for what must be up before the world is: the webhook
+// server, the end of kube-apiserver's hold on creates, and in virtual time
+// every controller, idle.
+func (w *World) started(mctx context.Context, mgr ctrl.Manager) error {
+	if err := w.waitForWebhooks(mctx, mgr); err != nil {
+		return err
+	}
+	if err := w.waitForCreates(mctx); err != nil {
+		return err
+	}
+	if w.barrier == nil {
+		return nil
+	}
+	// Start-up ends when every controller runs and has reacted to the
+	// bootstrap objects, so that a run's first instant is not charged
+	// with it.
+	if err := w.untilStopped(mctx, w.barrier.WaitStarted); err != nil {
+		return fmt.Errorf("starting controllers: %w", err)
+	}
+	if err := w.untilStopped(mctx, w.barrier.Wait); err != nil {
+		return fmt.Errorf("settling the bootstrap objects: %w", err)
+	}
+	return nil
+}
+
+// SettledClient is Client, but for reads of the kinds the controllers
+// watch, which it serves from the manager's cache: once Settle has
+// returned, that cache holds everything the stack wrote, so the reads equal
+// the apiserver's and cost no request. Use it between Settle and the next
+// change (a virtual run reads the data plane's topology after every
+// instant that wrote something). A wall-clock world has no barrier to tell
+// when its cache is complete: its SettledClient is Client.
+func (w *World) SettledClient() client.Client {
+	if w.settled == nil {
+		return w.Client
+	}
+	return w.settled
+}
+
+// settledClient writes through Client and reads through reader.
+type settledClient struct {
+	client.Client
+	reader client.Reader
+}
+
+func (c settledClient) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	return c.reader.Get(ctx, key, obj, opts...)
+}
+
+func (c settledClient) List(ctx context.Context, list client.ObjectList, opts ...client.ListOption) error {
+	return c.reader.List(ctx, list, opts...)
+}
+
+// waitForCreates waits until kube-apiserver no longer holds creates of
+// objects of kinds whose CRDs were just installed (ControlPlane.CreatesUnheld),
+// most of which the manager's start has spent already: otherwise the first
+// create of each kind in a run would take 2 s more.
+func (w *World) waitForCreates(ctx context.Context) error {
+	at, err := w.ControlPlane.CreatesUnheld(ctx)
+	if err != nil {
+		return err
+	}
+	if d := time.Until(at); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// untilStopped runs wait, giving up when the manager stops.
+func (w *World) untilStopped(ctx context.Context, wait func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case err := <-w.done:
+			w.done <- err // leave it for Stop
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := wait(ctx)
+	cancel()
+	<-stopped
+	return err
 }
 
 // bootstrap creates the system namespace and the nodes.

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/conversion"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/kmeta"
@@ -52,6 +53,35 @@ func Sync[T any](have *T, want T) bool {
 	*have = want
 	return true
 }
+
+// SyncSet sets *have to want unless every field want sets already has
+// that value in *have, and reports whether it did. A field is set when it
+// is not empty: a nil pointer, an empty string, slice or map, and a zero
+// number are unset; slices are compared element by element. Unset fields
+// may hold anything in *have, such as the defaults an apiserver filled in:
+// comparing with Sync, they would make every reconcile send an update that
+// the apiserver then finds changes nothing.
+func SyncSet[T any](have *T, want T) bool {
+	if setEqualities.DeepDerivative(want, *have) {
+		return false
+	}
+	*have = want
+	return true
+}
+
+// setEqualities is equality.Semantic where a zero number in the first
+// argument of DeepDerivative is unset (DeepDerivative itself only skips
+// nil pointers and empty strings, slices and maps).
+var setEqualities = func() conversion.Equalities {
+	e := equality.Semantic.Copy()
+	if err := e.AddFuncs(
+		func(a, b int32) bool { return a == 0 || a == b },
+		func(a, b int64) bool { return a == 0 || a == b },
+	); err != nil {
+		panic(err)
+	}
+	return e
+}()
 
 // SyncMeta copies want's labels and annotations onto have and reports whether
 // anything changed.

@@ -101,11 +101,15 @@ func propagate(rev *servingv1.Revision, dep *appsv1.Deployment, pa *autoscalingv
 }
 
 // mutateDeployment keeps the autoscaler's replica count: the Revision owns
-// the template, the PodAutoscaler owns the scale.
+// the template, the PodAutoscaler owns the scale. The stored spec carries
+// the apiserver's defaults (restart and DNS policy, image pull policy,
+// revision history, ...), which the built one leaves out, so only the
+// fields the Revision sets are compared: an update that would change
+// nothing is not sent.
 func mutateDeployment(have, want *appsv1.Deployment) bool {
 	want.Spec.Replicas = have.Spec.Replicas
 	meta := reconciler.SyncMeta(have, want)
-	return reconciler.Sync(&have.Spec, want.Spec) || meta
+	return reconciler.SyncSet(&have.Spec, want.Spec) || meta
 }
 
 // mutatePodAutoscaler keeps the reachability the Route labeller sets.

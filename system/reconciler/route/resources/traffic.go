@@ -53,13 +53,47 @@ func ResolveTraffic(rt *servingv1.Route, l Lookup, domain string) ([]servingv1.T
 	return out, nil
 }
 
+// Reference is an object a Route's traffic reads: a Revision its traffic
+// pins, or a Configuration whose latest ready Revision it follows.
+type Reference struct {
+	Kind string // "Revision" or "Configuration"
+	Name string
+}
+
+// References lists what ResolveTraffic reads for rt, target by target:
+// a change to anything else cannot change rt's traffic.
+func References(rt *servingv1.Route) []Reference {
+	refs := make([]Reference, 0, len(rt.Spec.Traffic))
+	for _, t := range rt.Spec.Traffic {
+		latest, name := target(t, rt.Name)
+		kind := "Revision"
+		if latest {
+			kind = "Configuration"
+		}
+		refs = append(refs, Reference{Kind: kind, Name: name})
+	}
+	return refs
+}
+
+// target says whether t follows a Configuration's latest ready Revision
+// and names that Configuration, or else the Revision t pins.
+func target(t servingv1.TrafficTarget, routeName string) (latest bool, name string) {
+	if !ptr.Deref(t.LatestRevision, t.RevisionName == "") {
+		return false, t.RevisionName
+	}
+	if t.ConfigurationName == "" {
+		return true, routeName
+	}
+	return true, t.ConfigurationName
+}
+
 func resolveTarget(t servingv1.TrafficTarget, l Lookup, routeName string) (string, bool, *TargetError) {
-	latest := ptr.Deref(t.LatestRevision, t.RevisionName == "")
+	latest, name := target(t, routeName)
 	if !latest {
-		rev, err := l.Revision(t.RevisionName)
+		rev, err := l.Revision(name)
 		if apierrors.IsNotFound(err) {
 			return "", false, &TargetError{Status: corev1.ConditionFalse, Reason: "RevisionMissing",
-				Message: fmt.Sprintf("Revision %q referenced in traffic not found.", t.RevisionName)}
+				Message: fmt.Sprintf("Revision %q referenced in traffic not found.", name)}
 		} else if err != nil {
 			return "", false, &TargetError{Status: corev1.ConditionUnknown, Reason: "Unknown", Message: err.Error(), Err: err}
 		}
@@ -72,10 +106,7 @@ func resolveTarget(t servingv1.TrafficTarget, l Lookup, routeName string) (strin
 		}
 		return rev.Name, false, nil
 	}
-	cfgName := t.ConfigurationName
-	if cfgName == "" {
-		cfgName = routeName
-	}
+	cfgName := name
 	cfg, err := l.Configuration(cfgName)
 	if apierrors.IsNotFound(err) {
 		return "", true, &TargetError{Status: corev1.ConditionFalse, Reason: "ConfigurationMissing",

@@ -183,3 +183,42 @@ func TestResolveTraffic(t *testing.T) {
 		})
 	}
 }
+
+// References names exactly what ResolveTraffic looks up, target by target,
+// when every target resolves: the Route controller requeues a Route on a
+// change to those objects only.
+func TestReferences(t *testing.T) {
+	rt := &servingv1.Route{ObjectMeta: metav1.ObjectMeta{Name: "hello", Namespace: "prod-ns"}}
+	rt.Spec.Traffic = []servingv1.TrafficTarget{
+		{Tag: "current", RevisionName: "hello-00001", Percent: ptr.To[int64](80)},
+		{Tag: "candidate", ConfigurationName: "other", Percent: ptr.To[int64](10)},
+		{LatestRevision: ptr.To(true), Percent: ptr.To[int64](10)},
+		{RevisionName: "hello-00002", LatestRevision: ptr.To(false)},
+	}
+	var looked []Reference
+	l := Lookup{
+		Revision: func(name string) (*servingv1.Revision, error) {
+			looked = append(looked, Reference{Kind: "Revision", Name: name})
+			return rev(name, corev1.ConditionTrue), nil
+		},
+		Configuration: func(name string) (*servingv1.Configuration, error) {
+			looked = append(looked, Reference{Kind: "Configuration", Name: name})
+			return cfg(name, name+"-00009", corev1.ConditionTrue), nil
+		},
+	}
+	if _, terr := ResolveTraffic(rt, l, "example.com"); terr != nil {
+		t.Fatal(terr)
+	}
+	want := []Reference{
+		{Kind: "Revision", Name: "hello-00001"},
+		{Kind: "Configuration", Name: "other"},
+		{Kind: "Configuration", Name: "hello"},
+		{Kind: "Revision", Name: "hello-00002"},
+	}
+	if diff := cmp.Diff(want, looked); diff != "" {
+		t.Errorf("lookups of ResolveTraffic (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, References(rt)); diff != "" {
+		t.Errorf("References (-want +got):\n%s", diff)
+	}
+}
