@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -56,9 +55,9 @@ func startBackend(ctx context.Context, sc *scenario.Scenario, eng *engine.Engine
 	if t == nil {
 		return newBackend(ctx, sc, eng, cc, assets)
 	}
-	began := time.Now()
+	began := wallClock.Now()
 	b, err := newBackend(ctx, sc, eng, cc, assets)
-	t.StartUp = time.Since(began)
+	t.StartUp = wallClock.Since(began)
 	if err != nil {
 		return nil, err
 	}

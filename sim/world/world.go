@@ -235,6 +235,9 @@ func (c settledClient) List(ctx context.Context, list client.ObjectList, opts ..
 	return c.reader.List(ctx, list, opts...)
 }
 
+// apiserverClock is kube-apiserver's: its hold on creates runs in wall time.
+var apiserverClock clock.Clock = clock.RealClock{}
+
 // waitForCreates waits until kube-apiserver no longer holds creates of
 // objects of kinds whose CRDs were just installed (ControlPlane.CreatesUnheld),
 // most of which the manager's start has spent already: otherwise the first
@@ -244,9 +247,9 @@ func (w *World) waitForCreates(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if d := time.Until(at); d > 0 {
+	if d := at.Sub(apiserverClock.Now()); d > 0 {
 		select {
-		case <-time.After(d):
+		case <-apiserverClock.After(d):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
