@@ -247,10 +247,21 @@ type servingChanges interface {
 	ServingChanges() topology.Changes
 }
 
+// changesOf returns b as a servingChanges when its control plane is one,
+// looking through the timing wrapper (which must not cost a fleet run its
+// incremental reads).
+func changesOf(b backend) (servingChanges, bool) {
+	if t, ok := b.(timedBackend); ok {
+		b = t.backend
+	}
+	sc, ok := b.(servingChanges)
+	return sc, ok
+}
+
 // readServing brings the data plane's view of the control plane up to date
 // and says what changed in it.
 func (r *run) readServing(ctx context.Context) (*topology.Serving, topology.Delta, error) {
-	sc, incremental := r.b.(servingChanges)
+	sc, incremental := changesOf(r.b)
 	if incremental && r.top != nil {
 		snap, d, err := r.top.Update(ctx, r.b.Client(), sc.ServingChanges())
 		if err != nil {
