@@ -10,7 +10,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -329,33 +328,7 @@ func (c *countingClient) Create(ctx context.Context, obj client.Object, opts ...
 }
 
 func (c *countingClient) Update(ctx context.Context, obj client.Object, opts ...client.UpdateOption) error {
-	if err := c.setGeneration(ctx, obj); err != nil {
-		return err
-	}
 	return c.count(c.Client.Update(ctx, obj, opts...))
-}
-
-// setGeneration keeps metadata.generation as the apiserver does, which the
-// in-memory store does not: it moves exactly when the spec changes.
-func (c *countingClient) setGeneration(ctx context.Context, obj client.Object) error {
-	old := obj.DeepCopyObject().(client.Object)
-	if err := c.Client.Get(ctx, client.ObjectKeyFromObject(obj), old); err != nil {
-		return err
-	}
-	a, err := runtime.DefaultUnstructuredConverter.ToUnstructured(old)
-	if err != nil {
-		return err
-	}
-	b, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	if err != nil {
-		return err
-	}
-	gen := old.GetGeneration()
-	if !equality.Semantic.DeepEqual(a["spec"], b["spec"]) {
-		gen++
-	}
-	obj.SetGeneration(gen)
-	return nil
 }
 
 func (c *countingClient) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {

@@ -87,6 +87,14 @@ func withRV[T client.Object](o T, rv string) T {
 	return c
 }
 
+// withGen returns a copy of o with metadata.generation g: an update or
+// patch that changes the spec moves it, as an apiserver does.
+func withGen[T client.Object](o T, g int64) T {
+	c := o.DeepCopyObject().(T)
+	c.SetGeneration(g)
+	return c
+}
+
 // stored reads the object named like o from s into a new object of o's
 // type, or returns nil when it is not found.
 func stored(t *testing.T, s *store, o client.Object) client.Object {
@@ -660,7 +668,7 @@ func TestStoreUpdate(t *testing.T) {
 			return update(n)
 		}(),
 		want: func() client.Object {
-			n := withRV(testDeployment("web", 5, 1), "2")
+			n := withGen(withRV(testDeployment("web", 5, 1), "2"), 1)
 			n.Labels["tier"] = "front"
 			return n
 		}(),
@@ -693,7 +701,7 @@ func TestStoreUpdate(t *testing.T) {
 			return updateStatus(withRV(testDeployment("web", 4, 2), "1"))(ctx, s)
 		},
 		wantErr: "Conflict",
-		want:    withRV(testDeployment("web", 4, 1), "2"),
+		want:    withGen(withRV(testDeployment("web", 4, 1), "2"), 1),
 	}, {
 		name:    "status subresource: Status().Update of a missing object",
 		write:   updateStatus(withRV(d, "1")),
@@ -1043,7 +1051,7 @@ func TestStorePatch(t *testing.T) {
 		existing: []client.Object{twoContainers},
 		write:    raw(twoContainers, types.MergePatchType, `{"spec":{"containers":[{"name":"b","image":"b:2"}]}}`),
 		want: func() client.Object {
-			p := withRV(twoContainers, "2")
+			p := withGen(withRV(twoContainers, "2"), 1)
 			p.Spec.Containers = []corev1.Container{{Name: "b", Image: "b:2"}}
 			return p
 		}(),
@@ -1052,7 +1060,7 @@ func TestStorePatch(t *testing.T) {
 		existing: []client.Object{twoContainers},
 		write:    raw(twoContainers, types.StrategicMergePatchType, `{"spec":{"containers":[{"name":"b","image":"b:2"}]}}`),
 		want: func() client.Object {
-			p := withRV(twoContainers, "2")
+			p := withGen(withRV(twoContainers, "2"), 1)
 			p.Spec.Containers = []corev1.Container{{Name: "a", Image: "a:1"}, {Name: "b", Image: "b:2"}}
 			return p
 		}(),
@@ -1064,7 +1072,7 @@ func TestStorePatch(t *testing.T) {
 			o.SetLabels(map[string]string{"app": "web"})
 		}, func(o client.Object) client.Patch { return client.StrategicMergeFrom(o) }, false),
 		want: func() client.Object {
-			p := withRV(twoContainers, "2")
+			p := withGen(withRV(twoContainers, "2"), 1)
 			p.Labels = map[string]string{"app": "web"}
 			p.Spec.Containers = []corev1.Container{{Name: "a", Image: "a:2"}, {Name: "b", Image: "b:1"}}
 			return p
@@ -1089,7 +1097,7 @@ func TestStorePatch(t *testing.T) {
 			o.(*appsv1.Deployment).Status.ReadyReplicas = 3
 			o.(*appsv1.Deployment).Spec.Replicas = ptr.To[int32](9)
 		}, mergeFrom, false),
-		want: withRV(testDeployment("web", 9, 1), "2"),
+		want: withGen(withRV(testDeployment("web", 9, 1), "2"), 1),
 	}, {
 		name:     "status patch of a kind without a status subresource",
 		existing: []client.Object{cm},

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -233,12 +234,28 @@ func (s *store) update(obj client.Object, isStatus bool) error {
 	default:
 		n = t.DeepCopyObject().(client.Object)
 	}
+	if !isStatus {
+		// An apiserver moves metadata.generation exactly when the spec
+		// changes; what the client sent is ignored.
+		n.SetGeneration(old.GetGeneration())
+	}
 	stored, err := s.replace(gvk, ks, old, n, false, keep...)
 	if err != nil {
 		return err
 	}
+	if stored != nil && !isStatus && !equality.Semantic.DeepEqual(specOf(old), specOf(stored)) {
+		stored.SetGeneration(old.GetGeneration() + 1)
+	}
 	s.notify(change{gvk: gvk, key: key, before: labelsOf(old), after: labelsOf(stored)})
 	return s.answer(gvk, stored, obj)
+}
+
+// specOf returns o's spec (nil for kinds without one).
+func specOf(o client.Object) any {
+	if f := reflect.ValueOf(o).Elem().FieldByName("Spec"); f.IsValid() {
+		return f.Interface()
+	}
+	return nil
 }
 
 // replace stores n over old after an apiserver's checks: the
@@ -256,6 +273,7 @@ func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n clien
 	if n.GetResourceVersion() != old.GetResourceVersion() {
 		return nil, apierrors.NewConflict(ks.gvr.GroupResource(), n.GetName(), errors.New("object was modified"))
 	}
+	keep = ks.unchanged(old, n, keep)
 	rv, err := strconv.ParseUint(old.GetResourceVersion(), 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("memory: resourceVersion %q of %s %q: %w", old.GetResourceVersion(), ks.gvr.Resource, old.GetName(), err)
@@ -274,6 +292,24 @@ func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n clien
 	}
 	ks.put(key, n)
 	return n, nil
+}
+
+// unchanged adds to keep the top-level fields of n equal to old's (stored,
+// so already normalized): most writes change one field, and a pod's or a
+// Deployment's spec costs far more to encode and decode than to compare.
+func (ks *kindStore) unchanged(old, n client.Object, keep []string) []string {
+	ov, nv := reflect.ValueOf(old).Elem(), reflect.ValueOf(n).Elem()
+	t := nv.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type == typeMetaType || slices.Contains(keep, f.Name) {
+			continue
+		}
+		if reflect.DeepEqual(ov.Field(i).Interface(), nv.Field(i).Interface()) {
+			keep = append(keep, f.Name)
+		}
+	}
+	return keep
 }
 
 // storedButStatus names o's top-level fields but Status: a status write
