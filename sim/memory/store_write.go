@@ -46,52 +46,6 @@ func (ks *kindStore) zero() client.Object {
 	return reflect.New(ks.typ.Elem()).Interface().(client.Object)
 }
 
-// normalize returns o as its JSON encoding decodes, without type meta, as
-// an apiserver would store and return it.
-func (ks *kindStore) normalize(o client.Object) (client.Object, error) {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return nil, fmt.Errorf("memory: encoding %s %q: %w", ks.gvr.Resource, o.GetName(), err)
-	}
-	n := ks.zero()
-	if err := utiljson.Unmarshal(b, n); err != nil {
-		return nil, fmt.Errorf("memory: decoding %s %q: %w", ks.gvr.Resource, o.GetName(), err)
-	}
-	n.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
-	n.SetManagedFields(nil)
-	return n, nil
-}
-
-// normalizeExcept normalizes n in place but for its top-level fields named
-// in keep, which hold values read from the store (already normalized):
-// JSON encodes an object field by field, so normalizing the others alone
-// gives what normalize gives (but that an empty omitempty map or slice at
-// the top level, such as a ConfigMap's data, stays empty rather than nil,
-// which no semantic comparison tells apart), without encoding a large spec
-// again when only the status changed.
-func (ks *kindStore) normalizeExcept(n client.Object, keep ...string) error {
-	v := reflect.ValueOf(n).Elem()
-	t := v.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Type == typeMetaType || slices.Contains(keep, f.Name) {
-			continue // TypeMeta is cleared below
-		}
-		b, err := json.Marshal(v.Field(i).Interface())
-		if err != nil {
-			return fmt.Errorf("memory: encoding %s of %s %q: %w", f.Name, ks.gvr.Resource, n.GetName(), err)
-		}
-		fresh := reflect.New(f.Type)
-		if err := utiljson.Unmarshal(b, fresh.Interface()); err != nil {
-			return fmt.Errorf("memory: decoding %s of %s %q: %w", f.Name, ks.gvr.Resource, n.GetName(), err)
-		}
-		v.Field(i).Set(fresh.Elem())
-	}
-	n.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{})
-	n.SetManagedFields(nil)
-	return nil
-}
-
 // labelsOf returns o's labels, nil for no object.
 func labelsOf(o client.Object) labels.Set {
 	if o == nil {
@@ -273,7 +227,6 @@ func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n clien
 	if n.GetResourceVersion() != old.GetResourceVersion() {
 		return nil, apierrors.NewConflict(ks.gvr.GroupResource(), n.GetName(), errors.New("object was modified"))
 	}
-	keep = ks.unchanged(old, n, keep)
 	rv, err := strconv.ParseUint(old.GetResourceVersion(), 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("memory: resourceVersion %q of %s %q: %w", old.GetResourceVersion(), ks.gvr.Resource, old.GetName(), err)
@@ -287,29 +240,11 @@ func (s *store) replace(gvk schema.GroupVersionKind, ks *kindStore, old, n clien
 		ks.put(key, nil)
 		return nil, nil
 	}
-	if err := ks.normalizeExcept(n, keep...); err != nil {
+	if err := ks.normalizeAgainst(n, old, keep...); err != nil {
 		return nil, err
 	}
 	ks.put(key, n)
 	return n, nil
-}
-
-// unchanged adds to keep the top-level fields of n equal to old's (stored,
-// so already normalized): most writes change one field, and a pod's or a
-// Deployment's spec costs far more to encode and decode than to compare.
-func (ks *kindStore) unchanged(old, n client.Object, keep []string) []string {
-	ov, nv := reflect.ValueOf(old).Elem(), reflect.ValueOf(n).Elem()
-	t := nv.Type()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Type == typeMetaType || slices.Contains(keep, f.Name) {
-			continue
-		}
-		if reflect.DeepEqual(ov.Field(i).Interface(), nv.Field(i).Interface()) {
-			keep = append(keep, f.Name)
-		}
-	}
-	return keep
 }
 
 // storedButStatus names o's top-level fields but Status: a status write
