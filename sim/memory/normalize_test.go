@@ -40,9 +40,9 @@ func TestNormalizeAgainst(t *testing.T) {
 	pa := &autoscalingv1alpha1.PodAutoscaler{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "pa"},
 		Status: autoscalingv1alpha1.PodAutoscalerStatus{
-			Status:        duck.Status{Conditions: []duck.Condition{{Type: "Ready", Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(storeNow)}}},
-			DesiredScale:  ptr.To[int32](1),
-			ActualScale:   ptr.To[int32](1),
+			Status:             duck.Status{Conditions: []duck.Condition{{Type: "Ready", Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(storeNow)}}},
+			DesiredScale:       ptr.To[int32](1),
+			ActualScale:        ptr.To[int32](1),
 			MetricsServiceName: "m",
 		},
 	}
