@@ -2,7 +2,7 @@ package results
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -12,7 +12,7 @@ func Summarize(lat []time.Duration) Percentiles {
 	if len(lat) == 0 {
 		return Percentiles{}
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	slices.Sort(lat)
 	ms := func(d time.Duration) float64 { return round3(float64(d) / float64(time.Millisecond)) }
 	rank := func(p float64) time.Duration {
 		i := int(math.Ceil(p*float64(len(lat)))) - 1

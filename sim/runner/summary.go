@@ -79,16 +79,27 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 			perService[svc] = append(perService[svc], req.latency)
 		}
 	}
+	// The whole run's latencies sort on the other core while the
+	// Services' sort here: a fleet's day has millions of each.
+	overall := make(chan struct{})
+	go func() {
+		defer close(overall)
+		q.Latency = results.Summarize(lat) // sorts lat
+		q.Histogram = results.Histogram(lat, 10)
+	}()
+	byService := make(map[string]results.Percentiles, len(perService))
 	for svc, l := range perService {
+		byService[svc] = results.Summarize(l)
+	}
+	<-overall
+	for svc, p := range byService {
 		s := q.ByService[svc]
-		s.Latency = results.Summarize(l)
+		s.Latency = p
 		q.ByService[svc] = s
 	}
 	if end > 0 {
 		q.PerSecond = round(float64(q.Total) / end.Seconds())
 	}
-	q.Latency = results.Summarize(lat) // sorts lat
-	q.Histogram = results.Histogram(lat, 10)
 	res.Requests = q
 	res.Latency = r.latencySeries(end)
 
