@@ -1,10 +1,12 @@
 package memory
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -219,29 +221,83 @@ func (p *Plane) reconcileDue(ctx context.Context, i int, r stack.Reconciler) err
 	if err != nil {
 		return fmt.Errorf("memory: listing for %s: %w", r.Name, err)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-	for _, k := range keys {
-		if !p.deps.take(i, k) {
-			continue
+	slices.SortFunc(keys, compareKeyStrings)
+	if p.deps.allDue() {
+		for _, k := range keys {
+			if p.deps.take(i, k) {
+				p.reconcileOne(ctx, i, r, k)
+			}
 		}
-		p.deps.begin(i, k)
-		res, err := r.Reconciler.Reconcile(ctx, reconcile.Request{NamespacedName: k})
-		p.deps.end()
-		switch {
-		case apierrors.IsConflict(err):
-			// It read something stale: again in the next pass.
-			p.deps.mark(i, k)
-		case err != nil:
-			// A reconcile error retries a second later, as a rate-limited
-			// requeue would; persistent errors end in the pass limit.
-			p.wakeAfter(i, k, time.Second)
-		case res.RequeueAfter > 0:
-			p.wakeAfter(i, k, res.RequeueAfter)
-		case res.Requeue: //nolint:staticcheck // still honoured by controller-runtime
-			p.deps.mark(i, k)
+		return nil
+	}
+	// Only the due objects, in key order: a fleet has many objects of a
+	// kind and few due at once. An object that becomes due after the turn
+	// passed it waits for the next pass, as in a walk over every key.
+	var at []int // positions in keys still to visit, ascending
+	visit := func(due []client.ObjectKey, after int) {
+		for _, k := range due {
+			if j, ok := slices.BinarySearchFunc(keys, k, compareKeyStrings); ok && j > after {
+				if n, dup := slices.BinarySearch(at, j); !dup {
+					at = slices.Insert(at, n, j)
+				}
+			}
 		}
 	}
+	visit(p.deps.pendingKeys(i), -1)
+	for len(at) > 0 {
+		j := at[0]
+		at = at[1:]
+		if !p.deps.take(i, keys[j]) {
+			continue
+		}
+		p.reconcileOne(ctx, i, r, keys[j])
+		visit(p.deps.takeFresh(i), j)
+	}
 	return nil
+}
+
+// reconcileOne reconciles one object, noting what it read and when it
+// wants to be reconciled again.
+func (p *Plane) reconcileOne(ctx context.Context, i int, r stack.Reconciler, k client.ObjectKey) {
+	p.deps.begin(i, k)
+	res, err := r.Reconciler.Reconcile(ctx, reconcile.Request{NamespacedName: k})
+	p.deps.end()
+	switch {
+	case apierrors.IsConflict(err):
+		// It read something stale: again in the next pass.
+		p.deps.mark(i, k)
+	case err != nil:
+		// A reconcile error retries a second later, as a rate-limited
+		// requeue would; persistent errors end in the pass limit.
+		p.wakeAfter(i, k, time.Second)
+	case res.RequeueAfter > 0:
+		p.wakeAfter(i, k, res.RequeueAfter)
+	case res.Requeue: //nolint:staticcheck // still honoured by controller-runtime
+		p.deps.mark(i, k)
+	}
+}
+
+// compareKeyStrings orders keys as their String forms (namespace/name)
+// sort, without building them.
+func compareKeyStrings(a, b client.ObjectKey) int {
+	if a.Namespace == b.Namespace {
+		return strings.Compare(a.Name, b.Name)
+	}
+	n := min(len(a.Namespace), len(b.Namespace))
+	for i := 0; i < n; i++ {
+		if a.Namespace[i] != b.Namespace[i] {
+			return cmp.Compare(a.Namespace[i], b.Namespace[i])
+		}
+	}
+	// One namespace is a prefix of the other: the shorter one's separator
+	// meets the longer one's next byte.
+	switch {
+	case len(a.Namespace) == n && b.Namespace[n] != '/':
+		return cmp.Compare(byte('/'), b.Namespace[n])
+	case len(b.Namespace) == n && a.Namespace[n] != '/':
+		return cmp.Compare(a.Namespace[n], byte('/'))
+	}
+	return strings.Compare(a.String(), b.String())
 }
 
 // wakeAfter makes the object due at now+d and the engine stop then.

@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -111,16 +112,22 @@ type deps struct {
 	// labels may concern; byLabel holds the other list reads by label.
 	readers map[ref]map[due]struct{}
 	byLabel map[ref]map[labelPair]map[due]struct{}
-	pending map[due]bool
-	all     bool
+	// pending holds what is due by reconciler; fresh, by reconciler, the
+	// keys that became due since its turn last looked (pending.go).
+	pending  []map[client.ObjectKey]struct{}
+	fresh    [][]client.ObjectKey
+	npending int
+	all      bool
 
 	cur      *due
 	curReads map[ref]*listRead
 }
 
 func newDeps(rs []stack.Reconciler, scheme *runtime.Scheme) (*deps, error) {
-	d := &deps{reads: map[due]map[ref]*listRead{}, readers: map[ref]map[due]struct{}{}, byLabel: map[ref]map[labelPair]map[due]struct{}{}, pending: map[due]bool{}, all: true}
+	d := &deps{reads: map[due]map[ref]*listRead{}, readers: map[ref]map[due]struct{}{}, byLabel: map[ref]map[labelPair]map[due]struct{}{}, all: true}
 	for _, r := range rs {
+		d.pending = append(d.pending, map[client.ObjectKey]struct{}{})
+		d.fresh = append(d.fresh, nil)
 		gvk, err := apiutil.GVKForObject(r.List, scheme)
 		if err != nil {
 			return nil, err
@@ -166,16 +173,16 @@ func (d *deps) wrote(ch change) {
 	}
 	for i, k := range d.kinds {
 		if k == ch.gvk {
-			d.pending[due{i, ch.key}] = true
+			d.setPending(due{i, ch.key})
 		}
 	}
 	for who := range d.readers[ref{ch.gvk, ch.key.Namespace, ch.key.Name}] {
-		d.pending[who] = true
+		d.setPending(who)
 	}
 	for _, list := range []ref{{ch.gvk, ch.key.Namespace, ""}, {ch.gvk, "", ""}} {
 		for who := range d.readers[list] {
-			if !d.pending[who] && d.reads[who][list].matches(ch) {
-				d.pending[who] = true
+			if !d.isPending(who) && d.reads[who][list].matches(ch) {
+				d.setPending(who)
 			}
 		}
 		idx := d.byLabel[list]
@@ -185,8 +192,8 @@ func (d *deps) wrote(ch change) {
 		for _, set := range []labels.Set{ch.before, ch.after} {
 			for k, v := range set {
 				for who := range idx[labelPair{k, v}] {
-					if !d.pending[who] && d.reads[who][list].matches(ch) {
-						d.pending[who] = true
+					if !d.isPending(who) && d.reads[who][list].matches(ch) {
+						d.setPending(who)
 					}
 				}
 			}
@@ -270,7 +277,7 @@ func (d *deps) unindex(who due, r ref, l *listRead) {
 func (d *deps) mark(r int, key client.ObjectKey) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.pending[due{r, key}] = true
+	d.setPending(due{r, key})
 }
 
 // markKind makes the object of kind gvk named key due.
@@ -279,7 +286,7 @@ func (d *deps) markKind(gvk schema.GroupVersionKind, key client.ObjectKey) {
 	defer d.mu.Unlock()
 	for i, k := range d.kinds {
 		if k == gvk {
-			d.pending[due{i, key}] = true
+			d.setPending(due{i, key})
 		}
 	}
 }
@@ -288,39 +295,44 @@ func (d *deps) markKind(gvk schema.GroupVersionKind, key client.ObjectKey) {
 func (d *deps) due(r int) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.all {
-		return true
-	}
-	for w := range d.pending {
-		if w.r == r {
-			return true
-		}
-	}
-	return false
+	return d.all || len(d.pending[r]) > 0
+}
+
+// allDue reports whether everything is due (the first settle, Touch).
+func (d *deps) allDue() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.all
 }
 
 // take reports whether the object is due, and makes it no longer due.
 func (d *deps) take(r int, key client.ObjectKey) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	w := due{r, key}
-	ok := d.all || d.pending[w]
-	delete(d.pending, w)
-	return ok
+	_, ok := d.pending[r][key]
+	if ok {
+		delete(d.pending[r], key)
+		d.npending--
+	}
+	return ok || d.all
 }
 
 // pendingAny reports whether anything is due.
 func (d *deps) pendingAny() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.all || len(d.pending) > 0
+	return d.all || d.npending > 0
 }
 
 // clearPending forgets what is due (objects that no longer exist).
 func (d *deps) clearPending() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	clear(d.pending)
+	for r := range d.pending {
+		clear(d.pending[r])
+		d.fresh[r] = d.fresh[r][:0]
+	}
+	d.npending = 0
 }
 
 // setAll makes everything due (or ends that after a full pass).
@@ -328,4 +340,43 @@ func (d *deps) setAll(all bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.all = all
+}
+
+// isPending reports whether who is due (the caller holds d.mu).
+func (d *deps) isPending(who due) bool {
+	_, ok := d.pending[who.r][who.key]
+	return ok
+}
+
+// setPending makes who due (the caller holds d.mu).
+func (d *deps) setPending(who due) {
+	if d.isPending(who) {
+		return
+	}
+	d.pending[who.r][who.key] = struct{}{}
+	d.npending++
+	d.fresh[who.r] = append(d.fresh[who.r], who.key)
+}
+
+// pendingKeys returns the keys of reconciler r's kind that are due, and
+// forgets the fresh ones (the caller looks at them all).
+func (d *deps) pendingKeys(r int) []client.ObjectKey {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.fresh[r] = d.fresh[r][:0]
+	keys := make([]client.ObjectKey, 0, len(d.pending[r]))
+	for k := range d.pending[r] {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// takeFresh returns the keys of reconciler r's kind that became due since
+// pendingKeys or takeFresh last looked.
+func (d *deps) takeFresh(r int) []client.ObjectKey {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := slices.Clone(d.fresh[r])
+	d.fresh[r] = d.fresh[r][:0]
+	return f
 }

@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -182,5 +183,23 @@ func TestDepsPending(t *testing.T) {
 	got.Any = d.pendingAny()
 	if diff := cmp.Diff(state{Due0: true, A: true, B: true}, got); diff != "" {
 		t.Errorf("after a pod write (-want +got):\n%s", diff)
+	}
+}
+
+// compareKeyStrings must order keys exactly as their String forms sort:
+// the reconcile order of a settle (and so every result) depends on it.
+func TestCompareKeyStrings(t *testing.T) {
+	keys := []client.ObjectKey{
+		{Namespace: "a", Name: "x"}, {Namespace: "a-b", Name: "a"}, {Namespace: "a0", Name: "a"},
+		{Namespace: "ab", Name: "z"}, {Namespace: "", Name: "node-1"}, {Namespace: "default", Name: "web-00001"},
+		{Namespace: "default", Name: "web"}, {Namespace: "default-x", Name: ""}, {Namespace: "a.b", Name: "c"},
+		{Namespace: "a", Name: ""}, {Namespace: "a/b", Name: "c"}, {Namespace: "a", Name: "b/c"},
+	}
+	for _, a := range keys {
+		for _, b := range keys {
+			if got, want := compareKeyStrings(a, b), strings.Compare(a.String(), b.String()); got != want {
+				t.Errorf("compareKeyStrings(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
 	}
 }
