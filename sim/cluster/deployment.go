@@ -3,7 +3,9 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
+	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -36,6 +38,46 @@ type deploymentReconciler struct {
 	// emulation's writes.
 	freshness *podFreshness
 	cache     client.Reader
+	// hashes remembers each Deployment's last template and its hash:
+	// hashing encodes the whole template, comparing it is cheaper.
+	hashes templateHashes
+}
+
+// templateHashes is a memo of template hashes by Deployment.
+type templateHashes struct {
+	mu sync.Mutex
+	m  map[types.NamespacedName]hashedTemplate
+}
+
+type hashedTemplate struct {
+	tmpl *corev1.PodTemplateSpec
+	hash string
+}
+
+// of returns the hash of d's pod template.
+func (h *templateHashes) of(d *appsv1.Deployment) string {
+	k := types.NamespacedName{Namespace: d.Namespace, Name: d.Name}
+	h.mu.Lock()
+	last, ok := h.m[k]
+	h.mu.Unlock()
+	if ok && reflect.DeepEqual(last.tmpl, &d.Spec.Template) {
+		return last.hash
+	}
+	hashed := hashedTemplate{tmpl: d.Spec.Template.DeepCopy(), hash: templateHash(d)}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.m == nil {
+		h.m = map[types.NamespacedName]hashedTemplate{}
+	}
+	h.m[k] = hashed
+	return hashed.hash
+}
+
+// forget drops a deleted Deployment's entry.
+func (h *templateHashes) forget(k types.NamespacedName) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.m, k)
 }
 
 // pass is one reconcile of one Deployment.
@@ -56,7 +98,7 @@ type pass struct {
 // per pass: hashing marshals the whole template.
 func (p *pass) templateHash() string {
 	if p.hash == "" {
-		p.hash = templateHash(p.d)
+		p.hash = p.r.hashes.of(p.d)
 	}
 	return p.hash
 }
@@ -166,6 +208,7 @@ func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
 // collectOrphans deletes the pods of a deleted Deployment, as the garbage
 // collector would.
 func (p *pass) collectOrphans(ctx context.Context) error {
+	p.r.hashes.forget(p.owner)
 	p.c.setPending(p.owner, false)
 	if p.c.rounds != nil {
 		p.c.rounds.drop(p.c, p.owner)

@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 )
 
@@ -231,5 +232,33 @@ func TestPodStateHelpers(t *testing.T) {
 				t.Errorf("isTerminating = %v, want %v", got, tc.wantTerminating)
 			}
 		})
+	}
+}
+
+// The memo of template hashes gives templateHash's answer, and a new one
+// as soon as the template changes.
+func TestTemplateHashesFollowTheTemplate(t *testing.T) {
+	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "web"}}
+	d.Spec.Template.Spec.Containers = []corev1.Container{{Name: "app", Image: "app:1"}}
+	var h templateHashes
+	steps := []struct {
+		name   string
+		change func(*appsv1.Deployment)
+	}{
+		{"first", func(*appsv1.Deployment) {}},
+		{"unchanged", func(*appsv1.Deployment) {}},
+		{"new image", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "app:2" }},
+		{"new label", func(d *appsv1.Deployment) { d.Spec.Template.Labels = map[string]string{"a": "b"} }},
+		{"replicas only", func(d *appsv1.Deployment) { d.Spec.Replicas = ptr.To[int32](3) }},
+	}
+	for _, s := range steps {
+		s.change(d)
+		if got, want := h.of(d), templateHash(d); got != want {
+			t.Errorf("%s: templateHashes.of = %s, want %s", s.name, got, want)
+		}
+	}
+	h.forget(types.NamespacedName{Namespace: "default", Name: "web"})
+	if len(h.m) != 0 {
+		t.Errorf("after forget the memo holds %d templates, want 0", len(h.m))
 	}
 }
