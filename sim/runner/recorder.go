@@ -36,6 +36,14 @@ type podLife struct {
 	gone           time.Duration // -1 while it exists
 	pending        bool          // not yet Ready and not terminating
 	cpu, gib       float64
+	counts         *podCounts // its revision's, shared by its pods
+}
+
+// podCounts counts a revision's pods at one onSecond (tick), so counting
+// follows a pointer per pod instead of a map lookup per pod per second.
+type podCounts struct {
+	tick                  uint64
+	total, pending, ready int32
 }
 
 // sample is the state of one revision at one second.
@@ -78,7 +86,10 @@ type recorder struct {
 	// has thousands of both.
 	coldsByRev map[types.NamespacedName][]*coldStart
 	podsByRev  map[types.NamespacedName][]*podLife
-	open       map[types.NamespacedName]*coldStart
+	// countsByRev are the revisions' pod counts, tick the onSecond calls.
+	countsByRev map[types.NamespacedName]*podCounts
+	tick        uint64
+	open        map[types.NamespacedName]*coldStart
 	// desired reads the autoscaler's desired scale of a revision.
 	desired func(types.NamespacedName) int32
 	// resources gives a Deployment's per-pod CPU (cores) and memory (GiB).
@@ -172,7 +183,7 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 		name := strings.TrimSuffix(strings.TrimSuffix(e.Deployment, "-deployment"), "-reserve")
 		rev := types.NamespacedName{Namespace: e.Namespace, Name: name}
 		cpu, gib := r.resources(types.NamespacedName{Namespace: e.Namespace, Name: e.Deployment})
-		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib}
+		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib, counts: r.countsOf(rev)}
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)
 		r.live = append(r.live, p)
@@ -211,7 +222,7 @@ func (r *recorder) noteRevision(rev types.NamespacedName, service string) {
 // onSecond records every revision's state for the last second.
 func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 	t := r.since(now)
-	counts := map[types.NamespacedName]*sample{}
+	r.tick++
 	live := r.live[:0]
 	for _, p := range r.live {
 		if p.gone >= 0 && p.gone <= t {
@@ -219,17 +230,16 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 			continue
 		}
 		live = append(live, p)
-		s := counts[p.revision]
-		if s == nil {
-			s = &sample{}
-			counts[p.revision] = s
+		c := p.counts
+		if c.tick != r.tick {
+			*c = podCounts{tick: r.tick}
 		}
-		s.total++
+		c.total++
 		switch {
 		case p.pending:
-			s.pending++
+			c.pending++
 		case p.ready >= 0 && p.ready <= t && (p.gone < 0):
-			s.ready++
+			c.ready++
 		}
 	}
 	clear(r.live[len(live):])
@@ -237,7 +247,7 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 	for _, l := range load {
 		r.noteRevision(l.Revision, l.Service)
 		s := sample{t: t, concurrency: l.Concurrency, rps: l.RPS, activator: l.ActivatorInPath, desired: r.desired(l.Revision)}
-		if c := counts[l.Revision]; c != nil {
+		if c := r.countsByRev[l.Revision]; c != nil && c.tick == r.tick {
 			s.ready, s.pending, s.total = c.ready, c.pending, c.total
 		}
 		ss := r.series[l.Revision]
@@ -246,6 +256,19 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 		}
 		r.series[l.Revision] = append(ss, s)
 	}
+}
+
+// countsOf returns the revision's pod counts.
+func (r *recorder) countsOf(rev types.NamespacedName) *podCounts {
+	c := r.countsByRev[rev]
+	if c == nil {
+		if r.countsByRev == nil {
+			r.countsByRev = map[types.NamespacedName]*podCounts{}
+		}
+		c = &podCounts{}
+		r.countsByRev[rev] = c
+	}
+	return c
 }
 
 // revisions returns the revisions in a stable order.
