@@ -10,6 +10,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"golang.org/x/sync/errgroup"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/sim/engine"
@@ -195,10 +196,15 @@ func Services(ctx context.Context, cfg ServicesConfig) (ServicesResult, error) {
 	defer cancel()
 	began, writes, virtual := cpuNow(), w.Writes(), w.Now()
 	start = time.Now()
+	// At once: several creates in flight, as parallel `kubectl apply`s
+	// (or a GitOps controller) send them.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(createsInFlight)
 	for i := range cfg.Services {
-		if err := w.Client.Create(ctx, Service(fmt.Sprintf("hello-%03d", i))); err != nil {
-			return res, err
-		}
+		g.Go(func() error { return w.Client.Create(gctx, Service(fmt.Sprintf("hello-%03d", i))) })
+	}
+	if err := g.Wait(); err != nil {
+		return res, err
 	}
 	res.Apply = time.Since(start)
 	seen := uint64(0)
@@ -222,6 +228,9 @@ func Services(ctx context.Context, cfg ServicesConfig) (ServicesResult, error) {
 	res.Virtual = w.Now().Sub(virtual)
 	return res, nil
 }
+
+// createsInFlight is how many of the Services' creates are sent at once.
+const createsInFlight = 8
 
 // Service is a hello-world Knative Service named name in default.
 func Service(name string) *servingv1.Service {
