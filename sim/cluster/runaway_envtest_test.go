@@ -64,4 +64,3 @@ var _ = Describe("a huge scale-up", func() {
 		gone("foreground")(ctx)
 	})
 })
-
