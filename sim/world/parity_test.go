@@ -271,7 +271,6 @@ var _ = Describe("memory and envtest control planes", func() {
 		Expect(w.Cluster.Waiting()).To(BeEmpty())
 	}, NodeTimeout(3*time.Minute))
 
-
 	It("produce the same pod timeline for the same scenario and seed", func(ctx SpecContext) {
 		want, got := onBothPlanes(ctx, runParity)
 		expectSameTimelines(want, got)
