@@ -27,6 +27,14 @@ const (
 	// DefaultDrain is how long a pod leaving on scale-down stays NotReady
 	// before it is deleted.
 	DefaultDrain = time.Second
+	// DefaultMaxPendingPods is how many unscheduled (Pending) pods the
+	// emulation keeps per Deployment beyond those the nodes can take.
+	DefaultMaxPendingPods = 500
+	// BurstReplicas is the most pods one reconcile of a Deployment creates
+	// in the manager-run emulation, as the ReplicaSet controller's
+	// burstReplicas; the creates go in slow-start batches of 1, 2, 4, ...
+	// (see slowStart).
+	BurstReplicas = 500
 )
 
 // Default stage distributions: a first pod on a node takes 1s to become
@@ -81,6 +89,15 @@ type Config struct {
 	// DefaultDrain; point at 0 to delete at once).
 	Drain *time.Duration
 
+	// MaxPendingPods bounds the unscheduled pods of one Deployment (default
+	// DefaultMaxPendingPods, at least 1). A scale-up creates the pods the
+	// nodes can take now plus at most this many that stay Pending; the
+	// rest are created as capacity frees (a pod goes, a node comes or is
+	// uncordoned). Kubernetes' ReplicaSet controller would create them all
+	// Pending; the bound keeps a huge replica count from filling the
+	// apiserver and memory with pods that cannot run.
+	MaxPendingPods int
+
 	// OnPodEvent, when set, is told of every pod lifecycle transition. Calls
 	// are serialized; it must be quick and must not call back into Cluster.
 	OnPodEvent func(PodEvent)
@@ -104,8 +121,9 @@ type NodePool struct {
 
 // Cluster is the emulated scheduler, kubelets and Deployment controller.
 type Cluster struct {
-	cfg   Config
-	drain time.Duration
+	cfg        Config
+	drain      time.Duration
+	maxPending int
 
 	client client.Client // the manager's client, set by SetupWithManager
 	reader client.Reader // reads straight from the apiserver
@@ -116,7 +134,11 @@ type Cluster struct {
 	pods     map[types.NamespacedName]boundPod
 	pending  map[types.NamespacedName]bool // Deployments with unscheduled pods
 	ordinals map[string]int                // next pod ordinal per Deployment (namespace/name)
-	podSeq   int                           // cluster-wide pod count
+	// gone holds the UIDs of Deployments deleted, or being deleted, whose
+	// pods are not collected yet: a reconcile creating pods for one stops
+	// (see slowStart).
+	gone   map[types.NamespacedName]types.UID
+	podSeq int // cluster-wide pod count
 	// changes counts changes of the ledger and the nodes, so that a pod
 	// that did not fit is retried only when the answer may differ.
 	changes uint64
@@ -136,13 +158,15 @@ func New(cfg Config) (*Cluster, error) {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	c := &Cluster{
-		cfg:      cfg,
-		drain:    *cfg.Drain,
-		nodes:    map[string]*node{},
-		pods:     map[types.NamespacedName]boundPod{},
-		pending:  map[types.NamespacedName]bool{},
-		ordinals: map[string]int{},
-		fresh:    &podFreshness{},
+		cfg:        cfg,
+		drain:      *cfg.Drain,
+		maxPending: cfg.MaxPendingPods,
+		gone:       map[types.NamespacedName]types.UID{},
+		nodes:      map[string]*node{},
+		pods:       map[types.NamespacedName]boundPod{},
+		pending:    map[types.NamespacedName]bool{},
+		ordinals:   map[string]int{},
+		fresh:      &podFreshness{},
 	}
 	for _, pool := range cfg.NodePools {
 		for i := range pool.Count {
@@ -158,6 +182,12 @@ func (cfg *Config) defaultAndValidate() error {
 	}
 	if cfg.PodStartup < 0 {
 		return fmt.Errorf("PodStartup must be >= 0, got %s", cfg.PodStartup)
+	}
+	switch {
+	case cfg.MaxPendingPods < 0:
+		return fmt.Errorf("MaxPendingPods must be >= 1 (0 for the default %d), got %d", DefaultMaxPendingPods, cfg.MaxPendingPods)
+	case cfg.MaxPendingPods == 0:
+		cfg.MaxPendingPods = DefaultMaxPendingPods
 	}
 	if len(cfg.NodePools) == 0 {
 		cfg.NodePools = []NodePool{{Name: DefaultPoolName, Count: cmpOr(cfg.Nodes, DefaultNodes), CPU: cfg.NodeCPU, Memory: cfg.NodeMemory}}

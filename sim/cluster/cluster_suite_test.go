@@ -27,6 +27,9 @@ func TestCluster(t *testing.T) {
 // drain is short enough for a quick suite, long enough to watch a pod drain.
 const drain = 2 * time.Second
 
+// maxPending is the suite's bound of Pending pods per Deployment.
+const maxPending = 20
+
 var (
 	w      *world.World
 	c      client.Client
@@ -70,6 +73,7 @@ var _ = BeforeSuite(func(ctx SpecContext) {
 		ContainerStart:  distribution.ConstantDuration(50 * time.Millisecond),
 		Readiness:       distribution.ConstantDuration(50 * time.Millisecond),
 		Drain:           ptr.To(drain),
+		MaxPendingPods:  maxPending,
 		OnPodEvent:      events.record,
 	}})
 	Expect(err).NotTo(HaveOccurred())

@@ -89,6 +89,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{ImagePull: distribution.UniformDuration(2*time.Second, time.Second)}, "ImagePull: uniform distribution: max (1) must be >= min (2)"},
 		{Config{Readiness: distribution.Distribution{Type: "weibull"}}, `Readiness: unknown distribution type "weibull"`},
 		{Config{Drain: ptr.To(-time.Second)}, "Drain must be >= 0"},
+		{Config{MaxPendingPods: -1}, "MaxPendingPods must be >= 1 (0 for the default 500), got -1"},
+		{Config{NodePools: []NodePool{{Name: "a", Count: 1, MaxPods: -1}}}, "NodePools[0]: maxPods must be >= 0, got -1"},
 	} {
 		tc.cfg.Clock = testCluster(t, Config{}).cfg.Clock
 		_, err := New(tc.cfg)

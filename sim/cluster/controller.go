@@ -40,7 +40,7 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 	c.mu.Unlock()
 	r := &deploymentReconciler{
 		cluster: c, Client: freshClient{Client: mgr.GetClient(), f: c.fresh}, reader: freshReader{Reader: mgr.GetAPIReader(), f: c.fresh},
-		concurrency: WriteConcurrency, freshness: c.fresh,
+		concurrency: WriteConcurrency, burst: BurstReplicas, freshness: c.fresh,
 	}
 	b := opts.NewController(mgr, ControllerName, &appsv1.Deployment{})
 	q, _ := opts.Observer.(quiescer)
@@ -61,6 +61,20 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 			DeleteFunc: c.podDeleted,
 		})).
 		Watches(opts.Watch(ControllerName, &corev1.Node{}, c.nodeHandler())).
+		Watches(opts.Watch(ControllerName, &appsv1.Deployment{}, handler.Funcs{
+			// A reconcile creating a Deployment's pods stops when it goes;
+			// the For watch enqueues the reconcile that collects them.
+			UpdateFunc: func(_ context.Context, e event.UpdateEvent, _ queue) {
+				if e.ObjectNew.GetDeletionTimestamp() != nil {
+					c.markGone(client.ObjectKeyFromObject(e.ObjectNew), e.ObjectNew.GetUID())
+				}
+			},
+			DeleteFunc: func(_ context.Context, e event.DeleteEvent, _ queue) {
+				if e.Object != nil {
+					c.markGone(client.ObjectKeyFromObject(e.Object), e.Object.GetUID())
+				}
+			},
+		})).
 		Complete(r)
 }
 

@@ -17,6 +17,7 @@ import (
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 )
 
 // deploymentReconciler plays the Deployment and ReplicaSet controllers, the
@@ -33,6 +34,9 @@ type deploymentReconciler struct {
 	nodesChanged func() bool
 	// concurrency bounds the pods written at once (see forEachPod).
 	concurrency int
+	// burst, when positive, bounds the pods one reconcile creates (see
+	// budget).
+	burst int
 	// freshness, when set, makes pod lists cheap but fresh enough (see
 	// podFreshness); cache, when set too, serves them once it holds the
 	// emulation's writes.
@@ -92,6 +96,9 @@ type pass struct {
 	buffered bool
 	events   []PodEvent
 	hash     string // the template's hash, once computed (templateHash)
+	// short is set when the Deployment lacks pods it will create only once
+	// capacity frees (see budget).
+	short bool
 }
 
 // templateHash is the hash of the Deployment's pod template, computed once
@@ -125,7 +132,7 @@ func (r *deploymentReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		return ctrl.Result{}, err
 	}
 	if p.d.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, p.deleting(ctx)
 	}
 	if err := p.run(ctx); err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling deployment %s: %w", req, err)
@@ -163,11 +170,14 @@ func (p *pass) run(ctx context.Context) error {
 	if active, err = p.scaleUp(ctx, active, pods); err != nil {
 		return err
 	}
+	if p.c.isGone(p.owner, p.d.UID) {
+		return nil // deleted meanwhile: the next reconcile collects its pods
+	}
 	if err := p.runKubelets(ctx, active); err != nil {
 		return err
 	}
 	unscheduled := slices.DeleteFunc(slices.Clone(active), func(pod *corev1.Pod) bool { return pod.Spec.NodeName != "" })
-	p.c.setPending(p.owner, len(unscheduled) > 0)
+	p.c.setPending(p.owner, len(unscheduled) > 0 || p.short)
 	if rs := p.c.rounds; rs != nil {
 		rs.wait(p.c, p.owner, unscheduled)
 	}
@@ -205,6 +215,44 @@ func (p *pass) ownedPods(ctx context.Context) ([]*corev1.Pod, error) {
 	return out, nil
 }
 
+// deleting handles a Deployment being deleted (a finalizer holds it): it
+// gets no more pods. With the foregroundDeletion finalizer (kubectl delete
+// --cascade=foreground) its pods are deleted and then the finalizer
+// removed, as the garbage collector does, which envtest lacks; with
+// another finalizer its pods are left as they are until it is gone.
+func (p *pass) deleting(ctx context.Context) error {
+	p.c.markGone(p.owner, p.d.UID)
+	if !controllerutil.ContainsFinalizer(p.d, metav1.FinalizerDeleteDependents) {
+		return nil
+	}
+	pods, err := p.ownedPods(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pod := range pods {
+		if err := p.delete(ctx, pod, DeletedOrphaned); err != nil {
+			return err
+		}
+	}
+	p.forgetOwner()
+	controllerutil.RemoveFinalizer(p.d, metav1.FinalizerDeleteDependents)
+	if err := p.r.Update(ctx, p.d); err != nil {
+		return ignoreGone(err, "removing the %s finalizer of deployment %s", metav1.FinalizerDeleteDependents, p.owner)
+	}
+	return nil
+}
+
+// forgetOwner drops what the emulation holds for owner's pods: its plans,
+// its waiting pods and its capacity.
+func (p *pass) forgetOwner() {
+	p.c.setPending(p.owner, false)
+	if p.c.rounds != nil {
+		p.c.rounds.drop(p.c, p.owner)
+		p.c.rounds.wait(p.c, p.owner, nil)
+	}
+	p.c.syncOwner(p.owner, nil)
+}
+
 // collectOrphans deletes the pods of a deleted Deployment, as the garbage
 // collector would.
 func (p *pass) collectOrphans(ctx context.Context) error {
@@ -227,6 +275,7 @@ func (p *pass) collectOrphans(ctx context.Context) error {
 		}
 	}
 	p.c.syncOwner(p.owner, nil)
+	p.c.forgetGone(p.owner)
 	return nil
 }
 
@@ -263,7 +312,10 @@ func (p *pass) scaleDown(ctx context.Context, active []*corev1.Pod) ([]*corev1.P
 
 // scaleUp creates pods of the current template until there are
 // spec.replicas of them, scheduling each at once when a node fits. all are
-// every existing pod, whose ordinals new names must not reuse.
+// every existing pod, whose ordinals new names must not reuse. A pass
+// creates at most budget's count; the rest come in a later pass, at once
+// when only the burst held them back, else when capacity frees (the
+// Deployment is then recorded as waiting, see setPending).
 func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev1.Pod, error) {
 	want := int(ptr.Deref(p.d.Spec.Replicas, 1))
 	hash := p.templateHash()
@@ -277,7 +329,8 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 	for _, pod := range all {
 		minNext = max(minNext, ordinal(pod)+1)
 	}
-	if have >= want {
+	need := want - have
+	if need <= 0 {
 		if p.c.rounds != nil {
 			p.c.rounds.drop(p.c, p.owner)
 		}
@@ -292,17 +345,18 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 		pl := rs.planned(p.c, p.owner, hash)
 		switch {
 		case pl == nil:
-			rs.propose(p.owner, hash, p.makePods(hash, want-have, minNext))
+			if n := p.budget(active, need); n > 0 {
+				rs.propose(p.owner, hash, p.makePods(hash, n, minNext))
+			} else {
+				p.short = true
+			}
 			return active, nil
 		case !pl.decided:
 			return active, nil // the round is due at this instant
 		}
-		pods, placed = rs.take(p.c, p.owner, want-have)
-		if len(pods) < want-have {
-			p.wakeAt(p.now) // plan the rest at the next instant
-		}
+		pods, placed = rs.take(p.c, p.owner, need)
 	} else {
-		pods = p.makePods(hash, want-have, minNext)
+		pods = p.makePods(hash, p.budget(active, need), minNext)
 		for _, pod := range pods {
 			placed = append(placed, p.c.place(p.owner, pod, p.now))
 		}
@@ -319,7 +373,7 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 	for i, pod := range pods {
 		byPod[pod] = placed[i]
 	}
-	err := p.forEachPod(pods, func(q *pass, pod *corev1.Pod) error {
+	created, err := p.slowStart(ctx, pods, func(q *pass, pod *corev1.Pod) error {
 		np := byPod[pod]
 		if err := q.r.Create(ctx, pod); err != nil {
 			q.c.release(keyOf(pod))
@@ -336,8 +390,70 @@ func (p *pass) scaleUp(ctx context.Context, active, all []*corev1.Pod) ([]*corev
 		// reconcile's syncOwner, which finds them missing.
 		return nil, err
 	}
-	active = append(active, pods...)
+	active = append(active, created...)
+	if len(created) < len(pods) {
+		return active, nil // the Deployment went: no more pods
+	}
+	if rest := need - len(pods); rest > 0 {
+		// Short still: another pass at once if it may create more (the
+		// burst or an old plan held them back), else when capacity frees.
+		if p.budget(active, rest) > 0 {
+			p.wakeAt(p.now)
+		} else {
+			p.short = true
+		}
+	}
 	return active, nil
+}
+
+// budget returns how many of the need missing pods a pass creates: at most
+// the burst (manager-run emulation), and, unless the template names its
+// node, at most what the nodes can take now plus what the Deployment's
+// unscheduled pods among active leave of MaxPendingPods.
+func (p *pass) budget(active []*corev1.Pod, need int) int {
+	n := need
+	if p.r.burst > 0 {
+		n = min(n, p.r.burst)
+	}
+	if p.d.Spec.Template.Spec.NodeName != "" {
+		return n
+	}
+	unscheduled := 0
+	for _, pod := range active {
+		if pod.Spec.NodeName == "" {
+			unscheduled++
+		}
+	}
+	room := max(0, p.c.maxPending-unscheduled)
+	if n <= room {
+		return n
+	}
+	return room + p.c.admissible(&p.d.Spec.Template.Spec, n-room)
+}
+
+// slowStart creates pods with fn as the ReplicaSet controller's
+// slowStartBatch does: in batches of 1, 2, 4, ... (each written
+// concurrently, see forEachPod), stopping at the first error. Before each
+// batch after the first it checks that the Deployment was not deleted
+// meanwhile (see markGone) and that ctx is live; when either fails it
+// stops, gives back the capacity reserved for the pods not created and
+// returns those created.
+func (p *pass) slowStart(ctx context.Context, pods []*corev1.Pod, fn func(q *pass, pod *corev1.Pod) error) ([]*corev1.Pod, error) {
+	done := 0
+	for batch := 1; done < len(pods); batch *= 2 {
+		if done > 0 && (p.c.isGone(p.owner, p.d.UID) || ctx.Err() != nil) {
+			for _, pod := range pods[done:] {
+				p.c.release(keyOf(pod))
+			}
+			return pods[:done], ctx.Err()
+		}
+		end := min(len(pods), done+batch)
+		if err := p.forEachPod(pods[done:end], fn); err != nil {
+			return pods[:end], err
+		}
+		done = end
+	}
+	return pods, nil
 }
 
 // makePods makes n new pods of the current template, in ordinal order from

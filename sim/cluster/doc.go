@@ -24,7 +24,12 @@
 //     Ready, then Ready. Transitions are driven by RequeueAfter of the next
 //     one due, not by goroutines or timers.
 //   - Deployments (deployment.go, status.go) become pods with deterministic
-//     names. Scale-down (termination.go) removes unscheduled and not-ready
+//     names. A scale-up creates the pods the nodes can take (maxPods, CPU,
+//     memory) plus at most Config.MaxPendingPods Pending ones, and more as
+//     capacity frees; the manager-run emulation creates at most
+//     BurstReplicas per reconcile, in slow-start batches, and stops when
+//     the Deployment is deleted. The pods of a deleted Deployment are
+//     deleted, as the garbage collector would (foregroundDeletion too). Scale-down (termination.go) removes unscheduled and not-ready
 //     pods first, then the newest; a removed pod turns NotReady and drains
 //     for Config.Drain before it is deleted, holding its capacity meanwhile.
 //     The Deployment's status and Available/Progressing conditions follow

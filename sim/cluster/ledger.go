@@ -174,3 +174,44 @@ func (c *Cluster) waiting(node string) []types.NamespacedName {
 	})
 	return out
 }
+
+// admissible returns how many pods of spec the nodes could take now, as the
+// ledger stands, counting at most limit.
+func (c *Cluster) admissible(spec *corev1.PodSpec, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
+	req := requestOf(spec)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var total int64
+	for _, n := range c.nodeInfosLocked() {
+		if total += fits(n, req); total >= int64(limit) {
+			return limit
+		}
+	}
+	return int(total)
+}
+
+// markGone records that the Deployment owner with uid is deleted or being
+// deleted, so that a reconcile creating its pods stops.
+func (c *Cluster) markGone(owner types.NamespacedName, uid types.UID) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gone[owner] = uid
+}
+
+// isGone reports whether the Deployment owner with uid was marked gone.
+func (c *Cluster) isGone(owner types.NamespacedName, uid types.UID) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	got, ok := c.gone[owner]
+	return ok && got == uid
+}
+
+// forgetGone drops owner's mark once its pods are collected.
+func (c *Cluster) forgetGone(owner types.NamespacedName) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.gone, owner)
+}

@@ -214,3 +214,23 @@ func schedule(nodes []nodeInfo, pod podRequest, policy Policy) (string, error) {
 	sort.Strings(parts)
 	return "", &unschedulableError{message: fmt.Sprintf("0/%d nodes are available: %s.", len(nodes), strings.Join(parts, ", "))}
 }
+
+// fits returns how many more pods like pod n can take: none when filter
+// refuses it for another reason than resources, else the fewest its free
+// pod slots, CPU and memory allow.
+func fits(n nodeInfo, pod podRequest) int64 {
+	probe := pod
+	probe.requests = Resources{}
+	if len(filter(n, probe)) > 0 {
+		return 0
+	}
+	free := n.allocatable.Sub(n.allocated)
+	k := free.Pods
+	if pod.requests.MilliCPU > 0 {
+		k = min(k, free.MilliCPU/pod.requests.MilliCPU)
+	}
+	if pod.requests.Memory > 0 {
+		k = min(k, free.Memory/pod.requests.Memory)
+	}
+	return max(k, 0)
+}

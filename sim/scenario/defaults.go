@@ -17,6 +17,10 @@ const (
 	DefaultPoolName = "knsim-worker"
 	// DefaultNodes is the size of the pool a scenario without nodes gets.
 	DefaultNodes = 3
+	// DefaultMaxPods is a node's pod capacity when its pool sets no
+	// maxPods, as the kubelet's --max-pods. Default leaves maxPods unset
+	// (0), which the cluster emulation reads as this.
+	DefaultMaxPods = 110
 	// DefaultServiceTime is a workload's service time when none is given.
 	DefaultServiceTime = 100 * time.Millisecond
 	// DefaultFailStatus is the status failWorkload answers with.

@@ -210,7 +210,7 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 	for i, t := range s.Traffic {
 		path := fmt.Sprintf("traffic[%d].trace.file", i)
 		if t.Trace != nil && t.Trace.File != "" && !skip(path) {
-			if err := checkTraceHeader(s.Path(t.Trace.File)); err != nil {
+			if err := checkTrace(s.Path(t.Trace.File)); err != nil {
 				v.errorf(path, "%s", trimPathError(err))
 			}
 		}
@@ -218,7 +218,7 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 	for i, e := range s.Events { // event workloads' traces (events.go)
 		path := fmt.Sprintf("events[%d].trace.file", i)
 		if e.Trace != nil && e.Trace.File != "" && !skip(path) {
-			if err := checkTraceHeader(s.Path(e.Trace.File)); err != nil {
+			if err := checkTrace(s.Path(e.Trace.File)); err != nil {
 				v.errorf(path, "%s", trimPathError(err))
 			}
 		}

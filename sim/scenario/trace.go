@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/knsim/knsim/sim/traffic"
 )
 
 // The Azure Functions 2019 invocation trace (AzureFunctionsDataset2019,
@@ -18,7 +20,9 @@ import (
 // then one line per function: the hashed owner, app and function, the
 // trigger (http, timer, queue, event, storage, orchestration, others) and
 // 1440 per-minute invocation counts. sim/traffic reads and replays it; the
-// loader checks each trace's header so a wrong file fails before the run.
+// loader checks each trace's header, and that every count is a
+// non-negative integer of at most traffic.MaxPerMinute, so a wrong file
+// fails before the run.
 const traceMinutes = 1440
 
 var traceKeys = []string{"HashOwner", "HashApp", "HashFunction", "Trigger"}
@@ -42,8 +46,8 @@ func traceHeader(h []string) error {
 	return nil
 }
 
-// checkTraceHeader opens a trace and checks its header only.
-func checkTraceHeader(path string) error {
+// checkTrace opens a trace and checks its header and counts.
+func checkTrace(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -52,8 +56,14 @@ func checkTraceHeader(path string) error {
 	return checkTraceReader(path, f)
 }
 
+// checkTraceReader checks a trace read from r: its header, then every
+// row's counts, each a non-negative integer of at most
+// traffic.MaxPerMinute (a count becomes the length of the minute's list of
+// arrivals). Errors name the file, line and column.
 func checkTraceReader(name string, r io.Reader) error {
-	header, err := csv.NewReader(r).Read()
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
 		return fmt.Errorf("%s: the trace is empty", name)
@@ -63,7 +73,21 @@ func checkTraceReader(name string, r io.Reader) error {
 	if err := traceHeader(header); err != nil {
 		return fmt.Errorf("%s:1: %w", name, err)
 	}
-	return nil
+	for {
+		rec, err := cr.Read()
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		for i, v := range rec[len(traceKeys):] {
+			if _, err := traffic.ParseCount(v); err != nil {
+				return fmt.Errorf("%s:%d: column %d (minute %d): %w", name, line, i+1+len(traceKeys), i+1, err)
+			}
+		}
+	}
 }
 
 // ReplayTime maps a time in the trace (minute m covers [(m−1)·1m, m·1m)) to

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-func TestTraceHeader(t *testing.T) {
+func TestCheckTrace(t *testing.T) {
 	minutes := func(n int) string {
 		var b strings.Builder
 		for i := 1; i <= n; i++ {
@@ -29,6 +29,15 @@ func TestTraceHeader(t *testing.T) {
 			`t.csv:1: column 3 of the header: expected "HashFunction", got "Function" (an Azure Functions 2019 trace starts with the header HashOwner,HashApp,HashFunction,Trigger,1,2,...,1440)`},
 		{"minute out of order", strings.Replace(full, ",2,3,", ",3,2,", 1),
 			`t.csv:1: column 6 of the header: expected minute "2", got "3"`},
+		{"count at the limit", full + "o,a,f,http,10000000" + strings.Repeat(",0", traceMinutes-1) + "\n", ""},
+		{"largest int64 count", full + "o,a,f,http" + strings.Repeat(",0", traceMinutes) + "\n" +
+			"o,a,g,http,0,9223372036854775807" + strings.Repeat(",0", traceMinutes-2) + "\n",
+			"t.csv:3: column 6 (minute 2): count 9223372036854775807 is over the limit of 10000000 invocations per minute"},
+		{"count beyond int64", full + "o,a,f,http,18446744073709551616" + strings.Repeat(",0", traceMinutes-1) + "\n",
+			"t.csv:2: column 5 (minute 1): count 18446744073709551616 is over the limit of 10000000 invocations per minute"},
+		{"negative count", full + "o,a,f,http,-1" + strings.Repeat(",0", traceMinutes-1) + "\n",
+			`t.csv:2: column 5 (minute 1): expected a non-negative integer, got "-1"`},
+		{"short row", full + "o,a,f,http,1,2\n", "t.csv: record on line 2: wrong number of fields"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -144,6 +144,10 @@ type NodePool struct {
 	CPU resource.Quantity `json:"cpu,omitzero"`
 	// Memory is each node's memory capacity, e.g. 32Gi (default 32Gi).
 	Memory resource.Quantity `json:"memory,omitzero"`
+	// MaxPods is how many pods each node admits, as the kubelet's
+	// --max-pods (default 110); a pod that finds every node full stays
+	// Pending with "Too many pods".
+	MaxPods int `json:"maxPods,omitempty"`
 	// Labels are added to the nodes' labels.
 	Labels map[string]string `json:"labels,omitempty"`
 }

@@ -152,6 +152,9 @@ func (c *Cluster) validate(v *validator) {
 		if p.Count < 1 {
 			v.errorf(path+".count", "expected a positive integer, got %s", got(p.Count))
 		}
+		if p.MaxPods < 0 {
+			v.errorf(path+".maxPods", "expected a positive integer (default %d), got %s", DefaultMaxPods, got(p.MaxPods))
+		}
 		nonNegQuantity(v, path+".cpu", p.CPU.Sign(), p.CPU.String())
 		nonNegQuantity(v, path+".memory", p.Memory.Sign(), p.Memory.String())
 		for _, k := range sortedKeys(p.Labels) {

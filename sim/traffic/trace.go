@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,27 @@ type TraceFunction struct {
 
 // MinutesPerDay is the number of count columns of a trace row.
 const MinutesPerDay = 1440
+
+// MaxPerMinute is the largest invocation count one minute of a trace may
+// hold: ten million, 166,667 a second, far beyond any function of the Azure
+// traces (their busiest minute is a few hundred thousand). A minute's
+// invocations are laid out in memory when the minute begins, so the limit
+// also bounds that memory (about 80 MB of offsets).
+const MaxPerMinute = 10_000_000
+
+// ParseCount parses one per-minute count of a trace: a non-negative integer
+// of at most MaxPerMinute. Its errors do not name the place.
+func ParseCount(v string) (int, error) {
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-"),
+		err == nil && n > MaxPerMinute:
+		return 0, fmt.Errorf("count %s is over the limit of %d invocations per minute", v, MaxPerMinute)
+	case err != nil || n < 0:
+		return 0, fmt.Errorf("expected a non-negative integer, got %q", v)
+	}
+	return int(n), nil
+}
 
 // ParseAzureTrace reads the per-minute invocation format
 // (HashOwner,HashApp,HashFunction,Trigger,1,...,1440). name labels errors,
@@ -54,9 +76,9 @@ func ParseAzureTrace(name string, r io.Reader) ([]TraceFunction, error) {
 		}
 		f := TraceFunction{Owner: rec[0], App: rec[1], Function: rec[2], Trigger: rec[3], PerMinute: make([]int, MinutesPerDay)}
 		for i, v := range rec[4:] {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return nil, fmt.Errorf("%s:%d: column %d (minute %d): expected a non-negative integer, got %q", name, line, i+5, i+1, v)
+			n, err := ParseCount(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: column %d (minute %d): %w", name, line, i+5, i+1, err)
 			}
 			f.PerMinute[i] = n
 		}
@@ -99,10 +121,16 @@ func (t Trace) Validate() error {
 	case t.Spread != SpreadStart && t.Rand == nil:
 		return fmt.Errorf("trace: spread %q needs a random source", t.Spread)
 	}
+	for m, n := range t.Function.PerMinute {
+		if n < 0 || n > MaxPerMinute {
+			return fmt.Errorf("trace: function %q, minute %d: count %d is outside 0..%d invocations per minute", t.Function.Function, m+1, n, MaxPerMinute)
+		}
+	}
 	return nil
 }
 
-// Run implements Generator: each minute is laid out when it begins.
+// Run implements Generator: each minute is laid out when it begins. Counts
+// must be within 0..MaxPerMinute (Validate); Run caps any other.
 func (t Trace) Run(s Scheduler, start time.Time, send Sender) {
 	minutes := len(t.Function.PerMinute)
 	if t.Minutes > 0 && t.Minutes < minutes {
@@ -127,8 +155,11 @@ func (t Trace) Run(s Scheduler, start time.Time, send Sender) {
 	minute(0)
 }
 
-// offsets places n invocations within a minute, sorted.
+// offsets places n invocations within a minute, sorted. n is capped to
+// 0..MaxPerMinute, so that a count Validate would refuse cannot make a
+// slice of any length.
 func (t Trace) offsets(n int) []time.Duration {
+	n = min(max(n, 0), MaxPerMinute)
 	out := make([]time.Duration, n)
 	switch t.Spread {
 	case SpreadUniform:

@@ -159,6 +159,13 @@ func TestParseAzureTrace(t *testing.T) {
 	for _, tc := range []struct{ name, csv, want string }{
 		{"short header", "HashOwner,HashApp\n", "t.csv:1: header must be HashOwner,HashApp,HashFunction,Trigger,1..1440 (1444 columns), got 2 columns"},
 		{"negative count", traceCSV(strings.Replace(row("f", nil), ",0,", ",-2,", 1)), "t.csv:2: column 5 (minute 1): expected a non-negative integer, got \"-2\""},
+		{"largest int64 count", traceCSV(row("f", nil), row("g", map[int]int{6: math.MaxInt64})),
+			"t.csv:3: column 11 (minute 7): count 9223372036854775807 is over the limit of 10000000 invocations per minute"},
+		{"count beyond int64", traceCSV(strings.Replace(row("f", nil), ",0,", ",99999999999999999999,", 1)),
+			"t.csv:2: column 5 (minute 1): count 99999999999999999999 is over the limit of 10000000 invocations per minute"},
+		{"one over the limit", traceCSV(row("f", map[int]int{0: MaxPerMinute + 1})),
+			"t.csv:2: column 5 (minute 1): count 10000001 is over the limit of 10000000 invocations per minute"},
+		{"not a number", traceCSV(strings.Replace(row("f", nil), ",0,", ",1e3,", 1)), "t.csv:2: column 5 (minute 1): expected a non-negative integer, got \"1e3\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseAzureTrace("t.csv", strings.NewReader(tc.csv))
@@ -166,6 +173,53 @@ func TestParseAzureTrace(t *testing.T) {
 				t.Errorf("error = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseAzureTraceAtLimit(t *testing.T) {
+	fns, err := ParseAzureTrace("t.csv", strings.NewReader(traceCSV(row("f", map[int]int{0: MaxPerMinute}))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fns[0].PerMinute[0]; got != MaxPerMinute {
+		t.Errorf("minute 1 = %d, want %d", got, MaxPerMinute)
+	}
+}
+
+func TestTraceValidateCounts(t *testing.T) {
+	counts := func(m, n int) TraceFunction {
+		fn := TraceFunction{Function: "f", PerMinute: make([]int, MinutesPerDay)}
+		fn.PerMinute[m] = n
+		return fn
+	}
+	for _, tc := range []struct {
+		name string
+		fn   TraceFunction
+		want string
+	}{
+		{"at the limit", counts(0, MaxPerMinute), ""},
+		{"largest int64", counts(4, math.MaxInt64), `trace: function "f", minute 5: count 9223372036854775807 is outside 0..10000000 invocations per minute`},
+		{"negative", counts(0, -1), `trace: function "f", minute 1: count -1 is outside 0..10000000 invocations per minute`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ""
+			if err := (Trace{Host: "h", Function: tc.fn, Spread: SpreadStart}).Validate(); err != nil {
+				got = err.Error()
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("Validate() (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestTraceOffsetsHugeCount: a count Validate refuses does not make offsets
+// panic (makeslice: len out of range) when Run is called without Validate.
+func TestTraceOffsetsHugeCount(t *testing.T) {
+	for _, n := range []int{math.MaxInt64, -5} {
+		if got := len(Trace{Spread: SpreadStart}.offsets(n)); got > MaxPerMinute {
+			t.Errorf("offsets(%d) has %d entries, want at most %d", n, got, MaxPerMinute)
+		}
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
@@ -71,11 +73,16 @@ func parityCluster(tl *timeline) cluster.Config {
 // onBothPlanes runs scenario on envtest, then on the memory plane, each
 // with parityCluster and seed 7, and returns the two pod timelines.
 func onBothPlanes(ctx context.Context, scenario func(context.Context, parityPlane)) (envtest, mem []timelineEntry) {
+	return onBothPlanesWith(ctx, parityCluster, scenario)
+}
+
+// onBothPlanesWith is onBothPlanes with the cluster config config makes.
+func onBothPlanesWith(ctx context.Context, config func(*timeline) cluster.Config, scenario func(context.Context, parityPlane)) (envtest, mem []timelineEntry) {
 	var envtestTL, memoryTL timeline
 
 	eng, err := engine.New(engine.Config{Seed: 7})
 	Expect(err).NotTo(HaveOccurred())
-	w, err := world.Start(context.Background(), world.Config{Engine: eng, Cluster: parityCluster(&envtestTL)})
+	w, err := world.Start(context.Background(), world.Config{Engine: eng, Cluster: config(&envtestTL)})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(w.Stop)
 	envtestTL.start = eng.Now()
@@ -83,7 +90,7 @@ func onBothPlanes(ctx context.Context, scenario func(context.Context, parityPlan
 
 	meng, err := engine.New(engine.Config{Seed: 7})
 	Expect(err).NotTo(HaveOccurred())
-	p, err := memory.Start(ctx, memory.Config{Engine: meng, Cluster: parityCluster(&memoryTL)})
+	p, err := memory.Start(ctx, memory.Config{Engine: meng, Cluster: config(&memoryTL)})
 	Expect(err).NotTo(HaveOccurred())
 	memoryTL.start = meng.Now()
 	scenario(ctx, parityPlane{virtualPlane: p, client: p.Client, cluster: p.Cluster, autoscaler: p.Autoscaler, engine: meng, t0: meng.Now()})
@@ -194,7 +201,76 @@ func runNodeKill(ctx context.Context, p parityPlane) {
 	p.until(ctx, 150*time.Second)
 }
 
+// parityPending is the Pending bound of the huge scale-up's cluster.
+const parityPending = 10
+
+// runHugeScaleUp creates parity-web with 100000 replicas at 5 s (as
+// initial-scale 100000 would): the 3 nodes take 12 of its pods (4 x 500m
+// each) and parityPending more stay Pending. At 20 s a pod is deleted: its
+// place is taken by a Pending pod and a new Pending pod is made.
+func runHugeScaleUp(ctx context.Context, p parityPlane) {
+	p.until(ctx, 5*time.Second)
+	createWeb(ctx, p, 100000)
+	p.until(ctx, 20*time.Second)
+	Expect(webPods(ctx, p.client)).To(HaveLen(12+parityPending), "12 bound and %d Pending", parityPending)
+	deleteOldest(ctx, p.client, client.MatchingLabels{"app": webDeployment})
+	p.until(ctx, 30*time.Second)
+	Expect(webPods(ctx, p.client)).To(HaveLen(12 + parityPending))
+}
+
+// deleteWeb deletes parity-web, as kubectl delete deployment does.
+func deleteWeb(ctx context.Context, p parityPlane) {
+	d := &appsv1.Deployment{}
+	Expect(p.client.Get(ctx, client.ObjectKey{Namespace: "default", Name: webDeployment}, d)).To(Succeed())
+	Expect(p.client.Delete(ctx, d)).To(Succeed())
+}
+
+// webPods lists parity-web's pods.
+func webPods(ctx context.Context, c client.Client) []corev1.Pod {
+	var list corev1.PodList
+	Expect(c.List(ctx, &list, client.InNamespace("default"), client.MatchingLabels{"app": webDeployment})).To(Succeed())
+	return list.Items
+}
+
 var _ = Describe("memory and envtest control planes", func() {
+	It("agree on a huge scale-up bounded by capacity and MaxPendingPods", func(ctx SpecContext) {
+		config := func(tl *timeline) cluster.Config {
+			cfg := parityCluster(tl)
+			cfg.MaxPendingPods = parityPending
+			return cfg
+		}
+		want, got := onBothPlanesWith(ctx, config, runHugeScaleUp)
+		expectSameTimelines(want, got)
+		web := stages(want, webDeployment)
+		Expect(count(web, "Created ")).To(Equal(12+parityPending+1), "one more once a pod was deleted")
+		Expect(count(web, "Ready ")).To(Equal(13), "12, then the Pending pod that took the deleted one's place")
+		Expect(web).To(ContainElement("Unschedulable 0/3 nodes are available: 3 Insufficient cpu."))
+	}, NodeTimeout(3*time.Minute))
+
+	// The memory plane reconciles only the Deployments its store lists, so
+	// a deleted one's pods stay there (see docs/simulator.md); on envtest
+	// the deletion event reaches the emulation.
+	It("on envtest, stop creating and delete the pods of a Deployment deleted after a huge scale-up", func(ctx SpecContext) {
+		var tl timeline
+		eng, err := engine.New(engine.Config{Seed: 7})
+		Expect(err).NotTo(HaveOccurred())
+		cfg := parityCluster(&tl)
+		cfg.MaxPendingPods = parityPending
+		w, err := world.Start(context.Background(), world.Config{Engine: eng, Cluster: cfg})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(w.Stop)
+		tl.start = eng.Now()
+		p := parityPlane{virtualPlane: w, client: w.Client, cluster: w.Cluster, autoscaler: w.Autoscaler, engine: eng, t0: eng.Now()}
+		runHugeScaleUp(ctx, p)
+		deleteWeb(ctx, p)
+		p.until(ctx, 60*time.Second)
+		Expect(webPods(ctx, p.client)).To(BeEmpty())
+		web := stages(tl.sorted(), webDeployment)
+		Expect(count(web, "Deleted DeploymentDeleted")).To(Equal(12 + parityPending))
+		Expect(count(web, "Created ")).To(Equal(12+parityPending+1), "none after the deletion")
+		Expect(w.Cluster.Waiting()).To(BeEmpty())
+	}, NodeTimeout(3*time.Minute))
+
 	It("produce the same pod timeline for the same scenario and seed", func(ctx SpecContext) {
 		want, got := onBothPlanes(ctx, runParity)
 		expectSameTimelines(want, got)
