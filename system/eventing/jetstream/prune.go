@@ -84,3 +84,30 @@ func ownConsumer(info *jetstream.ConsumerInfo) bool {
 	}
 	return strings.HasPrefix(info.Config.Description, "knsim subscription ")
 }
+
+// ConsumerNames lists the durable consumers on the channel ns/name's
+// stream, sorted (none when it has no stream).
+func (c *Channels) ConsumerNames(ns, name string) ([]string, error) {
+	k := Key{Namespace: ns, Name: name}
+	if err := checkKey(k); err != nil {
+		return nil, fmt.Errorf("jetstream channel %s: %w", k, err)
+	}
+	ctx := context.Background()
+	s, err := c.js.Stream(ctx, c.streamFor(k))
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("jetstream channel %s: %w", k, err)
+	}
+	l := s.ConsumerNames(ctx)
+	var out []string
+	for n := range l.Name() {
+		out = append(out, n)
+	}
+	if err := l.Err(); err != nil {
+		return nil, fmt.Errorf("jetstream channel %s: listing consumers: %w", k, err)
+	}
+	slices.Sort(out)
+	return out, nil
+}
