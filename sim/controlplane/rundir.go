@@ -42,19 +42,27 @@ type runDir struct {
 
 // newRunDir removes the stale run folders under root (those whose lock
 // nobody holds: their process ended without Stop, killed for instance),
-// then makes and locks a new one.
+// then makes and locks a new one. The folder is made and locked under a
+// name removeStale ignores, then renamed: another process's removeStale
+// never sees it unlocked.
 func newRunDir(root string) (*runDir, error) {
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, err
 	}
 	removeStale(root)
-	dir, err := os.MkdirTemp(root, runPrefix+strconv.Itoa(os.Getpid())+"-")
+	pid := strconv.Itoa(os.Getpid())
+	tmp, err := os.MkdirTemp(root, ".new-"+runPrefix+pid+"-")
 	if err != nil {
 		return nil, err
 	}
-	l, err := tryLock(filepath.Join(dir, runLockFile))
+	l, err := tryLock(filepath.Join(tmp, runLockFile))
 	if err != nil {
-		return nil, errors.Join(err, os.RemoveAll(dir))
+		return nil, errors.Join(err, os.RemoveAll(tmp))
+	}
+	dir := filepath.Join(root, strings.TrimPrefix(filepath.Base(tmp), ".new-"))
+	if err := os.Rename(tmp, dir); err != nil {
+		l.release()
+		return nil, errors.Join(err, os.RemoveAll(tmp))
 	}
 	return &runDir{path: dir, lock: l}, nil
 }
