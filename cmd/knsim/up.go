@@ -46,6 +46,38 @@ type upOptions struct {
 	// jetstreamStore is the embedded JetStream's store folder ("": the
 	// per-user default); one running instance holds it at a time.
 	jetstreamStore string
+	// stateDir keeps the whole state across restarts: etcd's data in
+	// stateDir/etcd and the JetStream store in stateDir/jetstream.
+	stateDir string
+}
+
+// jetstreamSubdir is the JetStream store's folder inside --state-dir.
+const jetstreamSubdir = "jetstream"
+
+// stores resolves --state-dir and --jetstream-store: the control plane's
+// state folder ("": temporary) and the JetStream store ("": the default).
+// With --state-dir the store is DIR/jetstream; --jetstream-store may name
+// that same folder, any other is a conflict.
+func (o upOptions) stores() (stateDir, jsStore string, err error) {
+	if o.stateDir == "" {
+		return "", o.jetstreamStore, nil
+	}
+	stateDir, err = filepath.Abs(o.stateDir)
+	if err != nil {
+		return "", "", fmt.Errorf("--state-dir: %w", err)
+	}
+	jsStore = filepath.Join(stateDir, jetstreamSubdir)
+	if o.jetstreamStore != "" {
+		given, err := filepath.Abs(o.jetstreamStore)
+		if err != nil {
+			return "", "", fmt.Errorf("--jetstream-store: %w", err)
+		}
+		if given != jsStore {
+			return "", "", fmt.Errorf("--jetstream-store %s conflicts with --state-dir %s, which keeps the JetStream store in %s: "+
+				"drop --jetstream-store (or give that folder)", o.jetstreamStore, o.stateDir, jsStore)
+		}
+	}
+	return stateDir, jsStore, nil
 }
 
 func newUpCommand() *cobra.Command {
@@ -60,7 +92,15 @@ emulation in this process, and writes an admin kubeconfig. A real HTTP data plan
 containers) serves the Routes, so curl and hey reach the Services and their
 load drives the autoscaler. The eventing data plane (broker ingress, channels,
 durable channels on an embedded NATS JetStream) runs on 127.0.0.1 too, and
-PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
+PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.
+
+Without --state-dir the control plane (etcd) is new at every start and only
+the durable channels' JetStream store is kept: apply the manifests again and
+each Subscription finds its durable consumer, and the events it kept, by its
+namespace and name. With --state-dir DIR, etcd's data (DIR/etcd) and the
+JetStream store (DIR/jetstream) are both kept, so a restart finds every
+object with its UID and every stored event, after a clean stop or a kill.
+etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.portSet = cmd.Flags().Changed("gateway-port")
@@ -78,7 +118,8 @@ PingSource and ApiServerSource events go to their sinks. Stop it with Ctrl-C.`,
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; "default" keeps Go's GOGC=100; GOGC or GOMEMLIMIT in the environment win`)
-	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default; one running knsim per folder)")
+	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default, or DIR/jetstream with --state-dir; one running knsim per folder)")
+	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
 	return cmd
 }
 
@@ -101,6 +142,10 @@ func (o upOptions) run(ctx context.Context) error {
 	if o.brokerPort < 0 || o.brokerPort > 65535 {
 		return fmt.Errorf("--broker-port must be in 0..65535, got %d", o.brokerPort)
 	}
+	stateDir, jsStore, err := o.stores()
+	if err != nil {
+		return err
+	}
 	policy, err := gcpolicy.Parse(o.gc)
 	if err != nil {
 		return fmt.Errorf("--gc-memory-limit: %w", err)
@@ -111,7 +156,7 @@ func (o upOptions) run(ctx context.Context) error {
 	start := time.Now()
 	fmt.Fprintf(os.Stderr, "knsim: starting kube-apiserver, etcd, controllers and webhooks (GC: %s)...\n", gcDesc)
 	emitter := &eventingshell.Emitter{} // PingSource and ApiServerSource events, sent once the Eventing shell runs
-	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter})
+	w, err := world.Start(ctx, world.Config{Cluster: cluster.Config{Nodes: o.nodes, PodStartup: o.podStartup}, Emitter: emitter, StateDir: stateDir})
 	if err != nil {
 		return err
 	}
@@ -133,7 +178,11 @@ func (o upOptions) run(ctx context.Context) error {
 		Eventing: eventingshell.Config{
 			BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
 			OnError:    func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the Eventing shell") },
-			JetStream:  jetstream.Config{StoreDir: o.jetstreamStore},
+			JetStream:  jetstream.Config{StoreDir: jsStore},
+			// A kept control plane lists every Subscription there is, so
+			// consumers no Subscription claims can go; a new one has not
+			// seen the manifests again yet.
+			PruneConsumers: stateDir != "",
 		},
 		// A busy default port falls back to a free one; a port the user
 		// chose must be free.
@@ -151,8 +200,8 @@ func (o upOptions) run(ctx context.Context) error {
 	fmt.Printf(`knsim is up (%.1fs): Knative Serving on kube-apiserver %s
 and its data plane's gateway on http://%s
 Eventing: broker ingress on %s/<namespace>/<broker>, channels on %s
-(durable channels on NATS JetStream at %s)
-
+(durable channels on NATS JetStream at %s, store %s)
+%s
   export KUBECONFIG=%s
   kubectl apply -f helloworld-go.yaml
   kubectl get ksvc,rev,rt,kpa,sks
@@ -165,7 +214,7 @@ pod: use -c 200, or annotate the template with autoscaling.knative.dev/target,
 to watch it scale out.
 
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), abs, gw, gw)
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw)
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
 	if err := errors.Join(shells.Close(), w.Stop()); err != nil {
@@ -173,6 +222,14 @@ Press Ctrl-C to stop.
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
 	return nil
+}
+
+// stateLine tells in the banner what a restart keeps.
+func stateLine(stateDir string) string {
+	if stateDir == "" {
+		return "State: the control plane is new at each start (keep it with --state-dir DIR)\n"
+	}
+	return "State: kept in " + stateDir + " (etcd and JetStream; a restart on it resumes everything)\n"
 }
 
 // logLevel keeps the terminal quiet unless asked: errors only, or every

@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
+	"github.com/knsim/knsim/sim/controlplane/childguard"
 	"github.com/knsim/knsim/system/config"
 	knwebhook "github.com/knsim/knsim/system/webhook"
 )
@@ -54,6 +55,14 @@ type Options struct {
 	AssetsDir string
 	// Webhooks registers knsim's admission webhooks (default on in Start's callers).
 	Webhooks bool
+	// StateDir keeps the control plane across restarts: etcd's data lives
+	// in StateDir/etcd, which Stop keeps, so a Start on the same folder
+	// finds every object again with its UID and resourceVersion. "" gives
+	// a temporary etcd that Stop removes. One control plane runs on a
+	// folder at a time (ErrStateDirInUse). The apiserver's certificates and
+	// service-account keys are made anew at each start; stored objects do
+	// not depend on them.
+	StateDir string
 }
 
 // ControlPlane is a running apiserver + etcd.
@@ -61,11 +70,25 @@ type ControlPlane struct {
 	env *envtest.Environment
 	// Config reaches the apiserver as an administrator.
 	Config *rest.Config
+	// run is this control plane's own folder (certificates, launchers,
+	// a temporary etcd); Stop removes it.
+	run *runDir
+	// stateDir is Options.StateDir; stateLock holds it while the control
+	// plane runs.
+	stateDir  string
+	stateLock *fileLock
 }
 
 // Start launches the apiserver and etcd and installs knsim's CRDs (and webhook
 // configurations, which point at a local webhook server described by
 // WebhookServerOptions).
+//
+// Both processes die with this one: on Linux each is started through a
+// launcher that asks for SIGKILL when its parent dies (see childguard),
+// so even a SIGKILL of this process leaves no etcd or kube-apiserver
+// behind. Their folders live in a run folder (under StateDir/run, or
+// knsim-controlplane-<uid> in the temporary folder) that Stop removes;
+// a later Start removes the run folders of processes that were killed.
 func Start(opts Options) (*ControlPlane, error) {
 	if opts.Scheme == nil {
 		return nil, errors.New("controlplane: Scheme is required")
@@ -83,12 +106,48 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: %w", err)
 	}
+	cp := &ControlPlane{}
+	runRoot := defaultRunRoot()
+	if opts.StateDir != "" {
+		if cp.stateLock, err = lockStateDir(opts.StateDir); err != nil {
+			return nil, err
+		}
+		cp.stateDir = opts.StateDir
+		runRoot = filepath.Join(opts.StateDir, RunDir)
+	}
+	if cp.run, err = newRunDir(runRoot); err != nil {
+		cp.stateLock.release()
+		return nil, fmt.Errorf("controlplane: making the run folder: %w", err)
+	}
+	etcdData := cp.run.sub(EtcdDir)
+	if opts.StateDir != "" {
+		etcdData = filepath.Join(opts.StateDir, EtcdDir)
+	}
+	if err := os.MkdirAll(etcdData, 0o700); err != nil {
+		return nil, errors.Join(fmt.Errorf("controlplane: %w", err), cp.release())
+	}
+	etcdBin, apiBin := filepath.Join(dir, "etcd"), filepath.Join(dir, "kube-apiserver")
+	if childguard.Supported() {
+		bin := cp.run.sub("bin")
+		if etcdBin, err = childguard.Wrap(bin, etcdBin); err == nil {
+			apiBin, err = childguard.Wrap(bin, apiBin)
+		}
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("controlplane: %w", err), cp.release())
+		}
+	}
 	env := &envtest.Environment{
 		Scheme:                opts.Scheme,
 		CRDs:                  crds,
 		BinaryAssetsDirectory: dir,
 		ErrorIfCRDPathMissing: false,
 	}
+	env.ControlPlane.Etcd = &envtest.Etcd{DataDir: etcdData, Path: etcdBin}
+	env.ControlPlane.APIServer = &envtest.APIServer{CertDir: cp.run.sub("apiserver"), Path: apiBin}
+	if err := os.MkdirAll(env.ControlPlane.APIServer.CertDir, 0o700); err != nil {
+		return nil, errors.Join(fmt.Errorf("controlplane: %w", err), cp.release())
+	}
+	cp.env = env
 	if opts.Webhooks {
 		env.WebhookInstallOptions = envtest.WebhookInstallOptions{
 			MutatingWebhooks:   []*admissionregistrationv1.MutatingWebhookConfiguration{knwebhook.MutatingConfiguration()},
@@ -97,13 +156,48 @@ func Start(opts Options) (*ControlPlane, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
-		return nil, fmt.Errorf("controlplane: starting envtest: %w", err)
+		// envtest leaves what it started running when Start fails.
+		return nil, errors.Join(fmt.Errorf("controlplane: starting envtest: %w", err), env.Stop(), cp.release())
+	}
+	// envtest writes the webhook server's certificate to a folder of its
+	// own in the temporary folder: move it into the run folder, which a
+	// later start cleans up if this process is killed.
+	if o := &env.WebhookInstallOptions; o.LocalServingCertDir != "" {
+		to := cp.run.sub("webhook")
+		if err := moveDir(o.LocalServingCertDir, to); err != nil {
+			return nil, errors.Join(fmt.Errorf("controlplane: moving the webhook certificate: %w", err), env.Stop(), cp.release())
+		}
+		o.LocalServingCertDir = to
 	}
 	// The in-process clients (manager, cluster emulation, scenario driver)
 	// are the apiserver's only users: no client-side rate limit. envtest's
 	// 1000 QPS would otherwise queue a burst of writes on the client.
 	cfg.QPS, cfg.Burst = -1, 0
-	return &ControlPlane{env: env, Config: cfg}, nil
+	cp.Config = cfg
+	return cp, nil
+}
+
+// lockStateDir makes the state folder and takes its lock.
+func lockStateDir(dir string) (*fileLock, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("controlplane: state folder: %w", err)
+	}
+	l, err := tryLock(filepath.Join(dir, StateLockFile))
+	if errors.Is(err, errLocked) {
+		return nil, fmt.Errorf("%w: %s is held by another running knsim (lock file %s); give each instance its own state folder",
+			ErrStateDirInUse, dir, filepath.Join(dir, StateLockFile))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("controlplane: state folder: %w", err)
+	}
+	return l, nil
+}
+
+// release removes the run folder and drops the state folder's lock.
+func (cp *ControlPlane) release() error {
+	err := cp.run.remove()
+	cp.stateLock.release()
+	return err
 }
 
 // crdSettleTime is how long after a CRD is Established kube-apiserver
@@ -163,10 +257,19 @@ func (cp *ControlPlane) AdminKubeconfig() ([]byte, error) {
 	return kc, nil
 }
 
-// Stop shuts the apiserver and etcd down and removes their data.
+// StateDir is the state folder the control plane keeps ("" when its
+// etcd is temporary).
+func (cp *ControlPlane) StateDir() string { return cp.stateDir }
+
+// Stop shuts the apiserver and etcd down and removes the run folder, with
+// etcd's data unless it lives in the state folder.
 func (cp *ControlPlane) Stop() error {
+	var errs []error
 	if err := cp.env.Stop(); err != nil {
-		return fmt.Errorf("controlplane: stopping envtest: %w", err)
+		errs = append(errs, fmt.Errorf("controlplane: stopping envtest: %w", err))
 	}
-	return nil
+	if err := cp.release(); err != nil {
+		errs = append(errs, fmt.Errorf("controlplane: removing the run folder: %w", err))
+	}
+	return errors.Join(errs...)
 }

@@ -37,6 +37,9 @@ type Config struct {
 	Cluster cluster.Config
 	// AssetsDir holds the envtest binaries (default controlplane.AssetsDir()).
 	AssetsDir string
+	// StateDir keeps the control plane's etcd data across restarts
+	// (controlplane.Options.StateDir); "" makes it temporary.
+	StateDir string
 	// Setup, when set, adds more controllers to the manager with the same
 	// options (clock, observer) as the stack's own.
 	Setup func(mgr ctrl.Manager, opts reconciler.Options) error
@@ -85,7 +88,7 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 		return nil, err
 	}
 	scheme := stack.Scheme()
-	cp, err := controlplane.Start(controlplane.Options{Scheme: scheme, AssetsDir: cfg.AssetsDir, Webhooks: true})
+	cp, err := controlplane.Start(controlplane.Options{Scheme: scheme, AssetsDir: cfg.AssetsDir, Webhooks: true, StateDir: cfg.StateDir})
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,11 @@ type Channel struct {
 	Stream messagingv1alpha1.Stream
 	// Consumer is the NatsJetStreamChannel's consumer template, or nil.
 	Consumer *messagingv1alpha1.ConsumerConfigTemplate
+	// Claims lists the namespace/name of every Subscription that names
+	// this channel and is not being deleted, resolved or not, sorted
+	// (NameSubscribers fills it). The durable class keeps the consumers
+	// of these Subscriptions.
+	Claims []string
 }
 
 // ReadEventing takes the eventing topology from the control plane's store.
@@ -60,12 +65,49 @@ func ReadEventing(ctx context.Context, c client.Reader) (*Eventing, error) {
 	var imcs messagingv1.InMemoryChannelList
 	var chans messagingv1.ChannelList
 	var jscs messagingv1alpha1.NatsJetStreamChannelList
-	for _, l := range []client.ObjectList{&brokers, &triggers, &imcs, &chans, &jscs} {
+	var subs messagingv1.SubscriptionList
+	for _, l := range []client.ObjectList{&brokers, &triggers, &imcs, &chans, &jscs, &subs} {
 		if err := c.List(ctx, l); err != nil {
 			return nil, fmt.Errorf("reading eventing state: %w", err)
 		}
 	}
-	return BuildEventing(brokers.Items, triggers.Items, imcs.Items, chans.Items, jscs.Items), nil
+	t := BuildEventing(brokers.Items, triggers.Items, imcs.Items, chans.Items, jscs.Items)
+	t.NameSubscribers(subs.Items)
+	return t, nil
+}
+
+// NameSubscribers gives each channel subscriber the namespace/name of
+// its Subscription (found by UID), which names its durable consumer, and
+// sets each channel's Claims. Subscribers without a Subscription (a
+// channel's spec.subscribers written by hand) keep an empty Name.
+func (t *Eventing) NameSubscribers(subs []messagingv1.Subscription) {
+	names := make(map[string]string, len(subs))
+	claims := map[channel.Key][]string{}
+	for i := range subs {
+		s := &subs[i]
+		n := s.Namespace + "/" + s.Name
+		names[string(s.UID)] = n
+		if s.DeletionTimestamp != nil {
+			continue
+		}
+		ns := s.Spec.Channel.Namespace
+		if ns == "" {
+			ns = s.Namespace
+		}
+		k := channel.Key{Namespace: ns, Name: s.Spec.Channel.Name}
+		claims[k] = append(claims[k], n)
+	}
+	for k, ch := range t.Channels {
+		subs := make([]channel.Subscriber, len(ch.Subscribers))
+		for i, s := range ch.Subscribers {
+			s.Name = names[s.UID]
+			subs[i] = s
+		}
+		ch.Subscribers = subs
+		ch.Claims = claims[k]
+		slices.Sort(ch.Claims)
+		t.Channels[k] = ch
+	}
 }
 
 // BuildEventing assembles an Eventing topology from the objects' specs and statuses: Brokers

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/system/apis/duck"
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
@@ -77,5 +78,40 @@ func TestBuildEventing(t *testing.T) {
 		if ok != tc.want || c.Durable != tc.durable || len(c.Subscribers) != tc.subs {
 			t.Errorf("channel %s = %+v (present %v), want present %v, durable %v, %d subscribers", tc.name, c, ok, tc.want, tc.durable, tc.subs)
 		}
+	}
+}
+
+// TestNameSubscribers: channel subscribers get their Subscription's
+// namespace/name (which names a durable consumer), and each channel the
+// Subscriptions that claim it, being deleted or not.
+func TestNameSubscribers(t *testing.T) {
+	meta := func(name, uid string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Namespace: "default", Name: name, UID: types.UID(uid)}
+	}
+	imcs := []messagingv1.InMemoryChannel{{ObjectMeta: meta("orders", "c1"),
+		Spec: messagingv1.ChannelableSpec{Subscribers: []duck.SubscriberSpec{
+			{UID: "s1", SubscriberURI: uri("a")}, {UID: "by-hand", SubscriberURI: uri("b")}}},
+		Status: messagingv1.ChannelableStatus{Address: duck.Addressable{URL: "http://" + chanHost("orders")}}}}
+	ref := duck.KReference{Kind: "InMemoryChannel", Name: "orders"}
+	gone := meta("gone", "s3")
+	gone.DeletionTimestamp = &metav1.Time{}
+	subs := []messagingv1.Subscription{
+		{ObjectMeta: meta("sub-a", "s1"), Spec: messagingv1.SubscriptionSpec{Channel: ref}},
+		{ObjectMeta: meta("unresolved", "s2"), Spec: messagingv1.SubscriptionSpec{Channel: ref}},
+		{ObjectMeta: gone, Spec: messagingv1.SubscriptionSpec{Channel: ref}},
+		{ObjectMeta: meta("elsewhere", "s4"), Spec: messagingv1.SubscriptionSpec{Channel: duck.KReference{Kind: "InMemoryChannel", Name: "other"}}},
+	}
+	top := BuildEventing(nil, nil, imcs, nil, nil)
+	top.NameSubscribers(subs)
+	c := top.Channels[channel.Key{Namespace: "default", Name: "orders"}]
+	var names []string
+	for _, s := range c.Subscribers {
+		names = append(names, s.UID+"="+s.Name)
+	}
+	if got := strings.Join(names, ","); got != "s1=default/sub-a,by-hand=" {
+		t.Errorf("subscribers = %s, want s1 named after its Subscription and by-hand unnamed", got)
+	}
+	if got := strings.Join(c.Claims, ","); got != "default/sub-a,default/unresolved" {
+		t.Errorf("claims = %s, want the live Subscriptions of the channel", got)
 	}
 }

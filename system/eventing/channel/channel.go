@@ -29,6 +29,11 @@ func (k Key) String() string { return k.Namespace + "/" + k.Name }
 type Subscriber struct {
 	// UID of the Subscription.
 	UID string
+	// Name is the Subscription's "namespace/name" when known ("": not
+	// known). The durable channel class names a subscriber's consumer
+	// after it, so a Subscription applied again (with a new UID) resumes
+	// its consumer; the in-memory class ignores it.
+	Name string
 	// SubscriberURI receives the events.
 	SubscriberURI string
 	// ReplyURI receives the subscriber's replies; "" drops them.

@@ -21,8 +21,9 @@ import (
 type Key = channel.Key
 
 // Subscriber is one subscription of a channel, resolved (see
-// channel.SubscriberFromSpec). Its UID names the durable consumer, so it
-// must be set and stable.
+// channel.SubscriberFromSpec). Its Name (the Subscription's
+// namespace/name) names the durable consumer when set, else its UID; the
+// UID must be set either way.
 type Subscriber = channel.Subscriber
 
 // SubscribersFromSpec resolves a channel's spec.subscribers, as the
@@ -82,7 +83,7 @@ type chanState struct {
 	stream    string
 	subject   string
 	opts      ChannelOptions
-	consumers map[string]*consumer // by subscription UID
+	consumers map[string]*consumer // by consumer (durable) name
 }
 
 // consumer is one subscription's durable consumer and its consume loop.
@@ -163,8 +164,10 @@ func (c *Channels) Counters() *Counters { return &c.counters }
 
 // SetChannel creates or updates the channel ns/name: its stream (one per
 // channel, file storage, interest retention) and one durable consumer per
-// subscriber (named from its UID, explicit ack, max deliver 1 + retry +
-// spare), and starts dispatching. Subscribers no longer listed lose their
+// subscriber (named from its Subscription's namespace/name, else its UID;
+// explicit ack, max deliver 1 + retry + spare), and starts dispatching. A
+// consumer left in the store by an earlier run under the same name is
+// resumed with what it kept. Subscribers no longer listed lose their
 // consumer and whatever it had pending. A subscriber added later gets the
 // events published from then on.
 func (c *Channels) SetChannel(ns, name string, subs []Subscriber) error {
@@ -183,7 +186,10 @@ func (c *Channels) SetChannelWith(ns, name string, subs []Subscriber, opts Chann
 	durables := map[string]string{}
 	for i, s := range subs {
 		if s.UID == "" {
-			return fmt.Errorf("jetstream channel %s: subscriber %d: uid is required (it names the durable consumer)", k, i)
+			return fmt.Errorf("jetstream channel %s: subscriber %d: uid is required", k, i)
+		}
+		if err := checkSubscriberName(s.Name); err != nil {
+			return fmt.Errorf("jetstream channel %s: subscriber %s: %w", k, s.UID, err)
 		}
 		if err := checkTarget(s.SubscriberURI); err != nil {
 			return fmt.Errorf("jetstream channel %s: subscriber %s: subscriberUri: %w", k, s.UID, err)
@@ -199,11 +205,11 @@ func (c *Channels) SetChannelWith(ns, name string, subs []Subscriber, opts Chann
 		if s.Delivery.Retry < 0 {
 			return fmt.Errorf("jetstream channel %s: subscriber %s: retry %d must be >= 0", k, s.UID, s.Delivery.Retry)
 		}
-		d := durableFor(s.UID)
+		d := durableFor(&s)
 		if other, dup := durables[d]; dup {
-			return fmt.Errorf("jetstream channel %s: subscribers %s and %s map to one consumer name %q", k, other, s.UID, d)
+			return fmt.Errorf("jetstream channel %s: subscribers %s and %s map to one consumer name %q", k, other, subscriberLabel(&s), d)
 		}
-		durables[d] = s.UID
+		durables[d] = subscriberLabel(&s)
 	}
 
 	c.mu.Lock()
@@ -222,22 +228,20 @@ func (c *Channels) SetChannelWith(ns, name string, subs []Subscriber, opts Chann
 	}
 	c.channels[k] = st
 
-	want := map[string]bool{}
 	for i := range subs {
 		s := subs[i]
-		want[s.UID] = true
 		if err := c.setConsumer(ctx, st, &s); err != nil {
-			return fmt.Errorf("jetstream channel %s: subscriber %s: %w", k, s.UID, err)
+			return fmt.Errorf("jetstream channel %s: subscriber %s: %w", k, subscriberLabel(&s), err)
 		}
 	}
-	for uid, cons := range st.consumers {
-		if want[uid] {
+	for durable, cons := range st.consumers {
+		if _, keep := durables[durable]; keep {
 			continue
 		}
 		cons.cc.Stop()
-		delete(st.consumers, uid)
-		if err := c.js.DeleteConsumer(ctx, st.stream, cons.durable); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
-			return fmt.Errorf("jetstream channel %s: removing subscriber %s: %w", k, uid, err)
+		delete(st.consumers, durable)
+		if err := c.js.DeleteConsumer(ctx, st.stream, durable); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return fmt.Errorf("jetstream channel %s: removing consumer %s: %w", k, durable, err)
 		}
 	}
 	c.setRoute(k, st.subject)
@@ -253,7 +257,7 @@ func (c *Channels) setConsumer(ctx context.Context, st *chanState, s *Subscriber
 	if err != nil {
 		return fmt.Errorf("consumer %s: %w", durable, err)
 	}
-	if cons, ok := st.consumers[s.UID]; ok {
+	if cons, ok := st.consumers[durable]; ok {
 		cons.sub.Store(s)
 		return nil
 	}
@@ -268,7 +272,7 @@ func (c *Channels) setConsumer(ctx context.Context, st *chanState, s *Subscriber
 		return fmt.Errorf("consume %s: %w", durable, err)
 	}
 	cons.cc = cc
-	st.consumers[s.UID] = cons
+	st.consumers[durable] = cons
 	return nil
 }
 

@@ -6,7 +6,9 @@
 //     storage, interest retention: an event stays until every
 //     subscription's consumer has settled it);
 //   - one durable pull consumer per subscription, named from the
-//     Subscription's UID, with explicit ack and max deliver = 1 + retry
+//     Subscription's namespace/name ("sub_<namespace>_<name>"; its UID
+//     when the name is not known), so a Subscription applied again with a
+//     new UID resumes its consumer, with explicit ack and max deliver = 1 + retry
 //     (+ Config.SpareDeliveries, so an attempt cut short by a restart is
 //     not the event's last);
 //   - retries are redeliveries: a retriable failure naks the message with

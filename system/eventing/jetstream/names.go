@@ -46,10 +46,37 @@ func (c *Channels) streamFor(k channel.Key) string {
 	return shorten(c.cfg.StreamPrefix + "_" + k.Namespace + "_" + strings.ReplaceAll(k.Name, ".", "_"))
 }
 
-// durableFor is the consumer name of a subscription: its UID, with
-// anything but letters, digits, '_' and '-' turned into '_'.
-func durableFor(uid string) string {
-	return shorten(unsafeDurable.ReplaceAllString(uid, "_"))
+// durableFor is the consumer name of a subscriber. With the
+// Subscription's namespace/name known (Subscriber.Name) it is
+// "sub_<namespace>_<name>" (a name's dots turned into '_'), so the
+// Subscription applied again on a fresh control plane, with a new UID,
+// finds the consumer and the events it kept. Kubernetes namespaces and
+// names have no '_', so distinct Subscriptions get distinct names. The
+// stream is the channel's own, so the channel needs no place in the name.
+// Without a name it is the UID, with anything but letters, digits, '_'
+// and '-' turned into '_' (a UID has no '_' after "sub_", so the two
+// forms never meet).
+func durableFor(s *Subscriber) string {
+	if s.Name != "" {
+		return shorten(unsafeDurable.ReplaceAllString(namedPrefix+s.Name, "_"))
+	}
+	return shorten(unsafeDurable.ReplaceAllString(s.UID, "_"))
+}
+
+// namedPrefix starts the consumer names taken from a Subscription's
+// namespace/name.
+const namedPrefix = "sub_"
+
+// checkSubscriberName accepts "" or a Kubernetes "namespace/name".
+func checkSubscriberName(n string) error {
+	if n == "" {
+		return nil
+	}
+	ns, name, ok := strings.Cut(n, "/")
+	if !ok {
+		return fmt.Errorf("name %q: want namespace/name", n)
+	}
+	return checkKey(channel.Key{Namespace: ns, Name: name})
 }
 
 // shorten cuts s to maxNameLen, keeping it unique with a hash of all of s.
@@ -59,4 +86,19 @@ func shorten(s string) string {
 	}
 	sum := sha256.Sum256([]byte(s))
 	return s[:maxNameLen-17] + "-" + hex.EncodeToString(sum[:8])
+}
+
+// Consumer metadata keys: which Subscription a consumer serves.
+const (
+	metaSubscription    = "knsim.dev/subscription"
+	metaSubscriptionUID = "knsim.dev/subscription-uid"
+)
+
+// subscriberLabel names a subscriber in messages: namespace/name (uid),
+// or the UID alone.
+func subscriberLabel(s *Subscriber) string {
+	if s.Name == "" {
+		return s.UID
+	}
+	return s.Name + " (" + s.UID + ")"
 }

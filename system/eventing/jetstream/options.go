@@ -157,8 +157,9 @@ func (c *Channels) streamConfig(st *chanState, o ChannelOptions) jetstream.Strea
 func (c *Channels) consumerConfig(st *chanState, s *Subscriber) jetstream.ConsumerConfig {
 	o := st.opts
 	cc := jetstream.ConsumerConfig{
-		Durable:         durableFor(s.UID),
-		Description:     "knsim subscription " + s.UID + " -> " + s.SubscriberURI,
+		Durable:         durableFor(s),
+		Description:     "knsim subscription " + subscriberLabel(s) + " -> " + s.SubscriberURI,
+		Metadata:        map[string]string{metaSubscription: s.Name, metaSubscriptionUID: s.UID},
 		DeliverPolicy:   jetstream.DeliverNewPolicy,
 		AckPolicy:       jetstream.AckExplicitPolicy,
 		AckWait:         max(c.cfg.AckWait, o.AckWait),

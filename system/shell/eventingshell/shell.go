@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,13 @@ type Config struct {
 	// OnError is told about failed syncs (nil: ignored; the next tick
 	// retries).
 	OnError func(error)
+	// PruneConsumers deletes the durable consumers that no Subscription
+	// claims any more (jetstream.Channels.PruneConsumers), such as those
+	// of Subscriptions deleted while the shell was down. Set it only when
+	// the control plane keeps its state across restarts (knsim up
+	// --state-dir): on a fresh control plane the Subscriptions have not
+	// been applied again yet, and their consumers must wait for them.
+	PruneConsumers bool
 }
 
 // Shell is the running eventing data plane.
@@ -68,6 +76,9 @@ type Shell struct {
 	mu          sync.Mutex
 	durableKeys map[channel.Key]bool // channels served by JetStream now
 	memoryKeys  map[channel.Key]bool // channels served in memory now
+	// pruned holds, per durable channel, the claims its stale consumers
+	// were last pruned against (PruneConsumers).
+	pruned map[channel.Key]string
 }
 
 // Start listens, runs a first Sync, and keeps the shell in step with the
@@ -89,7 +100,8 @@ func Start(ctx context.Context, cfg Config) (*Shell, error) {
 		cfg.ChannelAddr = "127.0.0.1:0"
 	}
 	p := &Shell{cfg: cfg, registry: broker.NewRegistry(), chans: channel.NewDispatcher(),
-		stop: make(chan struct{}), durableKeys: map[channel.Key]bool{}, memoryKeys: map[channel.Key]bool{}}
+		stop: make(chan struct{}), durableKeys: map[channel.Key]bool{}, memoryKeys: map[channel.Key]bool{},
+		pruned: map[channel.Key]string{}}
 	p.ingress = broker.NewIngress(p.registry, nil)
 	var err error
 	if p.brokerLn, err = net.Listen("tcp", cfg.BrokerAddr); err != nil {
@@ -213,6 +225,7 @@ func (p *Shell) Sync(ctx context.Context) error {
 				errs = append(errs, err)
 			}
 			delete(p.durableKeys, k)
+			delete(p.pruned, k)
 		}
 	}
 	for k, c := range top.Channels {
@@ -231,6 +244,9 @@ func (p *Shell) Sync(ctx context.Context) error {
 			continue
 		}
 		p.durableKeys[k] = true
+		if err := p.prune(k, c.Claims); err != nil {
+			errs = append(errs, fmt.Errorf("durable channel %s: %w", k, err))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -248,4 +264,22 @@ func (p *Shell) Close() error {
 	errs = append(errs, p.durable.Close())
 	p.x.Close()
 	return errors.Join(errs...)
+}
+
+// prune deletes k's stale consumers when PruneConsumers is on and the
+// channel's claims changed since the last prune (at the first sync, and
+// after a Subscription of the channel went away).
+func (p *Shell) prune(k channel.Key, claims []string) error {
+	if !p.cfg.PruneConsumers {
+		return nil
+	}
+	sig := strings.Join(claims, "\n")
+	if last, ok := p.pruned[k]; ok && last == sig {
+		return nil
+	}
+	if _, err := p.durable.PruneConsumers(k.Namespace, k.Name, claims); err != nil {
+		return err
+	}
+	p.pruned[k] = sig
+	return nil
 }
