@@ -44,7 +44,7 @@ func clusterConfig(sc *scenario.Scenario) cluster.Config {
 		cfg.Drain = &d
 	}
 	for _, p := range sc.Cluster.Nodes {
-		cfg.NodePools = append(cfg.NodePools, cluster.NodePool{Name: p.Name, Count: p.Count, CPU: p.CPU, Memory: p.Memory, Labels: p.Labels})
+		cfg.NodePools = append(cfg.NodePools, cluster.NodePool{Name: p.Name, Count: p.Count, CPU: p.CPU, Memory: p.Memory, Labels: p.Labels, MaxPods: p.MaxPods})
 	}
 	return cfg
 }
