@@ -30,6 +30,10 @@ import (
 	"github.com/knsim/knsim/system/webhook"
 )
 
+// clusterReconcilerName names the cluster emulation's Deployment
+// reconciler among the plane's reconcilers.
+const clusterReconcilerName = "sim-deployment"
+
 // MaxPasses bounds the reconcile passes at one instant; more means two
 // controllers keep undoing each other, which is a bug worth reporting.
 const MaxPasses = 100
@@ -158,7 +162,7 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs = append(rs, stack.Reconciler{Name: "sim-deployment", List: &appsv1.DeploymentList{}, Reconciler: sim.ReconcilerNodesChanged(store, store, func() bool { return p.nodesChanged() })})
+	rs = append(rs, stack.Reconciler{Name: clusterReconcilerName, List: &appsv1.DeploymentList{}, Reconciler: sim.ReconcilerNodesChanged(store, store, func() bool { return p.nodesChanged() })})
 	p = &Plane{
 		Client:      &admittingClient{Client: store},
 		Autoscaler:  ms,
@@ -228,7 +232,7 @@ func (p *Plane) reconcileDue(ctx context.Context, i int, r stack.Reconciler) err
 				p.reconcileOne(ctx, i, r, k)
 			}
 		}
-		return nil
+		return p.reconcileGone(ctx, i, r)
 	}
 	// Only the due objects, in key order: a fleet has many objects of a
 	// kind and few due at once. An object that becomes due after the turn
@@ -252,6 +256,31 @@ func (p *Plane) reconcileDue(ctx context.Context, i int, r stack.Reconciler) err
 		}
 		p.reconcileOne(ctx, i, r, keys[j])
 		visit(p.deps.takeFresh(i), j)
+	}
+	return p.reconcileGone(ctx, i, r)
+}
+
+// reconcileGone reconciles, for the cluster emulation's Deployments, the
+// due ones the store no longer holds, as a watch's delete event would: the
+// emulation then deletes their pods (the Knative reconcilers clean up
+// through finalizers while their objects still exist, so they are not
+// asked). A gone object's reads are forgotten once it has been told.
+func (p *Plane) reconcileGone(ctx context.Context, i int, r stack.Reconciler) error {
+	if r.Name != clusterReconcilerName {
+		return nil
+	}
+	pending := p.deps.pendingKeys(i)
+	slices.SortFunc(pending, compareKeyStrings)
+	for _, k := range pending {
+		exists, err := p.db.exists(r.List, k)
+		if err != nil {
+			return fmt.Errorf("memory: reading for %s: %w", r.Name, err)
+		}
+		if exists || !p.deps.take(i, k) {
+			continue
+		}
+		p.reconcileOne(ctx, i, r, k)
+		p.deps.forget(due{i, k})
 	}
 	return nil
 }

@@ -273,6 +273,17 @@ func (d *deps) unindex(who due, r ref, l *listRead) {
 	}
 }
 
+// forget drops what who read: it is gone and will not be reconciled
+// again unless its own kind's write makes it due.
+func (d *deps) forget(who due) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for r, l := range d.reads[who] {
+		d.unindex(who, r, l)
+	}
+	delete(d.reads, who)
+}
+
 // mark makes one object due.
 func (d *deps) mark(r int, key client.ObjectKey) {
 	d.mu.Lock()

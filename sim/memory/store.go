@@ -271,6 +271,18 @@ func (s *store) keys(list client.ObjectList) ([]client.ObjectKey, error) {
 	return slices.Clone(ks.keys("")), nil
 }
 
+// exists reports whether an object of list's kind is stored under key.
+func (s *store) exists(list client.ObjectList, key client.ObjectKey) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ks, err := s.kindOf(list)
+	if err != nil {
+		return false, err
+	}
+	_, ok := ks.objs[key]
+	return ok, nil
+}
+
 // Scheme implements client.Client.
 func (s *store) Scheme() *runtime.Scheme { return s.scheme }
 

@@ -247,28 +247,23 @@ var _ = Describe("memory and envtest control planes", func() {
 		Expect(web).To(ContainElement("Unschedulable 0/3 nodes are available: 3 Insufficient cpu."))
 	}, NodeTimeout(3*time.Minute))
 
-	// The memory plane reconciles only the Deployments its store lists, so
-	// a deleted one's pods stay there (see docs/simulator.md); on envtest
-	// the deletion event reaches the emulation.
-	It("on envtest, stop creating and delete the pods of a Deployment deleted after a huge scale-up", func(ctx SpecContext) {
-		var tl timeline
-		eng, err := engine.New(engine.Config{Seed: 7})
-		Expect(err).NotTo(HaveOccurred())
-		cfg := parityCluster(&tl)
-		cfg.MaxPendingPods = parityPending
-		w, err := world.Start(context.Background(), world.Config{Engine: eng, Cluster: cfg})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(w.Stop)
-		tl.start = eng.Now()
-		p := parityPlane{virtualPlane: w, client: w.Client, cluster: w.Cluster, autoscaler: w.Autoscaler, engine: eng, t0: eng.Now()}
-		runHugeScaleUp(ctx, p)
-		deleteWeb(ctx, p)
-		p.until(ctx, 60*time.Second)
-		Expect(webPods(ctx, p.client)).To(BeEmpty())
-		web := stages(tl.sorted(), webDeployment)
+	It("agree on stopping a huge scale-up and deleting its pods when the Deployment is deleted", func(ctx SpecContext) {
+		config := func(tl *timeline) cluster.Config {
+			cfg := parityCluster(tl)
+			cfg.MaxPendingPods = parityPending
+			return cfg
+		}
+		want, got := onBothPlanesWith(ctx, config, func(ctx context.Context, p parityPlane) {
+			runHugeScaleUp(ctx, p)
+			deleteWeb(ctx, p)
+			p.until(ctx, 60*time.Second)
+			Expect(webPods(ctx, p.client)).To(BeEmpty())
+			Expect(p.cluster.Waiting()).To(BeEmpty())
+		})
+		expectSameTimelines(want, got)
+		web := stages(want, webDeployment)
 		Expect(count(web, "Deleted DeploymentDeleted")).To(Equal(12 + parityPending))
 		Expect(count(web, "Created ")).To(Equal(12+parityPending+1), "none after the deletion")
-		Expect(w.Cluster.Waiting()).To(BeEmpty())
 	}, NodeTimeout(3*time.Minute))
 
 	It("produce the same pod timeline for the same scenario and seed", func(ctx SpecContext) {
