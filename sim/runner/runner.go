@@ -182,7 +182,15 @@ func (r *run) locked(f func()) {
 func (r *run) loop(ctx context.Context, end time.Time, progress func(done, total time.Duration)) error {
 	total := end.Sub(r.start)
 	lastReport := time.Duration(-1)
+	done := ctx.Done()
 	for {
+		// A virtual run never waits, so nothing else would notice an
+		// interrupt (Ctrl-C) until the run's end.
+		select {
+		case <-done:
+			return fmt.Errorf("run stopped at virtual %s of %s: %w", r.eng.Now().Sub(r.start), total, ctx.Err())
+		default:
+		}
 		if err := r.settle(ctx); err != nil {
 			return err
 		}
