@@ -16,7 +16,8 @@ const (
 	RouteLabelKey = "serving.knative.dev/route"
 	// RoutingStateLabelKey says whether a Revision is routed (active, reserve, pending).
 	RoutingStateLabelKey = "serving.knative.dev/routingState"
-	// RolloutDurationKey is the annotation for gradual rollout, in whole seconds.
+	// RolloutDurationKey is the annotation for gradual rollout: a Go duration
+	// with at most second precision.
 	RolloutDurationKey = "serving.knative.dev/rollout-duration"
 	// UserContainerName is the default name of a Revision's single container.
 	UserContainerName = "user-container"

@@ -2,8 +2,6 @@ package resources
 
 import (
 	"encoding/json"
-	"strconv"
-	"strings"
 	"time"
 
 	"k8s.io/utils/ptr"
@@ -27,15 +25,16 @@ type Rollout struct {
 	Percent       int64     `json:"percent"`
 }
 
-// RolloutDuration reads serving.knative.dev/rollout-duration (whole seconds,
-// optionally suffixed with s); 0 means no gradual rollout.
+// RolloutDuration reads serving.knative.dev/rollout-duration, a Go
+// duration as the webhook admits it ("380s", "2m", "1m30s"); 0 means no
+// gradual rollout. As in Knative's route, an invalid value (refused at
+// admission) counts as none.
 func RolloutDuration(annotations map[string]string) time.Duration {
-	v := strings.TrimSuffix(annotations[servingv1.RolloutDurationKey], "s")
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
+	d, err := time.ParseDuration(annotations[servingv1.RolloutDurationKey])
+	if err != nil || d <= 0 {
 		return 0
 	}
-	return time.Duration(n) * time.Second
+	return d
 }
 
 // NewPercent is the share the new revision has at now: 1% at the start,

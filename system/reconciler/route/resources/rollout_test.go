@@ -30,7 +30,7 @@ func TestRolloutSteps(t *testing.T) {
 func TestApplyRollouts(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	rt := &servingv1.Route{}
-	rt.Annotations = map[string]string{servingv1.RolloutDurationKey: "120"}
+	rt.Annotations = map[string]string{servingv1.RolloutDurationKey: "2m"}
 	rt.Spec.Traffic = []servingv1.TrafficTarget{{ConfigurationName: "hello", LatestRevision: ptr.To(true), Percent: ptr.To[int64](100)}}
 	prev := []servingv1.TrafficTarget{{RevisionName: "hello-1", LatestRevision: ptr.To(true), Percent: ptr.To[int64](100)}}
 	now := []servingv1.TrafficTarget{{RevisionName: "hello-2", LatestRevision: ptr.To(true), Percent: ptr.To[int64](100)}}
@@ -63,4 +63,33 @@ func TestApplyRollouts(t *testing.T) {
 func setRolloutsForTest(rt *servingv1.Route, rs []Rollout) {
 	b, _ := json.Marshal(rs)
 	rt.Status.Annotations = map[string]string{RolloutAnnotation: string(b)}
+}
+
+// The route reads rollout-duration as the webhook admits it: any Go
+// duration, not only whole seconds with an s.
+func TestRolloutDuration(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		want        time.Duration
+	}{
+		{"seconds", "380s", 380 * time.Second},
+		{"minutes", "2m", 2 * time.Minute},
+		{"minutes and seconds", "1m30s", 90 * time.Second},
+		{"an hour", "1h", time.Hour},
+		{"zero", "0s", 0},
+		{"no unit (refused at admission)", "120", 0},
+		{"negative (refused at admission)", "-5s", 0},
+		{"not a duration", "soon", 0},
+		{"absent", "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := map[string]string{}
+			if tc.value != "" {
+				a[servingv1.RolloutDurationKey] = tc.value
+			}
+			if got := RolloutDuration(a); got != tc.want {
+				t.Errorf("RolloutDuration(%q) = %s, want %s", tc.value, got, tc.want)
+			}
+		})
+	}
 }
