@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/fault"
 	"github.com/knsim/knsim/sim/scenario"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
@@ -72,7 +73,7 @@ func (r *run) patchTraffic(ctx context.Context, p *scenario.PatchTraffic) error 
 	return r.b.Client().Update(ctx, svc)
 }
 
-// deletePods deletes a named pod, or the newest count pods of a Service,
+// deletePods deletes a named pod, or the oldest count pods of a Service,
 // as `kubectl delete pod` would; the Deployment replaces them.
 func (r *run) deletePods(ctx context.Context, d *scenario.DeletePod) error {
 	var pods corev1.PodList
@@ -88,7 +89,7 @@ func (r *run) deletePods(ctx context.Context, d *scenario.DeletePod) error {
 		if err := r.b.Client().List(ctx, &pods, client.InNamespace(ns), client.MatchingLabels{servingv1.ServiceLabelKey: name}); err != nil {
 			return err
 		}
-		slices.SortFunc(pods.Items, func(a, b corev1.Pod) int { return strings.Compare(b.Name, a.Name) })
+		slices.SortFunc(pods.Items, olderFirst)
 		n := max(d.Count, 1)
 		if len(pods.Items) > n {
 			pods.Items = pods.Items[:n]
@@ -103,4 +104,20 @@ func (r *run) deletePods(ctx context.Context, d *scenario.DeletePod) error {
 		}
 	}
 	return nil
+}
+
+// olderFirst orders pods by creation: the emulation's created-at time (the
+// virtual instant; creationTimestamp keeps only seconds), then the
+// creationTimestamp, then the name.
+func olderFirst(a, b corev1.Pod) int {
+	created := func(p corev1.Pod) time.Time {
+		if t, err := time.Parse(time.RFC3339Nano, p.Annotations[cluster.CreatedAtAnnotation]); err == nil {
+			return t
+		}
+		return p.CreationTimestamp.Time
+	}
+	if c := created(a).Compare(created(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Name, b.Name)
 }
