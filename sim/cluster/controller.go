@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
+	"github.com/knsim/knsim/sim/gc"
 	"github.com/knsim/knsim/system/reconciler"
 )
 
@@ -27,7 +28,8 @@ const ControllerName = "sim-deployment"
 // Config.Clock cannot schedule). Besides each
 // Deployment's own objects it watches pod deletions and node changes, which
 // free or take capacity, to retry the Deployments with pending pods and to
-// replace the pods of lost nodes.
+// replace the pods of lost nodes. It registers the emulated garbage
+// collector (sim/gc) as well.
 func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 	if clk, ok := c.cfg.Clock.(clock.WithTickerAndDelayedExecution); ok {
 		opts.Clock = clk // requeues run on the clock the stages are planned on
@@ -52,6 +54,15 @@ func (c *Cluster) SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) er
 	if clk, ok := c.cfg.Clock.(clock.WithDelayedExecution); ok || q != nil {
 		c.startRounds(q, clk)
 		b = b.WatchesRawSource(source.Func(c.takeQueue))
+	}
+	// envtest runs no kube-controller-manager: the emulation brings its
+	// garbage collector too, so deleting a Service takes what it owns.
+	collector, err := gc.ForStack(mgr.GetClient(), mgr.GetAPIReader())
+	if err != nil {
+		return err
+	}
+	if err := collector.SetupWithManager(mgr, opts); err != nil {
+		return err
 	}
 	return b.
 		Watches(opts.Owns(mgr, ControllerName, &appsv1.Deployment{}, &corev1.Pod{})).

@@ -15,12 +15,14 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/engine"
+	"github.com/knsim/knsim/sim/gc"
 	networkingv1alpha1 "github.com/knsim/knsim/system/apis/networking/v1alpha1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	"github.com/knsim/knsim/system/autoscaler/multiscaler"
@@ -74,6 +76,11 @@ type Plane struct {
 	// nodesDirty is set when a Node was written (or the world changed
 	// behind the store's back) since the cluster emulation last read them.
 	nodesDirty atomic.Bool
+	// collector plays the garbage collector for the owner kinds; garbage
+	// holds the owners it has still to collect (garbage.go).
+	collector *gc.Collector
+	owners    []schema.GroupVersionKind
+	garbage   map[ownerKey]bool
 }
 
 // noteChange keeps a written object the data plane sees.
@@ -176,10 +183,15 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if p.deps, err = newDeps(rs, db.Scheme()); err != nil {
 		return nil, err
 	}
+	if p.collector, err = gc.ForStack(store, nil); err != nil {
+		return nil, err
+	}
+	p.owners = p.collector.Owners()
 	db.onRead = p.deps.read
 	db.onWrite = func(ch change) {
 		p.deps.wrote(ch)
 		p.noteChange(ch)
+		p.noteOwner(ch)
 	}
 	if err := sim.EnsureNodes(ctx, store); err != nil {
 		return nil, err
@@ -203,6 +215,9 @@ func (p *Plane) Settle(ctx context.Context) error {
 			if err := p.reconcileDue(ctx, i, r); err != nil {
 				return err
 			}
+		}
+		if err := p.collectGarbage(ctx); err != nil {
+			return err
 		}
 		p.deps.setAll(false)
 		if p.store.writes == before {

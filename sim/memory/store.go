@@ -71,6 +71,9 @@ type change struct {
 	// before and after are the object's labels around the write (nil where
 	// it did not exist).
 	before, after labels.Set
+	// deleting is set when the write marked the object deleted (its
+	// finalizers hold it).
+	deleting bool
 }
 
 var _ client.Client = (*store)(nil)

@@ -295,7 +295,28 @@ func (s *store) Delete(ctx context.Context, obj client.Object, opts ...client.De
 			"the ResourceVersion in the precondition (%s) does not match the ResourceVersion in record (%s). The object might have been modified",
 			*p.ResourceVersion, old.GetResourceVersion()))
 	}
+	if f := propagationFinalizer(do.PropagationPolicy); f != "" && old.GetDeletionTimestamp() == nil && !slices.Contains(old.GetFinalizers(), f) {
+		// As an apiserver does, the owner waits for the garbage collector
+		// on foreground or orphan propagation.
+		with := old.DeepCopyObject().(client.Object)
+		with.SetFinalizers(append(with.GetFinalizers(), f))
+		old = with
+	}
 	return s.delete(gvk, ks, old)
+}
+
+// propagationFinalizer is the finalizer a delete with propagation policy p
+// puts on the object ("" for background, the default).
+func propagationFinalizer(p *metav1.DeletionPropagation) string {
+	switch {
+	case p == nil:
+		return ""
+	case *p == metav1.DeletePropagationForeground:
+		return metav1.FinalizerDeleteDependents
+	case *p == metav1.DeletePropagationOrphan:
+		return metav1.FinalizerOrphanDependents
+	}
+	return ""
 }
 
 // delete deletes old, or marks it deleted when it has finalizers (the
@@ -318,7 +339,7 @@ func (s *store) delete(gvk schema.GroupVersionKind, ks *kindStore, old client.Ob
 			return err
 		}
 	}
-	s.notify(change{gvk: gvk, key: key, before: labelsOf(old), after: labelsOf(stored)})
+	s.notify(change{gvk: gvk, key: key, before: labelsOf(old), after: labelsOf(stored), deleting: stored != nil})
 	return nil
 }
 

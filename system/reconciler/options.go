@@ -74,10 +74,16 @@ func (o *Options) Validate() error {
 // with its queue on the injected clock and every handler observed. Add more
 // watches with Watch and Owns.
 func (o Options) NewController(mgr ctrl.Manager, name string, forObj client.Object) *builder.Builder {
+	return o.NewControllerWith(mgr, name, forObj, &handler.EnqueueRequestForObject{})
+}
+
+// NewControllerWith is NewController whose watch of forObj enqueues with h
+// (which may pass over events: the observer still sees them all).
+func (o Options) NewControllerWith(mgr ctrl.Manager, name string, forObj client.Object, h handler.EventHandler) *builder.Builder {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(o.controllerOptions(name)).
-		Watches(o.Watch(name, forObj, &handler.EnqueueRequestForObject{}))
+		Watches(o.Watch(name, forObj, h))
 }
 
 // Watch returns obj and h (observed) for builder.Watches.
