@@ -1237,7 +1237,7 @@ func TestStoreHooks(t *testing.T) {
 			}
 			return s.Delete(ctx, configMap("default", "c", nil, nil))
 		},
-		want: []change{{gvk: cmGVK, key: key, before: web, after: web}},
+		want: []change{{gvk: cmGVK, key: key, before: web, after: web, deleting: true}},
 	}, {
 		name:  "update removing the last finalizer of a deleted object",
 		setup: []client.Object{withFinalizers(configMap("default", "c", web, nil), "knsim.dev/a")},
