@@ -1247,7 +1247,7 @@ func TestStoreHooks(t *testing.T) {
 			}
 			return s.Update(ctx, markedDeleted(configMap("default", "c", web, nil), "2"))
 		},
-		want: []change{{gvk: cmGVK, key: key, before: web, after: web}, {gvk: cmGVK, key: key, before: web}},
+		want: []change{{gvk: cmGVK, key: key, before: web, after: web, deleting: true}, {gvk: cmGVK, key: key, before: web}},
 	}, {
 		name:  "delete all of",
 		setup: []client.Object{configMap("default", "c", web, nil), configMap("default", "d", api, nil)},
