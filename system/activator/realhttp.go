@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/queue"
 )
 
@@ -89,9 +90,9 @@ func NewHandler(clk clock.Clock, transport http.RoundTripper, poke func(types.Na
 		},
 		Transport:  transport,
 		BufferPool: &proxyBuffers,
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-		},
+		ErrorHandler: httpserve.ProxyErrorHandler(func(r *http.Request) string {
+			return "revision " + r.Header.Get(RevisionHeaderNamespace) + "/" + r.Header.Get(RevisionHeaderName)
+		}),
 	}
 	return h
 }

@@ -26,6 +26,7 @@
 package httpserve
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -153,9 +156,23 @@ func BodyDeadline(h http.Handler, d time.Duration) http.Handler {
 			h.ServeHTTP(w, r) // not a real connection (tests' recorders)
 			return
 		}
-		r.Body = &timedBody{ReadCloser: r.Body, rc: rc, timeout: d}
+		tb := &timedBody{ReadCloser: r.Body, rc: rc, timeout: d}
+		r = r.WithContext(context.WithValue(r.Context(), timedBodyKey{}, tb))
+		r.Body = tb
 		h.ServeHTTP(w, r)
 	})
+}
+
+// timedBodyKey keys a request's *timedBody in its context.
+type timedBodyKey struct{}
+
+// BodyTimedOut reports whether r's body missed its BodyReadTimeout. A
+// proxy uses it to tell a late body from the client going away: net/http
+// cancels the request's context at the missed deadline, so the proxy may
+// see context.Canceled rather than the body's error.
+func BodyTimedOut(r *http.Request) bool {
+	tb, ok := r.Context().Value(timedBodyKey{}).(*timedBody)
+	return ok && tb.timedOut.Load()
 }
 
 // timedBody turns a missed read deadline into a *BodyTimeoutError and
@@ -163,9 +180,10 @@ func BodyDeadline(h http.Handler, d time.Duration) http.Handler {
 // request body at a time.
 type timedBody struct {
 	io.ReadCloser
-	rc      *http.ResponseController
-	timeout time.Duration
-	done    bool
+	rc       *http.ResponseController
+	timeout  time.Duration
+	done     bool
+	timedOut atomic.Bool
 }
 
 // Read implements io.Reader.
@@ -176,6 +194,7 @@ func (b *timedBody) Read(p []byte) (int, error) {
 		b.done = true
 		_ = b.rc.SetReadDeadline(time.Time{})
 	case err != nil && isTimeout(err):
+		b.timedOut.Store(true)
 		err = &BodyTimeoutError{Timeout: b.timeout}
 	}
 	return n, err
@@ -185,4 +204,45 @@ func (b *timedBody) Read(p []byte) (int, error) {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// ProxyErrorHandler returns an httputil.ReverseProxy ErrorHandler that
+// answers a failed hop without the error's text, which names loopback
+// addresses: 408 for a body that missed its timeout, 413 for one over a
+// http.MaxBytesReader limit, and otherwise 502 with "<what> did not
+// answer: <cause>", where what names the upstream for r (a revision) and
+// cause is one of a few fixed words.
+func ProxyErrorHandler(what func(r *http.Request) string) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		var mbe *http.MaxBytesError
+		switch {
+		case IsBodyTimeout(err), BodyTimedOut(r):
+			w.Header().Set("Connection", "close")
+			msg := "request body not received in time"
+			if tb, ok := r.Context().Value(timedBodyKey{}).(*timedBody); ok {
+				msg = (&BodyTimeoutError{Timeout: tb.timeout}).Error()
+			}
+			http.Error(w, msg, http.StatusRequestTimeout)
+		case errors.As(err, &mbe):
+			w.Header().Set("Connection", "close")
+			http.Error(w, fmt.Sprintf("request body is larger than %d bytes", mbe.Limit), http.StatusRequestEntityTooLarge)
+		default:
+			http.Error(w, what(r)+" did not answer: "+cause(err), http.StatusBadGateway)
+		}
+	}
+}
+
+// cause names what went wrong on a hop in words that carry no address.
+func cause(err error) string {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.EPIPE):
+		return "connection closed before the answer"
+	case errors.Is(err, context.Canceled):
+		return "request canceled"
+	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+		return "timed out"
+	}
+	return "upstream error"
 }
