@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/knsim/knsim/system/activator"
 	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/ingress"
@@ -54,6 +55,9 @@ type Config struct {
 	// reports (start and end on Clock, as the gateway saw them). It is
 	// called from the request's goroutine.
 	OnRequest func(telemetry.Record)
+	// Activator bounds the requests the activator holds over all
+	// revisions (zero fields: activator's defaults; 503 beyond).
+	Activator activator.Bounds
 	// MaxRequestBodyBytes is the gateway's request-size limit (413 above
 	// it); 0 means ingress.DefaultMaxBodyBytes (10 MiB).
 	MaxRequestBodyBytes int64

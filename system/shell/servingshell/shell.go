@@ -72,7 +72,11 @@ func New(cfg Config) (*Shell, error) {
 		stop:     make(chan struct{}),
 	}
 	sh.forward = newForwarder(sh)
-	sh.activator = activator.NewHandler(cfg.Clock, sh.forward.transport, sh.poke)
+	act, err := activator.NewBoundedHandler(cfg.Clock, sh.forward.transport, sh.poke, cfg.Activator)
+	if err != nil {
+		return nil, fmt.Errorf("servingshell: %w", err)
+	}
+	sh.activator = act
 	sh.gateway = ingress.NewGateway(rand.New(rand.NewPCG(cfg.Seed, 0x9a7e)), http.HandlerFunc(sh.forward.serve))
 	if err := sh.gateway.LimitBody(cfg.MaxRequestBodyBytes); err != nil {
 		return nil, fmt.Errorf("servingshell: %w", err)
