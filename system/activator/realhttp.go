@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/queue"
 )
 
@@ -49,15 +50,60 @@ type RevisionConfig struct {
 // the request headers, waits in the revision's Throttler for a pod, and
 // proxies the request there with K-Proxy-Request: activator. Unknown
 // revisions get 404; overflow, timeout and revision removal get 503.
+//
+// What the activator buffers is bounded: each revision's queue by its
+// QueueDepth, and all revisions' waiting requests together by Bounds
+// (count and header bytes), 503 beyond either. Bodies are not buffered:
+// a waiting request's body stays unread on its connection until the
+// request is proxied, and is then streamed.
 type Handler struct {
-	clock clock.Clock
-	poke  func(types.NamespacedName)
-	proxy *httputil.ReverseProxy
+	clock  clock.Clock
+	poke   func(types.NamespacedName)
+	proxy  *httputil.ReverseProxy
+	bounds Bounds
 
-	mu     sync.Mutex
-	revs   map[types.NamespacedName]*revisionState
-	nextID uint64
+	mu           sync.Mutex
+	revs         map[types.NamespacedName]*revisionState
+	nextID       uint64
+	waiting      int   // requests waiting, over all revisions
+	waitingBytes int64 // their header bytes
 }
+
+// Defaults of Bounds.
+const (
+	// DefaultMaxWaiting bounds the requests waiting over all revisions
+	// (each revision's queue is bounded by its QueueDepth too).
+	DefaultMaxWaiting = 10000
+	// DefaultMaxWaitingBytes bounds the header bytes of those requests.
+	DefaultMaxWaitingBytes int64 = 64 << 20
+)
+
+// Bounds limit what the activator holds for waiting requests, over all
+// revisions. Zero fields take the defaults; negative ones are refused.
+type Bounds struct {
+	// MaxWaiting bounds the waiting requests.
+	MaxWaiting int
+	// MaxWaitingBytes bounds their request lines and headers.
+	MaxWaitingBytes int64
+}
+
+// withDefaults validates b and fills in its zero fields.
+func (b Bounds) withDefaults() (Bounds, error) {
+	if b.MaxWaiting < 0 || b.MaxWaitingBytes < 0 {
+		return b, fmt.Errorf("activator: negative bound in %+v", b)
+	}
+	if b.MaxWaiting == 0 {
+		b.MaxWaiting = DefaultMaxWaiting
+	}
+	if b.MaxWaitingBytes == 0 {
+		b.MaxWaitingBytes = DefaultMaxWaitingBytes
+	}
+	return b, nil
+}
+
+// ErrOverloaded is answered (503) to a request that would pass the
+// activator's Bounds.
+var ErrOverloaded = errors.New("activator: too many requests waiting")
 
 // revisionState is one revision's core and the goroutines waiting in it.
 type revisionState struct {
@@ -78,7 +124,24 @@ type podKey struct{}
 // with transport (nil: http.DefaultTransport) and calls poke (may be nil)
 // when a request finds a revision with no ready pods.
 func NewHandler(clk clock.Clock, transport http.RoundTripper, poke func(types.NamespacedName)) *Handler {
-	h := &Handler{clock: clk, poke: poke, revs: make(map[types.NamespacedName]*revisionState)}
+	h, err := NewBoundedHandler(clk, transport, poke, Bounds{})
+	if err != nil {
+		panic(err) // the default bounds are valid
+	}
+	return h
+}
+
+// NewBoundedHandler is NewHandler with bounds on the waiting requests; it
+// refuses a nil clock and negative bounds.
+func NewBoundedHandler(clk clock.Clock, transport http.RoundTripper, poke func(types.NamespacedName), bounds Bounds) (*Handler, error) {
+	if clk == nil {
+		return nil, errors.New("activator: a clock is required")
+	}
+	b, err := bounds.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{clock: clk, poke: poke, revs: make(map[types.NamespacedName]*revisionState), bounds: b}
 	h.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.Out.URL.Scheme = "http"
@@ -89,11 +152,30 @@ func NewHandler(clk clock.Clock, transport http.RoundTripper, poke func(types.Na
 		},
 		Transport:  transport,
 		BufferPool: &proxyBuffers,
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-		},
+		ErrorHandler: httpserve.ProxyErrorHandler(func(r *http.Request) string {
+			return "revision " + r.Header.Get(RevisionHeaderNamespace) + "/" + r.Header.Get(RevisionHeaderName)
+		}),
 	}
-	return h
+	return h, nil
+}
+
+// Waiting reports the requests waiting over all revisions and their
+// header bytes.
+func (h *Handler) Waiting() (requests int, bytes int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.waiting, h.waitingBytes
+}
+
+// headerBytes is about what a request's line and headers take in memory.
+func headerBytes(r *http.Request) int64 {
+	n := int64(len(r.Method) + len(r.RequestURI) + len(r.Host) + 64)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += int64(len(k) + len(v) + 4)
+		}
+	}
+	return n
 }
 
 // SetRevision registers a revision, or updates its timeout. A revision's
@@ -179,8 +261,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id := h.nextID
 	h.nextID++
 	res := rs.t.Try(now, Request{ID: id, Deadline: now.Add(timeout)})
-	var ch chan admission
+	var (
+		ch   chan admission
+		size int64
+	)
 	if res.Outcome == Queued {
+		size = headerBytes(r)
+		if h.waiting >= h.bounds.MaxWaiting || h.waitingBytes+size > h.bounds.MaxWaitingBytes {
+			rs.t.Cancel(id)
+			n, b := h.waiting, h.waitingBytes
+			h.mu.Unlock()
+			if res.Poke && h.poke != nil {
+				h.poke(key)
+			}
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, fmt.Sprintf("%v: %d requests (%d header bytes) wait over all revisions, limits %d and %d; retry later",
+				ErrOverloaded, n, b, h.bounds.MaxWaiting, h.bounds.MaxWaitingBytes), http.StatusServiceUnavailable)
+			return
+		}
+		h.waiting++
+		h.waitingBytes += size
 		ch = make(chan admission, 1)
 		rs.waiters[id] = ch
 	}
@@ -192,6 +292,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	pod, err := res.Pod, res.Err
 	if res.Outcome == Queued {
 		pod, err = h.wait(r.Context(), rs, id, ch, timeout)
+		h.mu.Lock()
+		h.waiting--
+		h.waitingBytes -= size
+		h.mu.Unlock()
 	}
 	if err != nil {
 		writeError(w, err)

@@ -6,6 +6,7 @@ package ingress
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -24,12 +25,20 @@ const (
 	TagHeaderName = "Knative-Serving-Tag"
 )
 
+// DefaultMaxBodyBytes is the gateway's default request-size limit:
+// 10 MiB. Knative's own ingresses set none, but every hop behind knsim's
+// gateway is in-process, so the limit keeps one request from taking the
+// process's memory.
+const DefaultMaxBodyBytes int64 = 10 << 20
+
 // Gateway routes each request by its Host header and hands it to next with
 // the revision headers set and the Target in its context. Unknown hosts get
-// 404. Use NewGateway.
+// 404; a body over the size limit (DefaultMaxBodyBytes unless LimitBody
+// says otherwise) gets 413. Use NewGateway.
 type Gateway struct {
-	next   http.Handler
-	onMiss func(*http.Request) bool
+	next     http.Handler
+	onMiss   func(*http.Request) bool
+	maxBytes int64
 
 	mu     sync.Mutex
 	router *Router
@@ -41,8 +50,23 @@ type targetKey struct{}
 // NewGateway returns a gateway with no Routes that draws its splits from
 // rng and forwards to next.
 func NewGateway(rng *rand.Rand, next http.Handler) *Gateway {
-	return &Gateway{next: next, router: NewRouter(), rng: rng}
+	return &Gateway{next: next, router: NewRouter(), rng: rng, maxBytes: DefaultMaxBodyBytes}
 }
+
+// LimitBody sets the request-size limit: a request whose Content-Length
+// is over n bytes gets 413 at once, and a body without one that grows past
+// n fails with a *http.MaxBytesError (the proxy behind answers 413). Set
+// it before serving.
+func (g *Gateway) LimitBody(n int64) error {
+	if n <= 0 {
+		return fmt.Errorf("ingress: the request-size limit must be positive, got %d", n)
+	}
+	g.maxBytes = n
+	return nil
+}
+
+// MaxBodyBytes is the request-size limit.
+func (g *Gateway) MaxBodyBytes() int64 { return g.maxBytes }
 
 // OnMiss sets a hook for requests whose host no Route serves: when it
 // returns true (it brought the Routes up to date), the request is routed
@@ -92,6 +116,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Error(w, err.Error(), code)
 		return
+	}
+	if r.ContentLength > g.maxBytes {
+		w.Header().Set("Connection", "close")
+		http.Error(w, fmt.Sprintf("request body is %d bytes; the gateway takes at most %d", r.ContentLength, g.maxBytes),
+			http.StatusRequestEntityTooLarge)
+		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, g.maxBytes)
 	}
 	// The gateway owns the incoming request, so it sets the routing headers
 	// in place: a shallow copy carries the target without copying every

@@ -67,10 +67,28 @@ func isChannel(host string) bool {
 	return ok
 }
 
-// stripPort drops a :port from host, if it has one.
+// stripPort drops a :port from host, if it has one: also from a host
+// net.SplitHostPort refuses (such as "[.svc:80", found by FuzzClassify),
+// so that a port never changes what a host is.
 func stripPort(host string) string {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		return h
 	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[:i], ":") && digits(host[i+1:]) {
+		return host[:i]
+	}
 	return host
+}
+
+// digits reports whether s is one or more ASCII digits.
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

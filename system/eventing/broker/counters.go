@@ -17,10 +17,12 @@ const (
 	ReasonInvalidEvent  Reason = "invalidEvent"  // 400
 	ReasonTooLarge      Reason = "tooLarge"      // 413
 	ReasonTTL           Reason = "ttl"           // 400: TTL exhausted (counted as DroppedTTL)
+	ReasonTimeout       Reason = "timeout"       // 408: the body did not arrive within the listener's body timeout
+	ReasonOverload      Reason = "overload"      // 429/503: the ingress is at one of its Bounds
 )
 
 // rejectReasons are the reasons counted under Rejected, in index order.
-var rejectReasons = [...]Reason{ReasonMethod, ReasonPath, ReasonUnknownBroker, ReasonInvalidEvent, ReasonTooLarge}
+var rejectReasons = [...]Reason{ReasonMethod, ReasonPath, ReasonUnknownBroker, ReasonInvalidEvent, ReasonTooLarge, ReasonTimeout, ReasonOverload}
 
 func reasonIndex(r Reason) int {
 	for i, x := range rejectReasons {
@@ -43,7 +45,8 @@ type Counters struct {
 type Snapshot struct {
 	// Accepted events (202), replies included.
 	Accepted int64
-	// Rejected requests by reason (405, 404, 400, 413); only non-zero reasons.
+	// Rejected requests by reason (405, 404, 400, 408, 413, 429, 503);
+	// only non-zero reasons.
 	Rejected map[Reason]int64
 	// DroppedTTL events whose TTL ran out.
 	DroppedTTL int64

@@ -10,6 +10,7 @@ import (
 
 	"github.com/knsim/knsim/system/eventing"
 	"github.com/knsim/knsim/system/eventing/delivery"
+	"github.com/knsim/knsim/system/httpserve"
 )
 
 // Response is the ingress's answer to one request.
@@ -73,7 +74,8 @@ func ParsePath(path string) (Key, int) {
 
 // Accept handles one request to the ingress at time now. ev is the
 // decoded CloudEvent or nil with decodeErr saying why it could not be read
-// (wrapping eventing.ErrBodyTooLarge for an oversized body). The checks run
+// (wrapping eventing.ErrBodyTooLarge for an oversized body, 413, or
+// httpserve.ErrBodyTimeout for a body that came too late, 408). The checks run
 // in Knative's order: method, path, event, broker, TTL. Accept takes
 // ownership of ev and sets its extensions.
 func (in *Ingress) Accept(now time.Time, method, path string, ev *cloudevents.Event, decodeErr error) Response {
@@ -95,6 +97,8 @@ func (in *Ingress) accept(now time.Time, method string, key Key, status int, ev 
 	switch {
 	case errors.Is(decodeErr, eventing.ErrBodyTooLarge):
 		return in.reject(Response{Status: http.StatusRequestEntityTooLarge, Reason: ReasonTooLarge, Broker: key})
+	case httpserve.IsBodyTimeout(decodeErr):
+		return in.reject(Response{Status: http.StatusRequestTimeout, Reason: ReasonTimeout, Broker: key})
 	case decodeErr != nil || ev == nil:
 		return in.reject(Response{Status: http.StatusBadRequest, Reason: ReasonInvalidEvent, Broker: key})
 	}

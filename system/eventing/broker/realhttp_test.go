@@ -47,6 +47,7 @@ type env struct {
 	ingress *Ingress
 	clock   *timerClock
 	server  *httptest.Server
+	handler *Handler
 	final   chan delivery.Decision
 }
 
@@ -64,7 +65,8 @@ func newEnv(t *testing.T, opts HandlerOptions) *env {
 			e.final <- dec
 		}
 	}
-	e.server = httptest.NewServer(NewHandler(in, x, clk, opts))
+	e.handler = NewHandler(in, x, clk, opts)
+	e.server = httptest.NewServer(e.handler)
 	t.Cleanup(e.server.Close)
 	return e
 }

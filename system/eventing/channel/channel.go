@@ -13,6 +13,7 @@ import (
 	"github.com/knsim/knsim/system/apis/duck"
 	"github.com/knsim/knsim/system/eventing"
 	"github.com/knsim/knsim/system/eventing/delivery"
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/network"
 )
 
@@ -61,6 +62,7 @@ const (
 	ReasonUnknownChannel Reason = "unknownChannel" // 404
 	ReasonInvalidEvent   Reason = "invalidEvent"   // 400
 	ReasonTooLarge       Reason = "tooLarge"       // 413
+	ReasonTimeout        Reason = "timeout"        // 408: body not received within the listener's body timeout
 )
 
 // Response is the receiver's answer to one request.
@@ -200,7 +202,8 @@ func ParseTarget(host, path string) (Key, int) {
 }
 
 // Accept handles one request: ev is the decoded event, or nil with
-// decodeErr (wrapping eventing.ErrBodyTooLarge for an oversized body).
+// decodeErr (wrapping eventing.ErrBodyTooLarge for an oversized body, 413,
+// or httpserve.ErrBodyTimeout for a body that came too late, 408).
 func (x *Dispatcher) Accept(method, host, path string, ev *cloudevents.Event, decodeErr error) Response {
 	if method == http.MethodOptions {
 		return Response{Status: http.StatusOK}
@@ -216,6 +219,8 @@ func (x *Dispatcher) Accept(method, host, path string, ev *cloudevents.Event, de
 		return x.reject(Response{Status: status, Reason: ReasonPath})
 	case errors.Is(decodeErr, eventing.ErrBodyTooLarge):
 		return x.reject(Response{Status: http.StatusRequestEntityTooLarge, Reason: ReasonTooLarge, Channel: key})
+	case httpserve.IsBodyTimeout(decodeErr):
+		return x.reject(Response{Status: http.StatusRequestTimeout, Reason: ReasonTimeout, Channel: key})
 	case decodeErr != nil || ev == nil:
 		return x.reject(Response{Status: http.StatusBadRequest, Reason: ReasonInvalidEvent, Channel: key})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/knsim/knsim/system/eventing"
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/wire"
+	"github.com/knsim/knsim/system/httpserve"
 )
 
 // ReasonUnavailable: the event could not be stored (JetStream did not ack
@@ -52,6 +53,9 @@ func (c *Channels) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, eventing.ErrBodyTooLarge):
 		c.fail(w, http.StatusRequestEntityTooLarge, channel.ReasonTooLarge)
+		return
+	case httpserve.IsBodyTimeout(err):
+		c.fail(w, http.StatusRequestTimeout, channel.ReasonTimeout)
 		return
 	case err != nil:
 		c.fail(w, http.StatusBadRequest, channel.ReasonInvalidEvent)

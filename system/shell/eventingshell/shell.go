@@ -17,11 +17,17 @@ import (
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/jetstream"
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/topology"
 )
 
 // DefaultResync is how often the shell re-reads the topology.
 const DefaultResync = 500 * time.Millisecond
+
+// DefaultWriteTimeout bounds writing an ingress's answer, from the end of
+// the request headers: the ingresses answer as soon as an event is read
+// (and, on a durable channel, stored).
+const DefaultWriteTimeout = time.Minute
 
 // Config configures Start.
 type Config struct {
@@ -44,6 +50,13 @@ type Config struct {
 	// MaxBodyBytes bounds event bodies at both ingresses (413 above it);
 	// 0 means 4 MiB.
 	MaxBodyBytes int64
+	// Listen holds the timeouts of both ingresses' listeners (zero
+	// fields: httpserve's defaults; WriteTimeout: DefaultWriteTimeout).
+	// A body not received within Listen.BodyReadTimeout gets 408.
+	Listen httpserve.Limits
+	// Broker bounds what the broker ingress buffers (zero fields:
+	// broker's defaults).
+	Broker broker.Bounds
 	// OnError is told about failed syncs (nil: ignored; the next tick
 	// retries).
 	OnError func(error)
@@ -99,6 +112,13 @@ func Start(ctx context.Context, cfg Config) (*Shell, error) {
 	if cfg.ChannelAddr == "" {
 		cfg.ChannelAddr = "127.0.0.1:0"
 	}
+	if cfg.Listen.WriteTimeout == 0 {
+		cfg.Listen.WriteTimeout = DefaultWriteTimeout
+	}
+	// Validate the listeners' limits before anything listens.
+	if _, err := httpserve.New(http.NotFoundHandler(), cfg.Listen); err != nil {
+		return nil, fmt.Errorf("eventingshell: %w", err)
+	}
 	p := &Shell{cfg: cfg, registry: broker.NewRegistry(), chans: channel.NewDispatcher(),
 		stop: make(chan struct{}), durableKeys: map[channel.Key]bool{}, memoryKeys: map[channel.Key]bool{},
 		pruned: map[channel.Key]string{}}
@@ -127,7 +147,11 @@ func Start(ctx context.Context, cfg Config) (*Shell, error) {
 		p.x.Close()
 		return nil, errors.Join(fmt.Errorf("eventingshell: durable channels: %w", err), p.brokerLn.Close(), p.channelLn.Close())
 	}
-	bh := broker.NewHandler(p.ingress, p.x, cfg.Clock, broker.HandlerOptions{MaxBodyBytes: cfg.MaxBodyBytes})
+	bh, err := broker.NewBoundedHandler(p.ingress, p.x, cfg.Clock, broker.HandlerOptions{MaxBodyBytes: cfg.MaxBodyBytes, Bounds: cfg.Broker})
+	if err != nil {
+		p.x.Close()
+		return nil, errors.Join(fmt.Errorf("eventingshell: broker ingress: %w", err), p.durable.Close(), p.brokerLn.Close(), p.channelLn.Close())
+	}
 	mh := channel.NewHandler(p.chans, p.x, channel.HandlerOptions{MaxBodyBytes: cfg.MaxBodyBytes})
 	p.serve(p.brokerLn, bh)
 	p.serve(p.channelLn, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -147,8 +171,9 @@ func Start(ctx context.Context, cfg Config) (*Shell, error) {
 	return p, nil
 }
 
+// serve serves h on ln with the configured timeouts (validated in Start).
 func (p *Shell) serve(ln net.Listener, h http.Handler) {
-	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 1 << 16}
+	s, _ := httpserve.New(h, p.cfg.Listen)
 	p.servers = append(p.servers, s)
 	go func() { _ = s.Serve(ln) }()
 }

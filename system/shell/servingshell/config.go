@@ -4,13 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"time"
 
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/knsim/knsim/system/activator"
 	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/httpserve"
+	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/telemetry"
 )
 
@@ -51,6 +55,18 @@ type Config struct {
 	// reports (start and end on Clock, as the gateway saw them). It is
 	// called from the request's goroutine.
 	OnRequest func(telemetry.Record)
+	// Activator bounds the requests the activator holds over all
+	// revisions (zero fields: activator's defaults; 503 beyond).
+	Activator activator.Bounds
+	// MaxRequestBodyBytes is the gateway's request-size limit (413 above
+	// it); 0 means ingress.DefaultMaxBodyBytes (10 MiB).
+	MaxRequestBodyBytes int64
+	// Listen holds the timeouts of the gateway's, the activator's and the
+	// pods' listeners (zero fields: httpserve's defaults; WriteTimeout:
+	// httpserve.MaxRevisionWrite, so requests up to Knative's largest
+	// revision timeout complete). A body not received within
+	// Listen.BodyReadTimeout gets 408.
+	Listen httpserve.Limits
 	// OnSecond, when set, receives every revision's load over the last
 	// second (as the simulated shell's OnSecond does), from the
 	// reporting loop.
@@ -63,6 +79,18 @@ func (c *Config) defaults() error {
 	}
 	if c.SyncPeriod < 0 {
 		return errors.New("servingshell: SyncPeriod must not be negative")
+	}
+	if c.MaxRequestBodyBytes < 0 {
+		return fmt.Errorf("servingshell: MaxRequestBodyBytes %d must not be negative", c.MaxRequestBodyBytes)
+	}
+	if c.MaxRequestBodyBytes == 0 {
+		c.MaxRequestBodyBytes = ingress.DefaultMaxBodyBytes
+	}
+	if c.Listen.WriteTimeout == 0 {
+		c.Listen.WriteTimeout = httpserve.MaxRevisionWrite
+	}
+	if _, err := httpserve.New(http.NotFoundHandler(), c.Listen); err != nil {
+		return fmt.Errorf("servingshell: %w", err)
 	}
 	if c.SyncPeriod == 0 {
 		c.SyncPeriod = DefaultSyncPeriod

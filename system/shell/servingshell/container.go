@@ -3,6 +3,7 @@ package servingshell
 import (
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/httpserve"
 )
 
 // Container is an in-process user container: the user-container core
@@ -48,6 +50,16 @@ func NewContainer(clk clock.Clock, work container.Workload, target string, rng *
 // ServeHTTP implements http.Handler.
 func (c *Container) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	// Read the body first, as a handler that takes its input does: left
+	// unread, net/http closes the connection under a large body while the
+	// hop before is still sending it, and the request fails.
+	if _, err := io.Copy(io.Discard, r.Body); err != nil {
+		if httpserve.IsBodyTimeout(err) {
+			w.Header().Set("Connection", "close")
+			http.Error(w, err.Error(), http.StatusRequestTimeout)
+		}
+		return
+	}
 	d, ok := c.admit(ctx)
 	if !ok {
 		abandon(ctx, w)

@@ -11,6 +11,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/telemetry"
 )
@@ -38,9 +39,10 @@ func newForwarder(sh *Shell) *forwarder {
 		},
 		Transport:  f.transport,
 		BufferPool: bufferPool{},
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-		},
+		ErrorHandler: httpserve.ProxyErrorHandler(func(r *http.Request) string {
+			t, _ := ingress.TargetFrom(r.Context())
+			return "revision " + t.Namespace + "/" + t.Revision
+		}),
 	}
 	return f
 }

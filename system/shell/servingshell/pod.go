@@ -3,14 +3,13 @@ package servingshell
 import (
 	"context"
 	"errors"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"time"
 
 	"k8s.io/utils/clock"
 
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/queue"
 )
 
@@ -34,7 +33,7 @@ type pod struct {
 
 // startPod starts a pod's queue-proxy with containerConcurrency cc,
 // bounding each request by the revision's timeout.
-func startPod(clk clock.Clock, name string, cc int, timeout time.Duration, c *Container) (*pod, error) {
+func startPod(clk clock.Clock, limits httpserve.Limits, name string, cc int, timeout time.Duration, c *Container) (*pod, error) {
 	qp, err := queue.NewProxyHandler(cc, clk, c)
 	if err != nil {
 		return nil, err
@@ -44,7 +43,7 @@ func startPod(clk clock.Clock, name string, cc int, timeout time.Duration, c *Co
 		return nil, err
 	}
 	pd := &pod{name: name, addr: ln.Addr().String(), timeout: timeout, qp: qp, container: c, served: make(chan struct{})}
-	pd.srv = newServer(pd)
+	pd.srv = newServer(pd, limits)
 	go func() {
 		defer close(pd.served)
 		_ = pd.srv.Serve(ln) // ErrServerClosed after shutdown
@@ -91,13 +90,12 @@ func shutdown(srv *http.Server, grace time.Duration) {
 	}
 }
 
-// newServer is an HTTP/1.1 server for loopback hops that does not log
-// client disconnects.
-func newServer(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       90 * time.Second,
-		ErrorLog:          log.New(io.Discard, "", 0),
+// newServer is an HTTP/1.1 server for the gateway, the activator and the
+// pods, with the limits Config.defaults validated.
+func newServer(h http.Handler, limits httpserve.Limits) *http.Server {
+	srv, err := httpserve.New(h, limits)
+	if err != nil {
+		panic(err) // validated by Config.defaults
 	}
+	return srv
 }

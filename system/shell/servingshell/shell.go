@@ -72,8 +72,15 @@ func New(cfg Config) (*Shell, error) {
 		stop:     make(chan struct{}),
 	}
 	sh.forward = newForwarder(sh)
-	sh.activator = activator.NewHandler(cfg.Clock, sh.forward.transport, sh.poke)
+	act, err := activator.NewBoundedHandler(cfg.Clock, sh.forward.transport, sh.poke, cfg.Activator)
+	if err != nil {
+		return nil, fmt.Errorf("servingshell: %w", err)
+	}
+	sh.activator = act
 	sh.gateway = ingress.NewGateway(rand.New(rand.NewPCG(cfg.Seed, 0x9a7e)), http.HandlerFunc(sh.forward.serve))
+	if err := sh.gateway.LimitBody(cfg.MaxRequestBodyBytes); err != nil {
+		return nil, fmt.Errorf("servingshell: %w", err)
+	}
 	if cfg.Client != nil {
 		sh.gateway.OnMiss(sh.readForMiss)
 	}
@@ -109,7 +116,7 @@ func (sh *Shell) Start(ctx context.Context) error {
 			return errors.Join(err, sh.Close())
 		}
 	}
-	sh.gwSrv, sh.actSrv = newServer(sh.gateway), newServer(http.HandlerFunc(sh.serveActivator))
+	sh.gwSrv, sh.actSrv = newServer(sh.gateway, sh.cfg.Listen), newServer(http.HandlerFunc(sh.serveActivator), sh.cfg.Listen)
 	for _, s := range []struct {
 		srv *http.Server
 		ln  net.Listener

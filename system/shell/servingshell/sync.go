@@ -159,7 +159,7 @@ func (sh *Shell) syncRevision(ctx context.Context, key types.NamespacedName, inf
 		c, err := NewContainer(sh.cfg.Clock, rev.work, rev.target, sh.stream("workload/"+key.Namespace+"/"+name))
 		var pd *pod
 		if err == nil {
-			pd, err = startPod(sh.cfg.Clock, name, rev.cc, info.Timeout, c)
+			pd, err = startPod(sh.cfg.Clock, sh.cfg.Listen, name, rev.cc, info.Timeout, c)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("starting pod %s/%s: %w", key.Namespace, name, err))
