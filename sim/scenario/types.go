@@ -43,6 +43,9 @@ type Scenario struct {
 	// Dir is the folder that relative paths (manifest, trace) are resolved
 	// against; "" means the working directory.
 	Dir string `json:"-"`
+	// Limits are the limits the scenario was loaded with (LoadWith); the
+	// zero value is the default.
+	Limits Limits `json:"-"`
 }
 
 // Path resolves a path written in the scenario against Dir.
