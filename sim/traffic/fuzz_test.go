@@ -29,7 +29,7 @@ func FuzzParseAzureTrace(f *testing.F) {
 			f.Fatal(err)
 		}
 		for _, p := range paths {
-			if st, err := os.Stat(p); err != nil || st.Size() > 1<<20 {
+			if st, err := os.Stat(p); err != nil || st.Size() > 32<<10 {
 				continue // the corpus keeps to small files
 			}
 			data, err := os.ReadFile(p)
