@@ -42,7 +42,7 @@ REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 # the day-long Azure trace too.
 CONTROL_PLANE ?= memory
 
-.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench bench-fleet build clean-envtest help knative-ref
+.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz
 
 all: build
 
@@ -91,6 +91,22 @@ ENVTEST_TESTS := ^Test(Cluster|Runner)$$
 test-unit: ## run the tests that need no envtest (no kube-apiserver; under 2 minutes)
 	$(GO) test $(TEST_FLAGS) -skip '$(ENVTEST_TESTS)' \
 	  $$($(GO) list ./... | grep -vxE 'github.com/knsim/knsim/($(ENVTEST_PKGS))')
+
+# The fuzz targets, as package:FuzzName; each runs for FUZZTIME, one after
+# another (go test -fuzz takes one target at a time). Crashers are written
+# to the package's testdata/fuzz/ and become regression seeds.
+FUZZTIME ?= 10m
+FUZZ_TARGETS ?= \
+	./sim/scenario:FuzzParse \
+	./sim/scenario:FuzzParseDuration \
+	./sim/expect:FuzzParse \
+	./sim/traffic:FuzzParseAzureTrace
+
+fuzz: ## run each fuzz target for FUZZTIME (default 10m)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $$t for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
 
 test-race: envtest ## race-check the core packages
 	$(GO) test -race ./system/... ./sim/...

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -152,12 +153,12 @@ func (o replayOptions) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	tf, err := os.Open(o.trace)
+	tf, err := openInput(o.trace, maxTraceBytes)
 	if err != nil {
 		return err
 	}
 	defer tf.Close()
-	tr, err := replay.ReadTrace(o.trace, bufio.NewReader(tf))
+	tr, err := replay.ReadTrace(o.trace, bufio.NewReader(io.LimitReader(tf, maxTraceBytes)))
 	if err != nil {
 		return err
 	}
@@ -310,7 +311,12 @@ func readAnnotationsFile(name string) (map[string]string, error) {
 }
 
 func readYAMLDocs(name string) ([]map[string]any, error) {
-	raw, err := os.ReadFile(name)
+	f, err := openInput(name, maxConfigBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxConfigBytes))
 	if err != nil {
 		return nil, err
 	}
@@ -331,6 +337,56 @@ func readYAMLDocs(name string) ([]map[string]any, error) {
 		return nil, fmt.Errorf("%s: empty", name)
 	}
 	return docs, nil
+}
+
+// The largest input files of knsim autoscaler replay: a trace, and a
+// --config or --annotations file.
+const (
+	maxTraceBytes  = 256 << 20
+	maxConfigBytes = 4 << 20
+)
+
+// openInput opens a regular file of at most limit bytes, without blocking
+// on a named pipe; a device, pipe or folder is refused.
+func openInput(name string, limit int64) (*os.File, error) {
+	st, err := os.Stat(name)
+	if pe, ok := err.(*os.PathError); ok {
+		return nil, &os.PathError{Op: "open", Path: pe.Path, Err: pe.Err}
+	} else if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s, not a regular file", name, fileKind(st.Mode()))
+	}
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	if st, err = f.Stat(); err == nil && (!st.Mode().IsRegular() || st.Size() > limit) {
+		err = fmt.Errorf("%s is %d bytes; at most %d MiB are read", name, st.Size(), limit>>20)
+		if !st.Mode().IsRegular() {
+			err = fmt.Errorf("%s is %s, not a regular file", name, fileKind(st.Mode()))
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // splitYAML splits a multi-document stream on "---" lines.

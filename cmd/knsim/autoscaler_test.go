@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -107,6 +108,12 @@ func TestAutoscalerReplayErrors(t *testing.T) {
 	badConfig := write("bad-config.yaml", "stable-window: 5s\n")
 	nested := write("nested.yaml", "stable-window:\n  value: 5s\n")
 	twoCMs := write("two.yaml", "kind: ConfigMap\nmetadata:\n  name: a\n---\nkind: ConfigMap\nmetadata:\n  name: b\n")
+	jump := write("jump.csv", "second,concurrency\n0,1\n1700000000,1\n")
+	huge := write("huge.csv", "second,concurrency\n0,1e308\n1,1e308\n2,1e308\n")
+	pipe := filepath.Join(dir, "pipe.csv")
+	if err := syscall.Mkfifo(pipe, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -123,6 +130,14 @@ func TestAutoscalerReplayErrors(t *testing.T) {
 		{"bad annotation syntax", []string{"--trace", badTrace, "--annotation", "target"}, `--annotation "target": want KEY=VALUE`},
 		{"hpa class", []string{"--trace", badTrace, "--class", "hpa.autoscaling.knative.dev"}, `autoscaler class "hpa.autoscaling.knative.dev": replay runs the KPA (kpa.autoscaling.knative.dev) only`},
 		{"negative cc", []string{"--trace", badTrace, "--container-concurrency", "-1"}, "--container-concurrency must not be negative, got -1"},
+		{"seconds jump from 0 to a Unix time", []string{"--trace", jump},
+			jump + ":3: column second: 1700000000 is 1700000000 s after the first row (0); a replay spans at most 2678400 s (31 days)"},
+		{"until the largest int64", []string{"--trace", replayData + "step.csv", "--until", "9223372036854775807"},
+			"until 9223372036854775807 s is outside 0..2678400 s (31 days from the first row)"},
+		{"concurrency 1e308", []string{"--trace", huge}, huge + ":2: column concurrency: 1e308 is over the limit of 1e+07"},
+		{"trace is a device", []string{"--trace", "/dev/zero"}, "/dev/zero is a device, not a regular file"},
+		{"trace is a named pipe", []string{"--trace", pipe}, pipe + " is a named pipe, not a regular file"},
+		{"config is a device", []string{"--trace", jump, "--config", "/dev/zero"}, "/dev/zero is a device, not a regular file"},
 		{"rps without column", []string{"--trace", replayData + "step.csv", "--metric", "rps"}, replayData + `step.csv: metric is rps but the trace has no "rps" column`},
 	}
 	for _, tc := range tests {

@@ -33,6 +33,8 @@ type runOptions struct {
 	gc           string
 	gcPolicy     gcpolicy.Policy // gc, parsed by run
 	cpuProfile   string
+	maxDuration  time.Duration // 0: scenario.DefaultMaxDuration
+	outside      bool          // file: paths may leave the scenario's folder
 }
 
 func newRunCommand() *cobra.Command {
@@ -56,6 +58,10 @@ plane, prints a summary in the shape hey users know, writes results JSON into
 	f.StringVar(&o.controlPlane, "control-plane", "", "override the scenarios' control plane: envtest or memory")
 	f.Uint64Var(&o.seed, "seed", 0, "override the scenarios' seed")
 	f.BoolVar(&o.report, "report", false, "also write report.md and report.html for all runs")
+	f.DurationVar(&o.maxDuration, "max-duration", scenario.DefaultMaxDuration.D(),
+		"the longest metadata.duration a scenario may ask for (virtual time); the runner keeps per-second series for the whole run")
+	f.BoolVar(&o.outside, "allow-outside-files", false,
+		"let file: paths (manifests, traces) name files outside the scenario's folder and its subfolders")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the verdict lines")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`during real-mode runs, collect garbage only when the heap nears this size, which keeps collector pauses out of the measured latency; "default" keeps Go's GOGC=100`)
@@ -79,7 +85,7 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 	var scs []*scenario.Scenario
 	var errs []error
 	for _, f := range files {
-		sc, err := scenario.Load(f)
+		sc, err := scenario.LoadWith(f, scenario.Limits{MaxDuration: scenario.Duration(o.maxDuration), FilesOutside: o.outside})
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -57,6 +57,9 @@ func (t token) describe() string {
 type lexer struct {
 	src string
 	pos int
+	// bangEnd ends the run of "!"s last scanned: each "!" before it is a
+	// tNot without scanning the run again, so a long run is linear.
+	bangEnd int
 }
 
 // errAt aborts parsing with a SyntaxError at byte offset pos.
@@ -125,6 +128,10 @@ func (l *lexer) next() token {
 // "!"s (as in a&&!b) splits; any other unknown run is an error.
 func (l *lexer) operator() token {
 	start := l.pos
+	if start < l.bangEnd {
+		l.pos = start + 1
+		return token{kind: tNot, text: "!", pos: start}
+	}
 	for l.pos < len(l.src) && strings.IndexByte(opChars, l.src[l.pos]) >= 0 {
 		l.pos++
 	}
@@ -133,6 +140,7 @@ func (l *lexer) operator() token {
 		return token{kind: k, text: run, pos: start}
 	}
 	if strings.Trim(run, "!") == "" { // !!x
+		l.bangEnd = l.pos
 		l.pos = start + 1
 		return token{kind: tNot, text: "!", pos: start}
 	}

@@ -45,8 +45,19 @@ type operand struct {
 	pos    int    // byte offset in the source
 }
 
+// MaxLength is the longest expectation Parse accepts, in bytes; MaxDepth
+// is how deeply "!" and parentheses may nest. Expectations are one-line
+// checks; the limits keep a hostile scenario from making Parse (and the
+// evaluation's recursion) take long or use much memory.
+const (
+	MaxLength = 10_000
+	MaxDepth  = 100
+)
+
 // Parse parses one expectation. Errors are *SyntaxError values giving the
-// line and column.
+// line and column. It takes time linear in the length of src, which must be
+// at most MaxLength bytes with "!" and parentheses nested at most MaxDepth
+// deep.
 func Parse(src string) (e *Expr, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -58,6 +69,9 @@ func Parse(src string) (e *Expr, err error) {
 		}
 	}()
 	p := &parser{lex: lexer{src: src}}
+	if len(src) > MaxLength {
+		p.lex.errAt(MaxLength, "the expectation is %d bytes long; at most %d are allowed", len(src), MaxLength)
+	}
 	p.advance()
 	if p.tok.kind == tEOF {
 		p.lex.errAt(p.tok.pos, "empty expression")
@@ -126,8 +140,9 @@ func (o operand) addRef(add func(Ref)) {
 }
 
 type parser struct {
-	lex lexer
-	tok token
+	lex   lexer
+	tok   token
+	depth int // nesting of "!" and "(" at the current token
 }
 
 func (p *parser) advance() { p.tok = p.lex.next() }
@@ -151,6 +166,12 @@ func (p *parser) and() node {
 }
 
 func (p *parser) unary() node {
+	if k := p.tok.kind; k == tNot || k == tLParen {
+		if p.depth++; p.depth > MaxDepth {
+			p.lex.errAt(p.tok.pos, "\"!\" and \"(\" nest more than %d deep", MaxDepth)
+		}
+		defer func() { p.depth-- }()
+	}
 	switch p.tok.kind {
 	case tNot:
 		p.advance()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -53,14 +54,31 @@ func Decode(name string, r io.Reader) ([]*unstructured.Unstructured, error) {
 	}
 }
 
-// DecodeFile reads and decodes a YAML file.
+// MaxFileBytes is the largest file DecodeFile reads.
+const MaxFileBytes = 16 << 20
+
+// DecodeFile reads and decodes a YAML file: a regular file (not a named
+// pipe or device) of at most MaxFileBytes.
 func DecodeFile(path string) ([]*unstructured.Unstructured, error) {
-	f, err := os.Open(path)
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return Decode(path, f)
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() > MaxFileBytes {
+		if err == nil {
+			err = fmt.Errorf("%s is not a regular file of at most %d bytes", path, MaxFileBytes)
+		}
+		return nil, err
+	}
+	return Decode(path, io.LimitReader(f, MaxFileBytes))
 }
 
 // Apply server-side-applies each object in order, defaulting the namespace of

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -183,5 +184,42 @@ func TestDecodeFile(t *testing.T) {
 	}
 	if _, err := DecodeFile(filepath.Join(dir, "missing.yaml")); !os.IsNotExist(err) {
 		t.Errorf("DecodeFile(missing) error = %v, want not-exist", err)
+	}
+}
+
+// TestDecodeFileRefusesSpecialFiles checks that DecodeFile reads only
+// regular files within MaxFileBytes: a named pipe blocked forever and
+// /dev/zero filled memory before.
+func TestDecodeFileRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	pipe := filepath.Join(dir, "pipe.yaml")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxFileBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"named pipe", pipe, pipe + " is not a regular file"},
+		{"device", "/dev/zero", "/dev/zero is not a regular file"},
+		{"too large", big, big + " is not a regular file of at most 16777216 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeFile(tt.path)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("error (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

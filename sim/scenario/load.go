@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/knsim/knsim/sim/expect"
 	"github.com/knsim/knsim/sim/manifest"
@@ -21,12 +22,20 @@ import (
 // Load reads, checks and defaults a scenario file; relative paths in it are
 // resolved against the file's folder. The error, if any, is an ErrorList
 // whose entries read "file:line:column: field.path: what was expected".
-func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+func Load(path string) (*Scenario, error) { return LoadWith(path, Limits{}) }
+
+// LoadWith is Load with other limits than the default. The file must be a
+// regular file of at most MaxScenarioBytes.
+func LoadWith(path string, l Limits) (*Scenario, error) {
+	data, err := readScenarioFile(path)
 	if err != nil {
-		return nil, ErrorList{{File: path, Msg: err.Error()}}
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, ErrorList{{File: path, Msg: err.Error()}}
+		}
+		return nil, ErrorList{{File: path, Msg: strings.TrimPrefix(err.Error(), path+" ")}}
 	}
-	return Parse(path, data, filepath.Dir(path))
+	return ParseWith(path, data, filepath.Dir(path), l)
 }
 
 // Parse checks and defaults a scenario held in memory. name labels errors
@@ -36,11 +45,17 @@ func Load(path string) (*Scenario, error) {
 // values, manifests that do not decode, unreadable trace files, and
 // references to Knative Services no manifest defines.
 func Parse(name string, data []byte, baseDir string) (*Scenario, error) {
+	return ParseWith(name, data, baseDir, Limits{})
+}
+
+// ParseWith is Parse with other limits than the default; the scenario
+// keeps them in its Limits field.
+func ParseWith(name string, data []byte, baseDir string, l Limits) (*Scenario, error) {
 	root, errs := parseYAML(name, data)
 	if errs != nil {
 		return nil, errs
 	}
-	s := &Scenario{File: name, Dir: baseDir}
+	s := &Scenario{File: name, Dir: baseDir, Limits: l}
 	d := newDecoder(name)
 	d.lines = strings.Split(string(data), "\n")
 	d.pos[""] = markOf(root)
@@ -84,6 +99,9 @@ func parseYAML(name string, data []byte) (*yaml.Node, ErrorList) {
 			Msg: `a scenario file holds one YAML document; remove the "---" or put manifests under manifests[].inline`}}
 	case !errors.Is(err, io.EOF):
 		return nil, ErrorList{yamlError(name, err)}
+	}
+	if e := checkAliases(name, &doc); e != nil {
+		return nil, ErrorList{e}
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode || isNull(root) {
@@ -178,7 +196,7 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 		}
 		var err error
 		if m.File != "" {
-			m.Objects, err = manifest.DecodeFile(s.Path(m.File))
+			m.Objects, err = s.decodeManifestFile(m.File)
 			path += ".file"
 		} else {
 			m.Objects, err = manifest.Decode("inline", strings.NewReader(m.Inline))
@@ -210,7 +228,7 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 	for i, t := range s.Traffic {
 		path := fmt.Sprintf("traffic[%d].trace.file", i)
 		if t.Trace != nil && t.Trace.File != "" && !skip(path) {
-			if err := checkTrace(s.Path(t.Trace.File)); err != nil {
+			if err := s.checkTrace(t.Trace.File); err != nil {
 				v.errorf(path, "%s", trimPathError(err))
 			}
 		}
@@ -218,7 +236,7 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 	for i, e := range s.Events { // event workloads' traces (events.go)
 		path := fmt.Sprintf("events[%d].trace.file", i)
 		if e.Trace != nil && e.Trace.File != "" && !skip(path) {
-			if err := checkTrace(s.Path(e.Trace.File)); err != nil {
+			if err := s.checkTrace(e.Trace.File); err != nil {
 				v.errorf(path, "%s", trimPathError(err))
 			}
 		}
@@ -227,6 +245,17 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 		s.checkServiceRefs(v, services, skip)
 	}
 	return v.errs
+}
+
+// decodeManifestFile reads and decodes a manifest file (OpenFile: in the
+// scenario's folder, regular, at most MaxManifestBytes).
+func (s *Scenario) decodeManifestFile(rel string) ([]*unstructured.Unstructured, error) {
+	f, err := s.OpenFile(rel, MaxManifestBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return manifest.Decode(s.Path(rel), f)
 }
 
 // trimPathError shortens *os.PathError messages to "open x: reason".

@@ -110,6 +110,9 @@ func TestSchemaRejects(t *testing.T) {
 		{"distribution foreign param", base + "cluster: {pods: {readiness: {type: exponential, mean: 1s, mu: 1}}}", "mu"},
 		{"two operations", base + "actions: [{at: 1s, killNode: {node: a}, cordonNode: {node: a}}]", "oneOf"},
 		{"bad quantity", base + "cluster: {nodes: [{count: 1, cpu: lots}]}", "cpu"},
+		{"too many nodes", base + "cluster: {nodes: [{count: 10000000}]}", "count"},
+		{"too many hey workers", base + "traffic: [{host: a.b, hey: {c: 10000000}}]", "maximum"},
+		{"rate over the limit", base + "traffic: [{host: a.b, rate: {rps: 1e9}}]", "maximum"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"time"
 
@@ -46,20 +45,22 @@ func traceHeader(h []string) error {
 	return nil
 }
 
-// checkTrace opens a trace and checks its header and counts.
-func checkTrace(path string) error {
-	f, err := os.Open(path)
+// checkTrace opens a trace (OpenFile: in the scenario's folder, regular,
+// at most MaxTraceBytes) and checks its header and counts.
+func (s *Scenario) checkTrace(rel string) error {
+	f, err := s.OpenFile(rel, MaxTraceBytes)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return checkTraceReader(path, f)
+	return checkTraceReader(s.Path(rel), f)
 }
 
 // checkTraceReader checks a trace read from r: its header, then every
 // row's counts, each a non-negative integer of at most
 // traffic.MaxPerMinute (a count becomes the length of the minute's list of
-// arrivals). Errors name the file, line and column.
+// arrivals), as is each minute's sum over all rows (the minute's arrivals
+// are laid out together). Errors name the file, line and column.
 func checkTraceReader(name string, r io.Reader) error {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
@@ -73,6 +74,7 @@ func checkTraceReader(name string, r io.Reader) error {
 	if err := traceHeader(header); err != nil {
 		return fmt.Errorf("%s:1: %w", name, err)
 	}
+	var total [traceMinutes]int // each minute's count over the rows so far
 	for {
 		rec, err := cr.Read()
 		switch {
@@ -83,8 +85,13 @@ func checkTraceReader(name string, r io.Reader) error {
 		}
 		line, _ := cr.FieldPos(0)
 		for i, v := range rec[len(traceKeys):] {
-			if _, err := traffic.ParseCount(v); err != nil {
+			n, err := traffic.ParseCount(v)
+			if err != nil {
 				return fmt.Errorf("%s:%d: column %d (minute %d): %w", name, line, i+1+len(traceKeys), i+1, err)
+			}
+			if total[i] += n; total[i] > traffic.MaxPerMinute {
+				return fmt.Errorf("%s:%d: column %d (minute %d): the functions of the trace invoke %d times in this minute so far, over the limit of %d per minute of a whole trace",
+					name, line, i+1+len(traceKeys), i+1, total[i], traffic.MaxPerMinute)
 			}
 		}
 	}

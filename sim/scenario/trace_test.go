@@ -38,6 +38,8 @@ func TestCheckTrace(t *testing.T) {
 		{"negative count", full + "o,a,f,http,-1" + strings.Repeat(",0", traceMinutes-1) + "\n",
 			`t.csv:2: column 5 (minute 1): expected a non-negative integer, got "-1"`},
 		{"short row", full + "o,a,f,http,1,2\n", "t.csv: record on line 2: wrong number of fields"},
+		{"1e9 in one minute over 100 rows", full + strings.Repeat("o,a,f,http,10000000"+strings.Repeat(",0", traceMinutes-1)+"\n", 100),
+			"t.csv:3: column 5 (minute 1): the functions of the trace invoke 20000000 times in this minute so far, over the limit of 10000000 per minute of a whole trace"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

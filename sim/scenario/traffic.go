@@ -55,11 +55,12 @@ func (t *Traffic) kinds() []string {
 // wait for its response, and send the next, until n requests in all have
 // been sent or, when z is set, for z.
 type Hey struct {
-	// N is the total number of requests (hey -n; default 200 unless z is
+	// N is the total number of requests, at most 100,000,000 (hey -n; default 200 unless z is
 	// set); at least c.
-	N int `json:"n,omitempty"`
-	// C is the number of concurrent workers (hey -c; default 50).
-	C int `json:"c,omitempty"`
+	N int `json:"n,omitempty" jsonschema:"maximum=100000000"`
+	// C is the number of concurrent workers, at most 10,000 (hey -c;
+	// default 50).
+	C int `json:"c,omitempty" jsonschema:"maximum=10000"`
 	// Z runs the burst for this long instead of for n requests (hey -z).
 	Z Duration `json:"z,omitzero"`
 	// Q limits each worker to q requests per second (hey -q; 0 = no limit).
@@ -107,18 +108,19 @@ const (
 type Rate struct {
 	// Shape is the rate function's form (default constant).
 	Shape Shape `json:"shape,omitempty" jsonschema:"enum=constant,enum=steps,enum=ramp,enum=sine,enum=diurnal"`
-	// RPS is a constant shape's rate, requests per second.
-	RPS float64 `json:"rps,omitempty"`
+	// RPS is a constant shape's rate, requests per second (at most
+	// 100,000, as every rate of a generator).
+	RPS float64 `json:"rps,omitempty" jsonschema:"maximum=100000"`
 	// Steps are a steps shape's rates, in increasing At.
 	Steps []Step `json:"steps,omitempty"`
 	// From is a ramp's starting rate.
-	From float64 `json:"from,omitempty"`
+	From float64 `json:"from,omitempty" jsonschema:"maximum=100000"`
 	// To is a ramp's final rate.
-	To float64 `json:"to,omitempty"`
+	To float64 `json:"to,omitempty" jsonschema:"maximum=100000"`
 	// Over is a ramp's length.
 	Over Duration `json:"over,omitzero"`
 	// Mean is a sine or diurnal shape's average rate.
-	Mean float64 `json:"mean,omitempty"`
+	Mean float64 `json:"mean,omitempty" jsonschema:"maximum=100000"`
 	// Amplitude is a sine or diurnal shape's swing either side of Mean, at
 	// most Mean.
 	Amplitude float64 `json:"amplitude,omitempty"`
@@ -135,7 +137,7 @@ type Step struct {
 	// At is when the level starts, from the generator's Start.
 	At Duration `json:"at"`
 	// RPS is the level's rate, requests per second.
-	RPS float64 `json:"rps"`
+	RPS float64 `json:"rps" jsonschema:"maximum=100000"`
 }
 
 // RPSAt is the rate, in requests per second, t after the generator's start.

@@ -43,6 +43,9 @@ type Scenario struct {
 	// Dir is the folder that relative paths (manifest, trace) are resolved
 	// against; "" means the working directory.
 	Dir string `json:"-"`
+	// Limits are the limits the scenario was loaded with (LoadWith); the
+	// zero value is the default.
+	Limits Limits `json:"-"`
 }
 
 // Path resolves a path written in the scenario against Dir.
@@ -63,7 +66,8 @@ type Metadata struct {
 	// Seed seeds every random draw; the same scenario and seed give the same
 	// results. 0 means the default, 1.
 	Seed uint64 `json:"seed,omitempty"`
-	// Duration is how long the run lasts in (virtual) time, e.g. "90s".
+	// Duration is how long the run lasts in (virtual) time, e.g. "90s"; at
+	// most 744h (31 days) unless knsim run --max-duration raises it.
 	Duration Duration `json:"duration" jsonschema:"required"`
 	// Labels become Ginkgo labels of the scenario's spec, for
 	// --label-filter.
@@ -137,8 +141,9 @@ type NodePool struct {
 	// Name prefixes the node names; unique among pools (default
 	// "knsim-worker" for the first pool; required for the others).
 	Name string `json:"name,omitempty"`
-	// Count is the number of nodes, at least 1.
-	Count int `json:"count" jsonschema:"required"`
+	// Count is the number of nodes, at least 1; all pools together have at
+	// most 5000 (MaxNodes).
+	Count int `json:"count" jsonschema:"required,minimum=1,maximum=5000"`
 	// CPU is each node's CPU capacity, a Kubernetes quantity such as 8 or
 	// 7500m (default 8).
 	CPU resource.Quantity `json:"cpu,omitzero"`

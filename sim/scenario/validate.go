@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -32,7 +33,7 @@ func (s *Scenario) Validate() error { return s.validate().err() }
 
 func (s *Scenario) validate() ErrorList {
 	v := &validator{file: s.File}
-	s.Metadata.validate(v)
+	s.Metadata.validate(v, s.Limits)
 	s.Cluster.validate(v)
 	canonical := map[string]string{}
 	for _, name := range sortedKeys(s.Workloads) {
@@ -66,7 +67,7 @@ func (s *Scenario) validate() ErrorList {
 	return v.errs
 }
 
-func (m *Metadata) validate(v *validator) {
+func (m *Metadata) validate(v *validator, l Limits) {
 	switch {
 	case m.Name == "":
 		v.errorf("metadata.name", "is required: a DNS-1123 label such as burst-scale-up")
@@ -78,6 +79,8 @@ func (m *Metadata) validate(v *validator) {
 		v.errorf("metadata.duration", `is required: how long the run lasts, e.g. "90s"`)
 	case m.Duration < 0:
 		v.errorf("metadata.duration", "expected a duration > 0, got %s", got(m.Duration))
+	case m.Duration > l.maxDuration():
+		v.errorf("metadata.duration", "is %s, over the limit of %s of virtual time (%s); knsim run --max-duration raises it", m.Duration, l.maxDuration(), days(l.maxDuration()))
 	}
 	seen := map[string]bool{}
 	for i, l := range m.Labels {
@@ -135,6 +138,7 @@ func suggestOnly(s string, candidates []string) string {
 
 func (c *Cluster) validate(v *validator) {
 	seen := map[string]bool{}
+	nodes := 0
 	for i, p := range c.Nodes {
 		path := fmt.Sprintf("cluster.nodes[%d]", i)
 		name := p.Name
@@ -149,8 +153,14 @@ func (c *Cluster) validate(v *validator) {
 			v.errorf(path+".name", "pool %q is listed twice", name)
 		}
 		seen[name] = true
-		if p.Count < 1 {
+		switch {
+		case p.Count < 1:
 			v.errorf(path+".count", "expected a positive integer, got %s", got(p.Count))
+		case nodes <= MaxNodes && (p.Count > MaxNodes || nodes+p.Count > MaxNodes):
+			v.errorf(path+".count", "%d nodes make a cluster of more than %d nodes, the most knsim emulates (as Kubernetes supports)", p.Count, MaxNodes)
+			nodes = MaxNodes + 1 // reported once
+		case nodes <= MaxNodes:
+			nodes += p.Count
 		}
 		if p.MaxPods < 0 {
 			v.errorf(path+".maxPods", "expected a positive integer (default %d), got %s", DefaultMaxPods, got(p.MaxPods))
@@ -175,6 +185,15 @@ func (c *Cluster) validate(v *validator) {
 	if c.Network.Hop < 0 {
 		v.errorf("cluster.network.hop", "expected a positive duration, got %s", c.Network.Hop.D())
 	}
+}
+
+// days writes d in days when it is a whole number of them.
+func days(d Duration) string {
+	const day = Duration(24 * time.Hour)
+	if d%day == 0 {
+		return fmt.Sprintf("%d days", d/day)
+	}
+	return fmt.Sprintf("%.1f days", float64(d)/float64(day))
 }
 
 func nonNegQuantity(v *validator, path string, sign int, text string) {

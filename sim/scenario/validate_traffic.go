@@ -42,6 +42,9 @@ func (t *Traffic) validate(v *validator, path string, runFor Duration, i int, na
 	}
 	if t.Hey != nil {
 		t.Hey.validate(v, path+".hey")
+		if left := runFor - t.Start; runFor > 0 && t.Start >= 0 && t.Start < runFor && t.Hey.Z > left {
+			v.errorf(path+".hey.z", "is %s, beyond the end of the run (metadata.duration %s, starting at %s); at most %s", t.Hey.Z, runFor, t.Start, left)
+		}
 	}
 	if t.Rate != nil {
 		t.Rate.validate(v, path+".rate")
@@ -52,11 +55,17 @@ func (t *Traffic) validate(v *validator, path string, runFor Duration, i int, na
 }
 
 func (h *Hey) validate(v *validator, path string) {
-	if h.C < 0 {
+	switch {
+	case h.C < 0:
 		v.errorf(path+".c", "expected a positive integer, got %s", got(h.C))
+	case h.C > MaxHeyC:
+		v.errorf(path+".c", "is %d workers, over the limit of %d", h.C, MaxHeyC)
 	}
-	if h.N < 0 {
+	switch {
+	case h.N < 0:
 		v.errorf(path+".n", "expected a positive integer, got %s", got(h.N))
+	case h.N > MaxHeyN:
+		v.errorf(path+".n", "is %d requests, over the limit of %d", h.N, MaxHeyN)
 	}
 	if h.Z < 0 {
 		v.errorf(path+".z", "expected a duration > 0, got %s", got(h.Z))
@@ -110,8 +119,11 @@ func (r *Rate) validate(v *validator, path string) {
 		}
 	}
 	rate := func(name string, x float64) {
-		if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		switch {
+		case x < 0 || math.IsNaN(x) || math.IsInf(x, 0):
 			v.errorf(path+"."+name, "expected a rate >= 0 in requests per second, got %s", got(x))
+		case x > MaxRate:
+			v.errorf(path+"."+name, "is %v per second, over the limit of %d per second of one generator", x, MaxRate)
 		}
 	}
 	switch shape {
@@ -150,6 +162,8 @@ func (r *Rate) validate(v *validator, path string) {
 			v.errorf(path+".amplitude", "expected an amplitude >= 0, got %s", got(r.Amplitude))
 		case r.Amplitude > r.Mean:
 			v.errorf(path+".amplitude", "amplitude (%v) must be at most mean (%v), or the rate would go negative", r.Amplitude, r.Mean)
+		case r.Mean <= MaxRate && r.Mean+r.Amplitude > MaxRate:
+			v.errorf(path+".amplitude", "mean + amplitude is %v per second at the peak, over the limit of %d per second of one generator", r.Mean+r.Amplitude, MaxRate)
 		}
 		if r.Period < 0 || (r.Period == 0 && shape == Sine) {
 			v.errorf(path+".period", "a %s shape needs period, a duration > 0, got %s", shape, got(r.Period))

@@ -28,7 +28,7 @@ type Options struct {
 	// Spec is the revision's resolved spec.
 	Spec config.DeciderSpec
 	// Until, when beyond the trace, keeps deciding (with no new samples)
-	// until that many seconds after the first row.
+	// until that many seconds after the first row; at most MaxSpan.
 	Until int64
 	// Poke makes a sample with non-zero concurrency, recorded while the
 	// decider's desired scale is 0, trigger an immediate extra decision.
@@ -62,6 +62,9 @@ func Run(t *Trace, o Options) ([]Row, error) {
 	}
 	if spec.TickInterval%time.Second != 0 || spec.TickInterval < time.Second {
 		return nil, fmt.Errorf("tick interval %v is not a whole number of seconds", spec.TickInterval)
+	}
+	if o.Until < 0 || o.Until > MaxSpan {
+		return nil, fmt.Errorf("until %d s is outside 0..%d s (31 days from the first row)", o.Until, MaxSpan)
 	}
 	tick := int64(spec.TickInterval / time.Second)
 	start := t.Samples[0].Second

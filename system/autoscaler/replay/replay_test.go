@@ -58,6 +58,17 @@ func TestReadTraceErrors(t *testing.T) {
 		{"rps", "second,concurrency,rps\n0,1,x\n", `t.csv:2: column rps: "x" is not a number`},
 		{"ready pods", "second,concurrency,ready_pods\n0,1,1.5\n", `t.csv:2: column ready_pods: "1.5" is not a whole number >= 0`},
 		{"quote", "second,concurrency\n0,\"1\n", `t.csv:2: extraneous or missing " in quoted-field`},
+		{"seconds jump to a Unix time", "second,concurrency\n0,1\n1700000000,1\n",
+			"t.csv:3: column second: 1700000000 is 1700000000 s after the first row (0); a replay spans at most 2678400 s (31 days)"},
+		{"Unix times a day apart", "second,concurrency\n1700000000,1\n1700086400,1\n1702678401,1\n",
+			"t.csv:4: column second: 1702678401 is 2678401 s after the first row (1700000000); a replay spans at most 2678400 s (31 days)"},
+		{"second beyond 1e15", "second,concurrency\n-9223372036854775807,1\n",
+			"t.csv:2: column second: -9223372036854775807 is outside -1000000000000000..1000000000000000"},
+		{"concurrency 1e308", "second,concurrency\n0,1e308\n", "t.csv:2: column concurrency: 1e308 is over the limit of 1e+07"},
+		{"concurrency Inf", "second,concurrency\n0,+Inf\n", `t.csv:2: column concurrency: "+Inf" is not a number`},
+		{"rps 1e308", "second,concurrency,rps\n0,1,1e308\n", "t.csv:2: column rps: 1e308 is over the limit of 1e+07"},
+		{"ready pods over the limit", "second,concurrency,ready_pods\n0,1,1000001\n", "t.csv:2: column ready_pods: 1000001 is over the limit of 1000000 ready pods"},
+		{"ready pods beyond int32", "second,concurrency,ready_pods\n0,1,99999999999\n", "t.csv:2: column ready_pods: 99999999999 is over the limit of 1000000 ready pods"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,6 +204,44 @@ func TestRunErrors(t *testing.T) {
 	spec.TickInterval = 1500 * time.Millisecond
 	if _, err := Run(trace(t, "second,concurrency\n0,1\n"), Options{Spec: spec}); err == nil {
 		t.Error("fractional tick accepted")
+	}
+}
+
+// TestRunLimits checks --until's bound (a replay to 9223372036854775807 s
+// grew without limit) and that the largest values the trace accepts give
+// finite averages and an excess burst capacity that does not wrap.
+func TestRunLimits(t *testing.T) {
+	spec := resolve(t, nil)
+	tests := []struct {
+		name  string
+		csv   string
+		until int64
+		want  string // the error, or the last row as CSV
+	}{
+		{"until the largest int64", "second,concurrency\n0,1\n", 9223372036854775807,
+			"until 9223372036854775807 s is outside 0..2678400 s (31 days from the first row)"},
+		{"until negative", "second,concurrency\n0,1\n", -1, "until -1 s is outside 0..2678400 s (31 days from the first row)"},
+		{"until a day", "second,concurrency\n1700000000,1\n", 86400, "86400,0,0,0,0,-111"},
+		{"until just over 31 days", "second,concurrency\n0,1\n", MaxSpan + 1, "until 2678401 s is outside 0..2678400 s (31 days from the first row)"},
+		{"largest concurrency", "second,concurrency\n0,1e7\n1,1e7\n2,1e7\n", 0, "2,1000,10000000,10000000,1,-10000111"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := Run(trace(t, tt.csv), Options{Spec: spec, Until: tt.until})
+			got := ""
+			if err != nil {
+				got = err.Error()
+			} else {
+				var buf bytes.Buffer
+				if err := WriteCSV(&buf, rows[len(rows)-1:], Format{Precision: -1}); err != nil {
+					t.Fatal(err)
+				}
+				got = strings.TrimSpace(strings.TrimPrefix(buf.String(), Header+"\n"))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

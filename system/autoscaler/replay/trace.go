@@ -19,6 +19,24 @@ const (
 	ColReadyPods   = "ready_pods"
 )
 
+// Limits of a replay, checked when the trace is read (and Options.Until
+// when it runs), so that memory grows with the decisions made and a bad
+// row fails at once with its line.
+const (
+	// MaxSpan is the most seconds from the first row to the last decision:
+	// 31 days, about 1.3 million decisions at the default 2 s tick.
+	MaxSpan = 31 * 24 * 60 * 60
+	// MaxMetric bounds each row's concurrency and rps: ten million, beyond
+	// any one revision, and small enough that window sums and the excess
+	// burst capacity (an int32) stay exact.
+	MaxMetric = 1e7
+	// MaxSecond bounds the second column's magnitude (10^15 s, about 31
+	// million years), so that second arithmetic cannot overflow.
+	MaxSecond = 1e15
+	// MaxReadyPods bounds the ready_pods column.
+	MaxReadyPods = 1_000_000
+)
+
 // Sample is one trace row.
 type Sample struct {
 	// Second is the row's second.
@@ -102,6 +120,13 @@ func ReadTrace(name string, r io.Reader) (*Trace, error) {
 		if n := len(t.Samples); n > 0 && s.Second <= t.Samples[n-1].Second {
 			return nil, fail(ColSecond, "%d does not increase (previous row: %d)", s.Second, t.Samples[n-1].Second)
 		}
+		if s.Second < -MaxSecond || s.Second > MaxSecond {
+			return nil, fail(ColSecond, "%d is outside -%d..%d", s.Second, int64(MaxSecond), int64(MaxSecond))
+		}
+		if n := len(t.Samples); n > 0 && s.Second-t.Samples[0].Second > MaxSpan {
+			return nil, fail(ColSecond, "%d is %d s after the first row (%d); a replay spans at most %d s (31 days)",
+				s.Second, s.Second-t.Samples[0].Second, t.Samples[0].Second, MaxSpan)
+		}
 		if s.Concurrency, err = nonNegative(field(ColConcurrency)); err != nil {
 			return nil, fail(ColConcurrency, "%v", err)
 		}
@@ -113,7 +138,11 @@ func ReadTrace(name string, r io.Reader) (*Trace, error) {
 		if t.HasReadyPods {
 			raw := field(ColReadyPods)
 			n, err := strconv.ParseInt(raw, 10, 32)
-			if err != nil || n < 0 {
+			switch {
+			case err != nil && errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(raw, "-"),
+				err == nil && n > MaxReadyPods:
+				return nil, fail(ColReadyPods, "%s is over the limit of %d ready pods", raw, MaxReadyPods)
+			case err != nil || n < 0:
 				return nil, fail(ColReadyPods, "%q is not a whole number >= 0", raw)
 			}
 			s.ReadyPods = int(n)
@@ -133,6 +162,9 @@ func nonNegative(raw string) (float64, error) {
 	}
 	if v < 0 {
 		return 0, fmt.Errorf("%s is negative", raw)
+	}
+	if v > MaxMetric {
+		return 0, fmt.Errorf("%s is over the limit of %g", raw, float64(MaxMetric))
 	}
 	return v, nil
 }
