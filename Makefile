@@ -100,7 +100,12 @@ FUZZ_TARGETS ?= \
 	./sim/scenario:FuzzParse \
 	./sim/scenario:FuzzParseDuration \
 	./sim/expect:FuzzParse \
-	./sim/traffic:FuzzParseAzureTrace
+	./sim/traffic:FuzzParseAzureTrace \
+	./system/network:FuzzClassify \
+	./system/ingress:FuzzRoute \
+	./system/eventing/broker:FuzzIngressDecode \
+	./system/eventing/wire:FuzzDecodeBinaryMatchesSDK \
+	./system/eventing/filter:FuzzCESQL
 
 fuzz: ## run each fuzz target for FUZZTIME (default 10m)
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -3,7 +3,6 @@ package runner
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"time"
 
@@ -124,7 +123,7 @@ func traceGenerators(sc *scenario.Scenario, t scenario.Traffic, stream *rand.Ran
 	if !tr.Offset.IsZero() || (tr.Speedup != 0 && tr.Speedup != 1) {
 		return nil, fmt.Errorf("trace %s: offset and speedup are not supported by the replayer yet", tr.File)
 	}
-	f, err := os.Open(sc.Path(tr.File))
+	f, err := sc.OpenFile(tr.File, scenario.MaxTraceBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -252,11 +252,17 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 		}
 		ss := r.series[l.Revision]
 		if ss == nil && r.horizon > t {
-			ss = make([]sample, 0, int((r.horizon-t)/time.Second)+1)
+			// Sized for the run, up to a day: longer runs (up to a month)
+			// grow as they go, so memory follows the work done.
+			ss = make([]sample, 0, int(min(r.horizon-t, maxPresized)/time.Second)+1)
 		}
 		r.series[l.Revision] = append(ss, s)
 	}
 }
+
+// maxPresized bounds the span a revision's per-second series is allocated
+// for at once.
+const maxPresized = 24 * time.Hour
 
 // countsOf returns the revision's pod counts.
 func (r *recorder) countsOf(rev types.NamespacedName) *podCounts {
