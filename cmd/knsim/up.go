@@ -162,7 +162,7 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	kc, err := w.ControlPlane.AdminKubeconfig()
 	if err == nil {
-		err = os.WriteFile(o.kubeconfig, kc, 0o600)
+		err = writeKubeconfig(o.kubeconfig, kc)
 	}
 	if err != nil {
 		return errors.Join(fmt.Errorf("writing kubeconfig: %w", err), w.Stop())
@@ -239,4 +239,30 @@ func logLevel(verbose bool) zapcore.Level {
 		return zapcore.DebugLevel
 	}
 	return zapcore.ErrorLevel
+}
+
+// writeKubeconfig writes the admin kubeconfig, which holds a client key,
+// readable and writable by its owner only (0600). It writes a temporary file
+// of mode 0600 beside path and renames it over path, so a file already there
+// is replaced whatever its mode, and a reader never sees half a kubeconfig.
+func writeKubeconfig(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o600) // CreateTemp makes 0600 already; say so whatever the platform
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return errors.Join(err, os.Remove(tmp))
+	}
+	return nil
 }
