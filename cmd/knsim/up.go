@@ -169,7 +169,8 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	st := o.serviceTime
 	shells, err := shell.Start(ctx, shell.Config{
-		Client: w.Client, Metrics: w.Autoscaler, Emitter: emitter,
+		// The shells read as the controllers' ServiceAccount, not as admin.
+		Client: w.ControllerClient, Metrics: w.Autoscaler, Emitter: emitter,
 		Serving: servingshell.Config{
 			GatewayPort:     o.gatewayPort,
 			DefaultWorkload: container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},

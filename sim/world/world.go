@@ -54,8 +54,14 @@ type Config struct {
 
 // World is a running knsim.
 type World struct {
-	// Client talks to the apiserver as the administrator, uncached.
+	// Client talks to the apiserver as the administrator, uncached: it
+	// stands for the user (kubectl, a scenario's manifests).
 	Client client.Client
+	// ControllerClient talks to the apiserver as the controllers'
+	// ServiceAccount (ControlPlane.ControllerConfig), uncached: the shells
+	// of the data plane read with it, holding no more rights than the
+	// controllers.
+	ControllerClient client.Client
 	// ControlPlane is the running apiserver and etcd.
 	ControlPlane *controlplane.ControlPlane
 	// Autoscaler takes the data plane's stats.
@@ -118,7 +124,10 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 			return w.barrier.Client(c), nil
 		}
 	}
-	mgr, err := ctrl.NewManager(w.ControlPlane.Config, ctrl.Options{
+	// The manager, and with it every controller, the webhook server and
+	// the cluster emulation, runs as the controllers' ServiceAccount, bound
+	// to the knsim-controller ClusterRole only (system/config/rbac).
+	mgr, err := ctrl.NewManager(w.ControlPlane.ControllerConfig, ctrl.Options{
 		NewClient: newClient,
 		Scheme:    scheme,
 		// Nothing reads managedFields; the cache would deep-copy them on
@@ -149,6 +158,10 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 	w.Client, err = client.New(w.ControlPlane.Config, client.Options{Scheme: scheme})
 	if err != nil {
 		return fmt.Errorf("creating client: %w", err)
+	}
+	w.ControllerClient, err = client.New(w.ControlPlane.ControllerConfig, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("creating the controllers' client: %w", err)
 	}
 	if w.barrier != nil {
 		w.Client = w.barrier.Client(w.Client)
