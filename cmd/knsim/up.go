@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -117,7 +118,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.Float64Var(&o.cpuMilli, "cpu-per-request", 0, "millicores each request uses while its container works on it (the CPU the HPA class scales on)")
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
-		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; "default" keeps Go's GOGC=100; GOGC or GOMEMLIMIT in the environment win`)
+		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; under load the resident size then climbs to about this size and stays there; "default" keeps Go's GOGC=100, which returns memory when idle; GOGC or GOMEMLIMIT in the environment win`)
 	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default, or DIR/jetstream with --state-dir; one running knsim per folder)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
 	return cmd
@@ -214,8 +215,12 @@ The KPA aims at 70 requests in flight per pod by default, so -c 50 keeps one
 pod: use -c 200, or annotate the template with autoscaling.knative.dev/target,
 to watch it scale out.
 
+Controllers, webhook and shells run as the ServiceAccount knative-serving/knsim-controller
+(ClusterRole knsim-controller, system/config/rbac); the kubeconfig is cluster admin (mode 0600).
+%s
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw)
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw,
+		memoryLine(policy, strings.HasSuffix(gcDesc, "(from the environment)")))
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
 	if err := errors.Join(shells.Close(), w.Stop()); err != nil {
@@ -223,6 +228,21 @@ Press Ctrl-C to stop.
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
 	return nil
+}
+
+// memoryLine tells in the banner what the GC setting does to the
+// process's memory: with a memory limit the collector waits for the heap to
+// near it, so under load the resident size climbs to about the limit within
+// seconds and stays there (Go returns little of it while idle).
+func memoryLine(p gcpolicy.Policy, fromEnv bool) string {
+	switch {
+	case fromEnv:
+		return "Memory: the GC follows GOGC/GOMEMLIMIT from the environment\n"
+	case p.MemoryLimit > 0:
+		return fmt.Sprintf("Memory: GOGC=off below %s, so under load the resident size climbs to about %s and stays there;\n"+
+			"  --gc-memory-limit 256Mi caps it lower, --gc-memory-limit default (GOGC=100) keeps it small and returns memory when idle\n", p, p)
+	}
+	return "Memory: GOGC=100 (Go's default): the heap stays small and Go returns memory when idle\n"
 }
 
 // stateLine tells in the banner what a restart keeps.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/knsim/knsim/sim/gcpolicy"
 )
 
 // TestUpStores: --state-dir puts the JetStream store in DIR/jetstream;
@@ -85,6 +87,32 @@ func TestWriteKubeconfig(t *testing.T) {
 			left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*"))
 			if len(left) != 1 {
 				t.Errorf("files left in the folder: %v, want only the kubeconfig", left)
+			}
+		})
+	}
+}
+
+// TestMemoryLine: the banner says that the default GC setting lets the
+// resident size climb to the limit and stay there, and how to change it.
+func TestMemoryLine(t *testing.T) {
+	tests := []struct {
+		name    string
+		policy  gcpolicy.Policy
+		fromEnv bool
+		want    []string
+	}{
+		{name: "default limit", policy: gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit},
+			want: []string{"climbs to about 1Gi and stays there", "--gc-memory-limit default", "returns memory when idle"}},
+		{name: "Go's default", want: []string{"GOGC=100", "returns memory when idle"}},
+		{name: "environment", policy: gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}, fromEnv: true, want: []string{"from the environment"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := memoryLine(tc.policy, tc.fromEnv)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("memoryLine = %q, want it to say %q", got, w)
+				}
 			}
 		})
 	}
