@@ -78,3 +78,30 @@ func createOrReplace(ctx context.Context, c client.Client, obj client.Object) er
 	}
 	return nil
 }
+
+// Grant gives the controllers' ServiceAccount more rights: a ClusterRole
+// named name with rules, and a ClusterRoleBinding of it. Controllers that
+// a test adds beside the stack's declare what they need this way; the
+// stack's own controllers have only the generated role.
+func (cp *ControlPlane) Grant(ctx context.Context, name string, rules []rbacv1.PolicyRule) error {
+	r, err := config.ControllerRBAC()
+	if err != nil {
+		return err
+	}
+	s := runtime.NewScheme()
+	utilruntime.Must(rbacv1.AddToScheme(s))
+	c, err := client.New(cp.Config, client.Options{Scheme: s})
+	if err != nil {
+		return err
+	}
+	role := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name}, Rules: rules}
+	binding := &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name},
+		RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: name},
+		Subjects: r.Binding.Subjects}
+	for _, obj := range []client.Object{role, binding} {
+		if err := createOrReplace(ctx, c, obj); err != nil {
+			return err
+		}
+	}
+	return nil
+}

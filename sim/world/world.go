@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -43,6 +44,10 @@ type Config struct {
 	// Setup, when set, adds more controllers to the manager with the same
 	// options (clock, observer) as the stack's own.
 	Setup func(mgr ctrl.Manager, opts reconciler.Options) error
+	// SetupRules are the rights the Setup controllers need beyond the
+	// stack's generated role; they are granted to the controllers'
+	// ServiceAccount in a ClusterRole of their own (knsim-setup).
+	SetupRules []rbacv1.PolicyRule
 	// Emitter, when set, receives the events of the source controllers
 	// (reconciler.Options.Emitter).
 	Emitter source.Emitter
@@ -97,6 +102,11 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 	cp, err := controlplane.Start(controlplane.Options{Scheme: scheme, AssetsDir: cfg.AssetsDir, Webhooks: true, StateDir: cfg.StateDir})
 	if err != nil {
 		return nil, err
+	}
+	if len(cfg.SetupRules) > 0 {
+		if err := cp.Grant(ctx, "knsim-setup", cfg.SetupRules); err != nil {
+			return nil, errors.Join(err, cp.Stop())
+		}
 	}
 	w := &World{ControlPlane: cp, Cluster: sim, clock: cfg.Clock, engine: cfg.Engine, done: make(chan error, 1)}
 	if cfg.Engine != nil {
