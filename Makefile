@@ -42,7 +42,7 @@ REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 # the day-long Azure trace too.
 CONTROL_PLANE ?= memory
 
-.PHONY: all run report up test test-unit test-race envtest generate lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz
+.PHONY: all run report up test test-unit test-race envtest generate rbac lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz
 
 all: build
 
@@ -136,6 +136,13 @@ generate: $(CONTROLLER_GEN) $(CRDPATCH) ## regenerate deepcopy code and CRDs wit
 	$(CONTROLLER_GEN) object paths=./system/apis/...
 	$(CONTROLLER_GEN) crd:generateEmbeddedObjectMeta=true paths=./system/apis/... output:crd:dir=system/config/crd
 	$(CRDPATCH) system/config/crd/*.yaml
+
+# The controllers' ClusterRole, from the +kubebuilder:rbac markers of the
+# reconcilers, the webhook, the resolver, the shells' reads (system/topology)
+# and the cluster emulation; service_account.yaml and role_binding.yaml
+# beside it are written by hand.
+rbac: $(CONTROLLER_GEN) ## regenerate the controllers' ClusterRole (system/config/rbac/role.yaml) from the rbac markers
+	$(CONTROLLER_GEN) rbac:roleName=knsim-controller paths=./system/... paths=./sim/cluster/... output:rbac:dir=system/config/rbac
 
 fmt: ## gofmt the tree
 	gofmt -w $$(git ls-files '*.go')

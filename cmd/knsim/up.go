@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -117,7 +118,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.Float64Var(&o.cpuMilli, "cpu-per-request", 0, "millicores each request uses while its container works on it (the CPU the HPA class scales on)")
 	f.IntVar(&o.brokerPort, "broker-port", 0, "the eventing broker ingress's port on 127.0.0.1 (0: any free port)")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
-		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; "default" keeps Go's GOGC=100; GOGC or GOMEMLIMIT in the environment win`)
+		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; under load the resident size then climbs to about this size and stays there; "default" keeps Go's GOGC=100, which returns memory when idle; GOGC or GOMEMLIMIT in the environment win`)
 	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default, or DIR/jetstream with --state-dir; one running knsim per folder)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
 	return cmd
@@ -162,14 +163,15 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	kc, err := w.ControlPlane.AdminKubeconfig()
 	if err == nil {
-		err = os.WriteFile(o.kubeconfig, kc, 0o600)
+		err = writeKubeconfig(o.kubeconfig, kc)
 	}
 	if err != nil {
 		return errors.Join(fmt.Errorf("writing kubeconfig: %w", err), w.Stop())
 	}
 	st := o.serviceTime
 	shells, err := shell.Start(ctx, shell.Config{
-		Client: w.Client, Metrics: w.Autoscaler, Emitter: emitter,
+		// The shells read as the controllers' ServiceAccount, not as admin.
+		Client: w.ControllerClient, Metrics: w.Autoscaler, Emitter: emitter,
 		Serving: servingshell.Config{
 			GatewayPort:     o.gatewayPort,
 			DefaultWorkload: container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
@@ -213,8 +215,12 @@ The KPA aims at 70 requests in flight per pod by default, so -c 50 keeps one
 pod: use -c 200, or annotate the template with autoscaling.knative.dev/target,
 to watch it scale out.
 
+Controllers, webhook and shells run as the ServiceAccount knative-serving/knsim-controller
+(ClusterRole knsim-controller, system/config/rbac); the kubeconfig is cluster admin (mode 0600).
+%s
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw)
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw,
+		memoryLine(policy, strings.HasSuffix(gcDesc, "(from the environment)")))
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
 	if err := errors.Join(shells.Close(), w.Stop()); err != nil {
@@ -222,6 +228,21 @@ Press Ctrl-C to stop.
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
 	return nil
+}
+
+// memoryLine tells in the banner what the GC setting does to the
+// process's memory: with a memory limit the collector waits for the heap to
+// near it, so under load the resident size climbs to about the limit within
+// seconds and stays there (Go returns little of it while idle).
+func memoryLine(p gcpolicy.Policy, fromEnv bool) string {
+	switch {
+	case fromEnv:
+		return "Memory: the GC follows GOGC/GOMEMLIMIT from the environment\n"
+	case p.MemoryLimit > 0:
+		return fmt.Sprintf("Memory: GOGC=off below %s, so under load the resident size climbs to about %s and stays there;\n"+
+			"  --gc-memory-limit 256Mi caps it lower, --gc-memory-limit default (GOGC=100) keeps it small and returns memory when idle\n", p, p)
+	}
+	return "Memory: GOGC=100 (Go's default): the heap stays small and Go returns memory when idle\n"
 }
 
 // stateLine tells in the banner what a restart keeps.
@@ -239,4 +260,30 @@ func logLevel(verbose bool) zapcore.Level {
 		return zapcore.DebugLevel
 	}
 	return zapcore.ErrorLevel
+}
+
+// writeKubeconfig writes the admin kubeconfig, which holds a client key,
+// readable and writable by its owner only (0600). It writes a temporary file
+// of mode 0600 beside path and renames it over path, so a file already there
+// is replaced whatever its mode, and a reader never sees half a kubeconfig.
+func writeKubeconfig(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o600) // CreateTemp makes 0600 already; say so whatever the platform
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return errors.Join(err, os.Remove(tmp))
+	}
+	return nil
 }

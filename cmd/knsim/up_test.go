@@ -1,9 +1,14 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/knsim/knsim/sim/gcpolicy"
 )
 
 // TestUpStores: --state-dir puts the JetStream store in DIR/jetstream;
@@ -33,6 +38,81 @@ func TestUpStores(t *testing.T) {
 			}
 			if err != nil || state != tc.wantState || js != tc.wantJS {
 				t.Fatalf("stores() = %q, %q, %v; want %q, %q", state, js, err, tc.wantState, tc.wantJS)
+			}
+		})
+	}
+}
+
+// TestWriteKubeconfig: the kubeconfig holds the admin client key, so it is
+// readable by its owner only, even when it replaces a world-readable file.
+func TestWriteKubeconfig(t *testing.T) {
+	tests := []struct {
+		name string
+		// existing is the mode of a file already at the path (0: none).
+		existing os.FileMode
+	}{
+		{name: "new file"},
+		{name: "over a world-readable file", existing: 0o644},
+		{name: "over a world-writable file", existing: 0o666},
+		{name: "over an owner-only file", existing: 0o600},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "knsim.kubeconfig")
+			if tc.existing != 0 {
+				if err := os.WriteFile(path, []byte("old"), tc.existing); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(path, tc.existing); err != nil { // past the umask
+					t.Fatal(err)
+				}
+			}
+			if err := writeKubeconfig(path, []byte("secret")); err != nil {
+				t.Fatalf("writeKubeconfig: %v", err)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fi.Mode().Perm(); got != 0o600 {
+				t.Errorf("mode = %#o, want 0600", got)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff("secret", string(b)); diff != "" {
+				t.Errorf("content (-want +got):\n%s", diff)
+			}
+			left, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "*"))
+			if len(left) != 1 {
+				t.Errorf("files left in the folder: %v, want only the kubeconfig", left)
+			}
+		})
+	}
+}
+
+// TestMemoryLine: the banner says that the default GC setting lets the
+// resident size climb to the limit and stay there, and how to change it.
+func TestMemoryLine(t *testing.T) {
+	tests := []struct {
+		name    string
+		policy  gcpolicy.Policy
+		fromEnv bool
+		want    []string
+	}{
+		{name: "default limit", policy: gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit},
+			want: []string{"climbs to about 1Gi and stays there", "--gc-memory-limit default", "returns memory when idle"}},
+		{name: "Go's default", want: []string{"GOGC=100", "returns memory when idle"}},
+		{name: "environment", policy: gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}, fromEnv: true, want: []string{"from the environment"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := memoryLine(tc.policy, tc.fromEnv)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("memoryLine = %q, want it to say %q", got, w)
+				}
 			}
 		})
 	}

@@ -70,6 +70,12 @@ type ControlPlane struct {
 	env *envtest.Environment
 	// Config reaches the apiserver as an administrator.
 	Config *rest.Config
+	// ControllerConfig reaches the apiserver as the controllers'
+	// ServiceAccount, knative-serving/knsim-controller, which holds only the
+	// knsim-controller ClusterRole of system/config/rbac (generated from
+	// the rbac markers): the manager, webhook server, cluster emulation and
+	// shells use it, so a permission the role lacks fails their requests.
+	ControllerConfig *rest.Config
 	// run is this control plane's own folder (certificates, launchers,
 	// a temporary etcd); Stop removes it.
 	run *runDir
@@ -174,6 +180,12 @@ func Start(opts Options) (*ControlPlane, error) {
 	// 1000 QPS would otherwise queue a burst of writes on the client.
 	cfg.QPS, cfg.Burst = -1, 0
 	cp.Config = cfg
+	ctl, err := cp.installRBAC(context.Background(), cfg)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("controlplane: installing the controllers' RBAC: %w", err), env.Stop(), cp.release())
+	}
+	ctl.QPS, ctl.Burst = -1, 0
+	cp.ControllerConfig = ctl
 	return cp, nil
 }
 

@@ -5,7 +5,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
@@ -46,6 +48,30 @@ spec:
   data: '{"a": 1}'
   sink: {uri: "http://sink.example.com"}
 `, name, schedule)
+}
+
+// crossTrigger and crossSubscription name victim.team-b from the
+// admission namespace.
+func crossTrigger(name string) string {
+	return fmt.Sprintf(`
+apiVersion: eventing.knative.dev/v1
+kind: Trigger
+metadata: {name: %s, namespace: admission}
+spec:
+  broker: default
+  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: victim, namespace: team-b}}
+`, name)
+}
+
+func crossSubscription(name string) string {
+	return fmt.Sprintf(`
+apiVersion: messaging.knative.dev/v1
+kind: Subscription
+metadata: {name: %s, namespace: admission}
+spec:
+  channel: {apiVersion: messaging.knative.dev/v1, kind: InMemoryChannel, name: my-channel}
+  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: victim, namespace: team-b}}
+`, name)
 }
 
 var _ = Describe("eventing admission", func() {
@@ -96,7 +122,21 @@ spec:
   resources: [{apiVersion: v1, kind: Pod}]
   sink: {uri: "http://sink.example.com"}
 `, []string{"spec.mode"}),
+		Entry("a Trigger whose subscriber is in another namespace", crossTrigger("cross"),
+			[]string{`mismatched namespaces: spec.subscriber.ref.namespace`, `parent namespace: "admission" does not match ref: "team-b"`}),
+		Entry("a Subscription whose subscriber is in another namespace", crossSubscription("cross"),
+			[]string{`mismatched namespaces: spec.subscriber.ref.namespace`, `parent namespace: "admission" does not match ref: "team-b"`}),
 	)
+
+	It("admits references into another namespace once config-features enables cross-namespace-event-links", func(ctx SpecContext) {
+		createNamespace(ctx, "knative-eventing")
+		features := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "knative-eventing", Name: "config-features"},
+			Data: map[string]string{"cross-namespace-event-links": "enabled"}}
+		Expect(c.Create(ctx, features)).To(Succeed())
+		DeferCleanup(func(ctx SpecContext) { Expect(c.Delete(ctx, features)).To(Succeed()) })
+		Expect(applyYAML(ctx, crossTrigger("cross-allowed"))).To(Succeed())
+		Expect(applyYAML(ctx, crossSubscription("cross-allowed"))).To(Succeed())
+	})
 
 	It("refuses moving a Trigger to another broker", func(ctx SpecContext) {
 		Expect(applyYAML(ctx, trigger("stays", ""))).To(Succeed())

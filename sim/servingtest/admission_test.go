@@ -2,6 +2,7 @@ package servingtest_test
 
 import (
 	"fmt"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -72,6 +73,11 @@ var _ = Describe("admission webhook", func() {
 		Entry("a window out of range", service("bad-window", `      annotations:
         autoscaling.knative.dev/window: "5s"`, "", ""),
 			"spec.template.metadata.annotations.autoscaling.knative.dev/window"),
+		Entry("a name of 84 characters", service(strings.Repeat("n", 84), "", "", ""),
+			"not a DNS 1035 label: [must be no more than 63 characters]: metadata.name"),
+		Entry("initial-scale 0 without allow-zero-initial-scale", service("bad-zero", `      annotations:
+        autoscaling.knative.dev/initial-scale: "0"`, "", ""),
+			"invalid value: 0: spec.template.metadata.annotations.autoscaling.knative.dev/initial-scale"),
 	)
 
 	It("refuses a change to a Revision's spec", func(ctx SpecContext) {

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -54,6 +55,9 @@ func startVirtual(ctx context.Context, eng *engine.Engine) *world.World {
 	w, err := world.Start(ctx, world.Config{
 		Engine:  eng,
 		Cluster: cluster.Config{Nodes: 2, PodStartup: 2 * time.Second},
+		// The test's controller updates ConfigMaps, which the stack's role
+		// does not grant.
+		SetupRules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"configmaps"}, Verbs: []string{"get", "list", "watch", "update"}}},
 		Setup: func(mgr ctrl.Manager, opts reconciler.Options) error {
 			return opts.NewController(mgr, "test-timer", &corev1.ConfigMap{}).
 				Complete(&timerReconciler{Client: mgr.GetClient(), clock: opts.Clock})

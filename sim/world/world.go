@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -43,6 +44,10 @@ type Config struct {
 	// Setup, when set, adds more controllers to the manager with the same
 	// options (clock, observer) as the stack's own.
 	Setup func(mgr ctrl.Manager, opts reconciler.Options) error
+	// SetupRules are the rights the Setup controllers need beyond the
+	// stack's generated role; they are granted to the controllers'
+	// ServiceAccount in a ClusterRole of their own (knsim-setup).
+	SetupRules []rbacv1.PolicyRule
 	// Emitter, when set, receives the events of the source controllers
 	// (reconciler.Options.Emitter).
 	Emitter source.Emitter
@@ -54,8 +59,14 @@ type Config struct {
 
 // World is a running knsim.
 type World struct {
-	// Client talks to the apiserver as the administrator, uncached.
+	// Client talks to the apiserver as the administrator, uncached: it
+	// stands for the user (kubectl, a scenario's manifests).
 	Client client.Client
+	// ControllerClient talks to the apiserver as the controllers'
+	// ServiceAccount (ControlPlane.ControllerConfig), uncached: the shells
+	// of the data plane read with it, holding no more rights than the
+	// controllers.
+	ControllerClient client.Client
 	// ControlPlane is the running apiserver and etcd.
 	ControlPlane *controlplane.ControlPlane
 	// Autoscaler takes the data plane's stats.
@@ -92,6 +103,11 @@ func Start(ctx context.Context, cfg Config) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(cfg.SetupRules) > 0 {
+		if err := cp.Grant(ctx, "knsim-setup", cfg.SetupRules); err != nil {
+			return nil, errors.Join(err, cp.Stop())
+		}
+	}
 	w := &World{ControlPlane: cp, Cluster: sim, clock: cfg.Clock, engine: cfg.Engine, done: make(chan error, 1)}
 	if cfg.Engine != nil {
 		if w.barrier, err = barrier.New(scheme, cfg.Engine.Clock()); err != nil {
@@ -118,7 +134,10 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 			return w.barrier.Client(c), nil
 		}
 	}
-	mgr, err := ctrl.NewManager(w.ControlPlane.Config, ctrl.Options{
+	// The manager, and with it every controller, the webhook server and
+	// the cluster emulation, runs as the controllers' ServiceAccount, bound
+	// to the knsim-controller ClusterRole only (system/config/rbac).
+	mgr, err := ctrl.NewManager(w.ControlPlane.ControllerConfig, ctrl.Options{
 		NewClient: newClient,
 		Scheme:    scheme,
 		// Nothing reads managedFields; the cache would deep-copy them on
@@ -149,6 +168,10 @@ func (w *World) start(ctx context.Context, cfg Config, sim *cluster.Cluster) err
 	w.Client, err = client.New(w.ControlPlane.Config, client.Options{Scheme: scheme})
 	if err != nil {
 		return fmt.Errorf("creating client: %w", err)
+	}
+	w.ControllerClient, err = client.New(w.ControlPlane.ControllerConfig, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("creating the controllers' client: %w", err)
 	}
 	if w.barrier != nil {
 		w.Client = w.barrier.Client(w.Client)

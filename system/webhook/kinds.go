@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/knsim/knsim/system/apis/fielderr"
@@ -21,8 +22,9 @@ type object interface {
 }
 
 // kind adapts an API type's SetDefaults and the shared validate to
-// controller-runtime's Defaulter and Validator.
-type kind[T object] struct{}
+// controller-runtime's Defaulter and Validator; reader reads the cluster
+// settings some rules depend on (see AdmitIn).
+type kind[T object] struct{ reader client.Reader }
 
 // Default implements admission.Defaulter.
 func (kind[T]) Default(_ context.Context, obj T) error {
@@ -31,13 +33,13 @@ func (kind[T]) Default(_ context.Context, obj T) error {
 }
 
 // ValidateCreate implements admission.Validator.
-func (kind[T]) ValidateCreate(_ context.Context, obj T) (admission.Warnings, error) {
-	return nil, failed(validate(obj, nil))
+func (k kind[T]) ValidateCreate(ctx context.Context, obj T) (admission.Warnings, error) {
+	return nil, validateAll(settings{ctx: ctx, reader: k.reader}, obj, nil)
 }
 
 // ValidateUpdate implements admission.Validator.
-func (kind[T]) ValidateUpdate(_ context.Context, old, obj T) (admission.Warnings, error) {
-	return nil, failed(validate(obj, old))
+func (k kind[T]) ValidateUpdate(ctx context.Context, old, obj T) (admission.Warnings, error) {
+	return nil, validateAll(settings{ctx: ctx, reader: k.reader}, obj, old)
 }
 
 // ValidateDelete implements admission.Validator.
@@ -66,7 +68,8 @@ var Kinds = append(append([]schema.GroupVersionKind{}, ServingKinds...), Eventin
 
 // SetupWithManager serves the defaulting and validating webhooks on the
 // manager's webhook server, at the paths MutatingConfiguration and
-// ValidatingConfiguration name.
+// ValidatingConfiguration name. They read config-autoscaler and
+// config-features with the manager's API reader (see AdmitIn).
 func SetupWithManager(mgr ctrl.Manager) error {
 	errs := []error{
 		register(mgr, &servingv1.Service{}),
@@ -84,7 +87,9 @@ func SetupWithManager(mgr ctrl.Manager) error {
 }
 
 func register[T object](mgr ctrl.Manager, obj T) error {
-	k := kind[T]{}
+	// The API reader reads the settings from the apiserver, not the cache:
+	// a ConfigMap applied just before the object is already seen.
+	k := kind[T]{reader: mgr.GetAPIReader()}
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	if gvk.Empty() {
 		kinds, _, err := mgr.GetScheme().ObjectKinds(obj)

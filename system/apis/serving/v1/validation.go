@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	corev1 "k8s.io/api/core/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -21,7 +22,8 @@ var reservedPorts = []int32{8012, 8013, 8022, 9090, 9091}
 
 // Validate checks a defaulted Service; paths are relative to the object root.
 func (s *Service) Validate() *fielderr.FieldError {
-	return s.Spec.Template.validate(s.ObjectMeta).ViaField("spec", "template").Also(
+	return ValidateObjectMetadata(s.ObjectMeta).Also(
+		s.Spec.Template.validate(s.ObjectMeta).ViaField("spec", "template"),
 		validateTraffic(s.Spec.Traffic, true),
 		validateRolloutDuration(s.Annotations))
 }
@@ -39,7 +41,7 @@ func (s *Service) ValidateUpdate(old *Service) *fielderr.FieldError {
 
 // Validate checks a defaulted Configuration.
 func (c *Configuration) Validate() *fielderr.FieldError {
-	return c.Spec.Template.validate(c.ObjectMeta).ViaField("spec", "template")
+	return ValidateObjectMetadata(c.ObjectMeta).Also(c.Spec.Template.validate(c.ObjectMeta).ViaField("spec", "template"))
 }
 
 // ValidateUpdate validates c and, as for a Service, requires a new revision
@@ -54,7 +56,8 @@ func (c *Configuration) ValidateUpdate(old *Configuration) *fielderr.FieldError 
 
 // Validate checks a standalone Revision: its spec and autoscaling annotations.
 func (r *Revision) Validate() *fielderr.FieldError {
-	return r.Spec.validate().ViaField("spec").Also(autoscaling.ValidateAnnotations(r.Annotations))
+	return ValidateObjectMetadata(r.ObjectMeta).Also(
+		r.Spec.validate().ViaField("spec"), autoscaling.ValidateAnnotations(r.Annotations))
 }
 
 // ValidateUpdate validates r and refuses any change of its spec: a Revision
@@ -75,7 +78,30 @@ func (r *Revision) ValidateUpdate(old *Revision) *fielderr.FieldError {
 
 // Validate checks a defaulted Route. Empty traffic is allowed, as in Knative.
 func (r *Route) Validate() *fielderr.FieldError {
-	return validateTraffic(r.Spec.Traffic, false).Also(validateRolloutDuration(r.Annotations))
+	return ValidateObjectMetadata(r.ObjectMeta).Also(
+		validateTraffic(r.Spec.Traffic, false), validateRolloutDuration(r.Annotations))
+}
+
+// ValidateObjectMetadata checks a Serving object's name (or generateName)
+// as Knative's webhook does: a DNS-1035 label of at most 63 characters,
+// since the name becomes a label value and a Kubernetes Service name. A
+// longer name would be admitted only to loop forever on the 63-byte limit
+// of label values. The error reads as Knative's, e.g. "not a DNS 1035
+// label: [must be no more than 63 characters]: metadata.name". An object
+// with neither is left to the apiserver, which names it before admission
+// or refuses it.
+func ValidateObjectMetadata(m metav1.ObjectMeta) *fielderr.FieldError {
+	if m.GenerateName != "" {
+		if msgs := apivalidation.NameIsDNS1035Label(m.GenerateName, true); len(msgs) > 0 {
+			return &fielderr.FieldError{Message: fmt.Sprintf("not a DNS 1035 label prefix: %v", msgs), Paths: []string{"metadata.generateName"}}
+		}
+	}
+	if m.Name != "" {
+		if msgs := apivalidation.NameIsDNS1035Label(m.Name, false); len(msgs) > 0 {
+			return &fielderr.FieldError{Message: fmt.Sprintf("not a DNS 1035 label: %v", msgs), Paths: []string{"metadata.name"}}
+		}
+	}
+	return nil
 }
 
 // validate checks a template against its parent's metadata; paths are

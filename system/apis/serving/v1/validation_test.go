@@ -333,3 +333,35 @@ func TestConfigurationValidateUpdate(t *testing.T) {
 }
 
 func named1(s *Service) { s.Spec.Template.Name = "helloworld-go-1" }
+
+// TestObjectMetadataValidate: every Serving kind refuses a name Knative
+// refuses, with Knative's message; a Service name of 84 characters was
+// admitted and then looped on the 63-byte limit of label values.
+func TestObjectMetadataValidate(t *testing.T) {
+	long := strings.Repeat("a", 84)
+	const tooLong = "not a DNS 1035 label: [must be no more than 63 characters]: metadata.name"
+	tests := []struct {
+		name string
+		obj  interface{ Validate() *fielderr.FieldError }
+		want string
+	}{
+		{name: "Service of 63 characters", obj: service(func(s *Service) { s.Name = strings.Repeat("a", 63) })},
+		{name: "Service of 84 characters", obj: service(func(s *Service) { s.Name = long }), want: tooLong},
+		{name: "Service starting with a digit", obj: service(func(s *Service) { s.Name = "1st" }),
+			want: "not a DNS 1035 label: [" + dns1035("1st") + "]: metadata.name"},
+		{name: "Service with a generateName of 80 characters", obj: service(func(s *Service) { s.Name, s.GenerateName = "", strings.Repeat("g", 80) }),
+			want: "not a DNS 1035 label prefix: [must be no more than 63 characters]: metadata.generateName"},
+		{name: "Configuration of 84 characters", obj: &Configuration{ObjectMeta: metav1.ObjectMeta{Name: long},
+			Spec: ConfigurationSpec{Template: service(nil).Spec.Template}}, want: tooLong},
+		{name: "Route of 84 characters", obj: &Route{ObjectMeta: metav1.ObjectMeta{Name: long}}, want: tooLong},
+		{name: "Revision of 84 characters", obj: &Revision{ObjectMeta: metav1.ObjectMeta{Name: long},
+			Spec: service(nil).Spec.Template.Spec}, want: tooLong},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, errString(tc.obj.Validate())); diff != "" {
+				t.Errorf("Validate (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,11 @@
+package channel
+
+// RBAC of the Channel controller: the Channels it reconciles and what it
+// reads, creates or updates for them. Generated into system/config/rbac by
+// `make rbac` (controller-gen); the controllers run bound to that role only.
+//
+// +kubebuilder:rbac:groups=messaging.knative.dev,resources=channels,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=messaging.knative.dev,resources=channels/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=messaging.knative.dev,resources=inmemorychannels,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=messaging.knative.dev,resources=natsjetstreamchannels,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=messaging.knative.dev,resources=subscriptions,verbs=get;list;watch

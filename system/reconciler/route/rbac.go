@@ -1,0 +1,13 @@
+package route
+
+// RBAC of the Route controller: the Routes it reconciles and what it
+// reads, creates or updates for them. Generated into system/config/rbac by
+// `make rbac` (controller-gen); the controllers run bound to that role only.
+//
+// +kubebuilder:rbac:groups=serving.knative.dev,resources=routes,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=serving.knative.dev,resources=routes/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=serving.knative.dev,resources=routes/finalizers,verbs=update
+// +kubebuilder:rbac:groups=serving.knative.dev,resources=configurations,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=serving.knative.dev,resources=revisions,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=serving.knative.dev,resources=services,verbs=get;list;watch
+// +kubebuilder:rbac:groups=core,resources=configmaps,verbs=get;list;watch
