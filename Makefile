@@ -142,7 +142,7 @@ generate: $(CONTROLLER_GEN) $(CRDPATCH) ## regenerate deepcopy code and CRDs wit
 # and the cluster emulation; service_account.yaml and role_binding.yaml
 # beside it are written by hand.
 rbac: $(CONTROLLER_GEN) ## regenerate the controllers' ClusterRole (system/config/rbac/role.yaml) from the rbac markers
-	$(CONTROLLER_GEN) rbac:roleName=knsim-controller paths=./system/... paths=./sim/cluster/... output:rbac:dir=system/config/rbac
+	$(CONTROLLER_GEN) rbac:roleName=knsim-controller paths=./system/... paths=./sim/cluster/... paths=./sim/gc/... output:rbac:dir=system/config/rbac
 
 fmt: ## gofmt the tree
 	gofmt -w $$(git ls-files '*.go')

@@ -480,7 +480,7 @@ func (c *admittingClient) Create(ctx context.Context, obj client.Object, opts ..
 	if err != nil {
 		return err
 	}
-	if err := webhook.Admit(typed, nil); err != nil {
+	if err := webhook.AdmitIn(ctx, c.Client, typed, nil); err != nil {
 		return apierrors.NewBadRequest(err.Error())
 	}
 	return c.Client.Create(ctx, typed, opts...)
@@ -495,7 +495,7 @@ func (c *admittingClient) Update(ctx context.Context, obj client.Object, opts ..
 	if err := c.Client.Get(ctx, client.ObjectKeyFromObject(typed), old); err != nil {
 		return err
 	}
-	if err := webhook.Admit(typed, old); err != nil {
+	if err := webhook.AdmitIn(ctx, c.Client, typed, old); err != nil {
 		return apierrors.NewBadRequest(err.Error())
 	}
 	return c.Client.Update(ctx, typed, opts...)

@@ -128,7 +128,7 @@ func runReal(ctx context.Context, clk clock.WithTickerAndDelayedExecution, sc *s
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	shells, err := shell.Start(runCtx, shell.Config{
-		Client: w.Client, Metrics: w.Autoscaler, Clock: clk,
+		Client: w.ControllerClient, Metrics: w.Autoscaler, Clock: clk,
 		Serving: servingshell.Config{
 			Seed: sc.Metadata.Seed, Workloads: ws, DefaultWorkload: def,
 			OnRequest: func(r telemetry.Record) { locked(func() { rec.onRequest(r) }) },
