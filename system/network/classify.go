@@ -69,10 +69,12 @@ func isChannel(host string) bool {
 
 // stripPort drops a :port from host, if it has one: also from a host
 // net.SplitHostPort refuses (such as "[.svc:80", found by FuzzClassify),
-// so that a port never changes what a host is.
+// so that a port never changes what a host is. What is left is the host as
+// written, brackets included ("[.svc]:80" is "[.svc]", as without the
+// port; found by FuzzClassify too).
 func stripPort(host string) string {
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		return h
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		return host[:strings.LastIndexByte(host, ':')]
 	}
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[:i], ":") && digits(host[i+1:]) {
 		return host[:i]
