@@ -108,7 +108,7 @@ func (c *Collector) cascade(ctx context.Context, gvk schema.GroupVersionKind, ke
 		list := &unstructured.UnstructuredList{}
 		list.SetGroupVersionKind(dk.GroupVersion().WithKind(dk.Kind + "List"))
 		if err := c.cfg.Reader.List(ctx, list, client.InNamespace(key.Namespace)); err != nil {
-			if apierrors.IsNotFound(err) || isNoMatch(err) {
+			if apierrors.IsNotFound(err) || meta.IsNoMatchError(err) {
 				continue // a kind this control plane does not serve
 			}
 			return false, fmt.Errorf("gc: listing %s: %w", dk.Kind, err)
@@ -153,9 +153,6 @@ func refersTo(r metav1.OwnerReference, gvk schema.GroupVersionKind, name string,
 	}
 	return uid == "" || r.UID == uid
 }
-
-// isNoMatch reports a kind the control plane does not serve.
-func isNoMatch(err error) bool { return meta.IsNoMatchError(err) }
 
 // removeFinalizer removes f from the owner, letting it go.
 func (c *Collector) removeFinalizer(ctx context.Context, owner *unstructured.Unstructured, f string) error {

@@ -24,7 +24,7 @@ type ownerKey struct {
 // noteOwner queues a written owner for collection when the write removed
 // it or marked it deleted.
 func (p *Plane) noteOwner(ch change) {
-	if (ch.after != nil && !ch.deleting) || !slices.Contains(p.owners, ch.gvk) {
+	if (ch.after != nil && !ch.deleting) || !p.owners[ch.gvk] {
 		return
 	}
 	if p.garbage == nil {

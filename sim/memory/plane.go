@@ -79,7 +79,7 @@ type Plane struct {
 	// collector plays the garbage collector for the owner kinds; garbage
 	// holds the owners it has still to collect (garbage.go).
 	collector *gc.Collector
-	owners    []schema.GroupVersionKind
+	owners    map[schema.GroupVersionKind]bool
 	garbage   map[ownerKey]bool
 }
 
@@ -186,7 +186,10 @@ func Start(ctx context.Context, cfg Config) (*Plane, error) {
 	if p.collector, err = gc.ForStack(store, nil); err != nil {
 		return nil, err
 	}
-	p.owners = p.collector.Owners()
+	p.owners = map[schema.GroupVersionKind]bool{}
+	for _, gvk := range p.collector.Owners() {
+		p.owners[gvk] = true
+	}
 	db.onRead = p.deps.read
 	db.onWrite = func(ch change) {
 		p.deps.wrote(ch)

@@ -17,9 +17,7 @@ import (
 	"github.com/knsim/knsim/sim/cluster/clustertest"
 	"github.com/knsim/knsim/sim/distribution"
 	"github.com/knsim/knsim/sim/engine"
-	"github.com/knsim/knsim/sim/manifest"
 	"github.com/knsim/knsim/sim/memory"
-	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 )
 
 // entry is one pod transition relative to the run's start.
@@ -131,23 +129,7 @@ func TestServiceBecomesReady(t *testing.T) {
 	ctx := context.Background()
 	var out []entry
 	p, t0 := start(t, 1, &out)
-	objs, err := manifest.DecodeFile("testdata/helloworld-go.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Apply(ctx, "default", objs...); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.RunFor(ctx, 30*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	svc := &servingv1.Service{}
-	if err := p.Client.Get(ctx, client.ObjectKey{Namespace: "default", Name: "helloworld-go"}, svc); err != nil {
-		t.Fatal(err)
-	}
-	if !svc.Status.IsReady() {
-		t.Fatalf("Service not Ready after 30 s: %+v", svc.Status.Conditions)
-	}
+	svc := applyHelloworld(ctx, t, p)
 	i := slices.IndexFunc(out, func(e entry) bool { return e.Stage == string(cluster.StageReady) })
 	if i < 0 {
 		t.Fatalf("no pod became Ready: %v", out)
