@@ -184,6 +184,9 @@ func Select(d *Day, o Options) (*Selection, error) {
 		}
 		s.How = fmt.Sprintf("a sample of %d (seed %d, the closest of %d random samples: Wasserstein distances %.4f in log10 rate, %.4f in log10 duration)",
 			len(s.Functions), o.Seed, SampleCandidates, s.Distances.Rate, s.Distances.Duration)
+		if len(s.Functions) == len(pop.Functions) {
+			s.How = fmt.Sprintf("all (a sample of %d asked for)", o.Sample)
+		}
 	default:
 		s.Functions = pop.Functions
 		s.How = "all"
