@@ -44,7 +44,7 @@ func TestReadInvocations(t *testing.T) {
 	for _, r := range got {
 		total := 0
 		for _, n := range r.PerMinute {
-			total += n
+			total += int(n)
 		}
 		rows = append(rows, row{r.Owner, r.App, r.Function, r.Trigger, total, r.Line})
 	}

@@ -114,7 +114,11 @@ func (s *Selection) Fleet() *fleet.Fleet {
 		Functions: make([]fleet.Function, len(s.Functions))}
 	for i, f := range s.Functions {
 		e := f.ExecTime()
-		fl.Functions[i] = fleet.Function{Owner: f.Owner, App: f.App, Function: f.Function, PerMinute: f.PerMinute,
+		perMinute := make([]int, len(f.PerMinute))
+		for m, n := range f.PerMinute {
+			perMinute[m] = int(n)
+		}
+		fl.Functions[i] = fleet.Function{Owner: f.Owner, App: f.App, Function: f.Function, PerMinute: perMinute,
 			Profile: fleet.Profile{Service: names[i], Trigger: f.Trigger, MedianMs: math.Max(f.Durations.P50, MinExecMs),
 				ExecSigma: math.Round(e.Sigma*1000) / 1000, MemoryMi: f.MemoryMi()}}
 	}

@@ -53,7 +53,7 @@ type Function struct {
 	Owner, App, Function, Trigger string
 	// PerMinute holds the day's counts: the sum of the function's rows
 	// when the invocation file has several.
-	PerMinute []int
+	PerMinute []int32
 	// Line is the function's first row in the invocation file.
 	Line int
 	// Durations is the function's row of the durations file.
@@ -105,9 +105,13 @@ func (d *Day) Population(w Window) (*Population, error) {
 	}
 	p := &Population{Window: w, Rows: len(d.Invocations)}
 	byFunction := map[string]int{}
+	merged := map[int]bool{} // functions whose counts are a copy, summed into
 	var all []Function
 	for _, row := range d.Invocations {
 		if i, ok := byFunction[row.Function]; ok {
+			if !merged[i] {
+				all[i].PerMinute, merged[i] = slices.Clone(all[i].PerMinute), true
+			}
 			for m, n := range row.PerMinute {
 				all[i].PerMinute[m] += n
 			}
@@ -116,7 +120,7 @@ func (d *Day) Population(w Window) (*Population, error) {
 		}
 		byFunction[row.Function] = len(all)
 		all = append(all, Function{Owner: row.Owner, App: row.App, Function: row.Function, Trigger: row.Trigger,
-			PerMinute: slices.Clone(row.PerMinute), Line: row.Line})
+			PerMinute: row.PerMinute, Line: row.Line})
 	}
 	durations := map[string]Durations{}
 	for _, r := range d.Durations {
@@ -138,7 +142,7 @@ func (d *Day) Population(w Window) (*Population, error) {
 		dur, okD := durations[f.Function]
 		mem, okM := memory[f.App]
 		for _, n := range f.PerMinute[w.From-1 : w.To] {
-			f.Invocations += n
+			f.Invocations += int(n)
 		}
 		switch {
 		case !okD:

@@ -67,7 +67,7 @@ func TestPopulation(t *testing.T) {
 			for _, r := range d.Invocations {
 				if r.Function == f.Function {
 					for _, n := range r.PerMinute {
-						rows += n
+						rows += int(n)
 					}
 				}
 			}
