@@ -185,8 +185,8 @@ func describeHeader(want []string, nExtra int) string {
 	return fmt.Sprintf("%s,1,2,...,%d", strings.Join(want, ","), nExtra)
 }
 
-// csvError drops encoding/csv's own "record on line N" wording's
-// redundancy: the error already names the line.
+// csvError words a malformed-CSV error as the others read: "line N,
+// column C: what" after the file's name.
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
