@@ -215,11 +215,11 @@ func TestWriteScenarioSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	real := *base
-	real.Source = "3 functions of a day\nof a real trace"
-	real.Functions = slices.Clone(base.Functions)
-	for i := range real.Functions {
-		real.Functions[i].Profile.MemoryMi = 100 * (i + 1)
+	imported := *base
+	imported.Source = "3 functions of a day\nof a real trace"
+	imported.Functions = slices.Clone(base.Functions)
+	for i := range imported.Functions {
+		imported.Functions[i].Profile.MemoryMi = 100 * (i + 1)
 	}
 	tests := []struct {
 		name     string
@@ -228,7 +228,7 @@ func TestWriteScenarioSource(t *testing.T) {
 		memories []string
 	}{
 		{"generated", base, "# A synthetic serverless fleet, written by knsim's fleet generator\n", []string{"", "", ""}},
-		{"real", &real, "# 3 functions of a day\n# of a real trace.\n", []string{"100Mi", "200Mi", "300Mi"}},
+		{"imported", &imported, "# 3 functions of a day\n# of a real trace.\n", []string{"100Mi", "200Mi", "300Mi"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
