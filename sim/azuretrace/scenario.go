@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/knsim/knsim/sim/fleet"
+	"github.com/knsim/knsim/sim/traffic"
 )
 
 // Service names: "fn-" and the first hexadecimal digits of HashFunction.
@@ -143,7 +144,20 @@ func (s *Selection) ScenarioOptions(name string) fleet.ScenarioOptions {
 // WriteScenario writes the selection's scenario into dir with
 // fleet.Fleet.WriteScenario: dir/<name>.yaml, dir/traces/<name>.csv and
 // dir/services.yaml. It returns the scenario file's path.
+// It refuses a selection whose functions together invoke more than
+// sim/traffic.MaxPerMinute times in a minute of the day, which no trace
+// may (the scenario would not load).
 func (s *Selection) WriteScenario(dir, name string) (string, error) {
+	for m := range MinutesPerDay {
+		total := 0
+		for _, f := range s.Functions {
+			total += int(f.PerMinute[m])
+		}
+		if total > traffic.MaxPerMinute {
+			return "", fmt.Errorf("minute %d: the %d functions chosen invoke %d times, over the limit of %d per minute of a trace; choose fewer functions",
+				m+1, len(s.Functions), total, traffic.MaxPerMinute)
+		}
+	}
 	return s.Fleet().WriteScenario(dir, s.ScenarioOptions(name))
 }
 

@@ -166,3 +166,35 @@ func memoryRequests(t *testing.T, sc *scenario.Scenario) map[string]string {
 	}
 	return out
 }
+
+func TestWriteScenarioOverLimit(t *testing.T) {
+	d := fixture(t)
+	// three functions at 4 million invocations in minute 700 each.
+	for i := range 3 {
+		d.Invocations[i].PerMinute[699] = 4_000_000
+	}
+	tests := []struct {
+		name string
+		top  int
+		want string
+	}{
+		{"two fit", 2, ""},
+		{"three do not", 3, "minute 700: the 3 functions chosen invoke 12000000 times, over the limit of 10000000 per minute of a trace; choose fewer functions"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sel, err := Select(d, Options{Window: Window{From: 700, To: 700}, Top: tc.top})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = sel.WriteScenario(t.TempDir(), "x")
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
