@@ -94,6 +94,8 @@ type recorder struct {
 	desired func(types.NamespacedName) int32
 	// resources gives a Deployment's per-pod CPU (cores) and memory (GiB).
 	resources func(deployment types.NamespacedName) (float64, float64)
+	// ready, when set, follows new Services to Ready (readiness.go).
+	ready *readiness
 }
 
 func newRecorder(start time.Time) *recorder {
@@ -177,6 +179,9 @@ func (r *recorder) targetOf(rec telemetry.Record) int32 {
 func (r *recorder) onPod(e cluster.PodEvent) {
 	key := types.NamespacedName{Namespace: e.Namespace, Name: e.Pod}
 	t := r.since(e.Time)
+	if r.ready != nil {
+		r.ready.onPod(e, t)
+	}
 	p := r.pods[key]
 	if p == nil {
 		// Standard pods belong to <rev>-deployment, reserve instances to <rev>-reserve.
