@@ -93,6 +93,12 @@ func runCharts(r *results.Results) ([]chart, error) {
 			return nil, err
 		}
 	}
+	if rd := r.Readiness; rd != nil && rd.Services > 0 { // readiness.go
+		svg, err = readinessChart(rd)
+		if err := add(fmt.Sprintf("Service ready: stages stacked by percentile (%d of %d Services Ready)", rd.Ready, rd.Services), svg, err); err != nil {
+			return nil, err
+		}
+	}
 	svg, err = barChart("Cost", "units", []string{"pod-s", "vCPU-s", "GiB-s"}, []float64{r.Cost.PodSeconds, r.Cost.VCPUSeconds, r.Cost.GiBSeconds})
 	if err := add(fmt.Sprintf("Resource use (total %s)", money(r.Cost)), svg, err); err != nil {
 		return nil, err

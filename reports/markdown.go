@@ -68,6 +68,7 @@ func writeRun(b *strings.Builder, r *results.Results) {
 		r.ColdStarts.Count, num(r.ColdStarts.Latency.P50), num(r.ColdStarts.Latency.P99))
 	fmt.Fprintf(b, "Cost: %s pod-seconds, %s vCPU-seconds, %s GiB-seconds, %s.\n", num(r.Cost.PodSeconds),
 		num(r.Cost.VCPUSeconds), num(r.Cost.GiBSeconds), money(r.Cost))
+	writeReadiness(b, r.Readiness) // readiness.go
 	if e := r.Events; e != nil {
 		b.WriteString("\n| produced | accepted | delivered | duplicates | retries | dead-lettered | dropped (TTL) | filtered | lost | p99 ms |\n")
 		b.WriteString("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")

@@ -35,6 +35,7 @@ type runOptions struct {
 	cpuProfile   string
 	maxDuration  time.Duration // 0: scenario.DefaultMaxDuration
 	outside      bool          // file: paths may leave the scenario's folder
+	readiness    bool          // record the Service-ready breakdown and write its CSV
 }
 
 func newRunCommand() *cobra.Command {
@@ -63,6 +64,8 @@ plane, prints a summary in the shape hey users know, writes results JSON into
 	f.BoolVar(&o.outside, "allow-outside-files", false,
 		"let file: paths (manifests, traces) name files outside the scenario's folder and its subfolders")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print only the verdict lines")
+	f.BoolVar(&o.readiness, "readiness", true,
+		"record the Service-ready breakdown (creation to Configuration, Revision, Deployment, pod, PodAutoscaler, SKS, Route and Service ready) in the results and write it as <results>.readiness.csv (virtual runs)")
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`during real-mode runs, collect garbage only when the heap nears this size, which keeps collector pauses out of the measured latency; "default" keeps Go's GOGC=100`)
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the runs to this file (go tool pprof reads it)")
@@ -126,6 +129,9 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 		if err := res.Write(path); err != nil {
 			return err
 		}
+		if err := writeReadinessCSV(path, res); err != nil {
+			return err
+		}
 		if !o.quiet {
 			printSummary(stdout, res)
 			if sc.Metadata.Mode != scenario.Real {
@@ -159,7 +165,7 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 }
 
 func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io.Writer) (*results.Results, error) {
-	opts := runner.Options{ControlPlane: scenario.ControlPlane(o.controlPlane)}
+	opts := runner.Options{ControlPlane: scenario.ControlPlane(o.controlPlane), Readiness: o.readiness}
 	if o.seedSet {
 		opts.Seed = &o.seed
 	}
@@ -174,6 +180,24 @@ func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io
 		return runner.RunReal(ctx, sc, opts)
 	}
 	return runner.Run(ctx, sc, opts)
+}
+
+// writeReadinessCSV writes the run's Service-ready breakdown, one row per
+// Service, beside its results JSON (x.json -> x.readiness.csv), when the
+// run recorded one.
+func writeReadinessCSV(resultsPath string, res *results.Results) error {
+	if res.Readiness == nil {
+		return nil
+	}
+	f, err := os.Create(strings.TrimSuffix(resultsPath, ".json") + ".readiness.csv")
+	if err != nil {
+		return err
+	}
+	if err := res.Readiness.WriteCSV(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func resultsName(r *results.Results) string {

@@ -33,6 +33,20 @@ type Metric struct {
 // StatusMetric is the pattern entry of KnownMetrics for HTTP status codes.
 const StatusMetric = "status.<code>"
 
+// ReadyStageMetric is the pattern entry of KnownMetrics for the stages of
+// the Service-ready breakdown: ready.revision.p95, ready.route.max, and so
+// on, each the time from a Service's creation to the stage.
+const ReadyStageMetric = "ready.<stage>.<stat>"
+
+// readyStageName matches the names ReadyStageMetric stands for. The stages
+// are sim/results.ReadyStages but the last (ready.p95 and the like are the
+// Service's own Ready); the runner's tests check the two lists agree.
+var readyStageName = regexp.MustCompile(`^ready\.(configuration|revision|deployment|scheduled|started|autoscaler|sks|route)\.(p50|p90|p95|p99|max|mean)$`)
+
+// isPattern reports whether a KnownMetrics entry stands for a family of
+// names rather than being one.
+func isPattern(name string) bool { return strings.Contains(name, "<") }
+
 // statusName matches the names StatusMetric stands for: a code from 100 to
 // 599 or a class such as 5xx.
 var statusName = regexp.MustCompile(`^status\.([1-5][0-9][0-9]|[1-5]xx)$`)
@@ -84,6 +98,17 @@ var KnownMetrics = []Metric{
 	{"events.lost", NumberKind, "events", "accepted events never delivered, dead-lettered nor dropped"},
 
 	{"activator.inpath", NumberKind, "requests", "requests that passed through the activator"},
+
+	{"ready.services", NumberKind, "services", "Knative Services created during the run (or by t)"},
+	{"ready.count", NumberKind, "services", "of those, Services that turned Ready"},
+	{"ready.share", NumberKind, "fraction", "ready.count / ready.services (0 when no Services)"},
+	{"ready.p50", DurationKind, "", "median time from a Service's creation to Ready"},
+	{"ready.p90", DurationKind, "", "90th percentile time from creation to Ready"},
+	{"ready.p95", DurationKind, "", "95th percentile time from creation to Ready"},
+	{"ready.p99", DurationKind, "", "99th percentile time from creation to Ready"},
+	{"ready.max", DurationKind, "", "longest time from creation to Ready"},
+	{"ready.mean", DurationKind, "", "mean time from creation to Ready"},
+	{ReadyStageMetric, DurationKind, "", "time from a Service's creation to a stage of its way to Ready (configuration, revision, deployment, scheduled, started, autoscaler, sks, route); stat is p50, p90, p95, p99, max or mean"},
 }
 
 // LookupMetric finds the metric called name, e.g. "latency.p99" or
@@ -94,8 +119,13 @@ func LookupMetric(name string) (Metric, bool) {
 		m.Name = name
 		return m, true
 	}
+	if readyStageName.MatchString(name) {
+		m := KnownMetrics[slices.IndexFunc(KnownMetrics, func(m Metric) bool { return m.Name == ReadyStageMetric })]
+		m.Name = name
+		return m, true
+	}
 	for _, m := range KnownMetrics {
-		if m.Name == name && m.Name != StatusMetric {
+		if m.Name == name && !isPattern(m.Name) {
 			return m, true
 		}
 	}
@@ -109,7 +139,7 @@ func suggestMetric(name string) string {
 	}
 	best, bestD := "", (len(name)+2)/3+1
 	for _, m := range KnownMetrics {
-		if m.Name == StatusMetric {
+		if isPattern(m.Name) {
 			continue
 		}
 		if d := editDistance(name, m.Name); d < bestD {
@@ -120,7 +150,7 @@ func suggestMetric(name string) string {
 		// A right family with a wrong member: suggest the family's first.
 		family, _, _ := strings.Cut(name, ".")
 		for _, m := range KnownMetrics {
-			if f, _, _ := strings.Cut(m.Name, "."); f == family && m.Name != StatusMetric {
+			if f, _, _ := strings.Cut(m.Name, "."); f == family && !isPattern(m.Name) {
 				return m.Name
 			}
 		}

@@ -21,7 +21,7 @@ func TestKnownMetricsWellFormed(t *testing.T) {
 		if m.Help == "" {
 			t.Errorf("%s: no help", m.Name)
 		}
-		if m.Name == StatusMetric {
+		if isPattern(m.Name) {
 			continue
 		}
 		if got, ok := LookupMetric(m.Name); !ok || got != m {
@@ -49,6 +49,13 @@ func TestLookupMetric(t *testing.T) {
 		{"status.50", false, ""},
 		{"pods", false, ""},
 		{"pods.max.x", false, ""},
+		{"ready.p95", true, DurationKind},
+		{"ready.share", true, NumberKind},
+		{"ready.route.p95", true, DurationKind},
+		{"ready.scheduled.max", true, DurationKind},
+		{"ready.ready.p95", false, ""},
+		{"ready.route.p42", false, ""},
+		{"ready.<stage>.<stat>", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,6 +27,9 @@ type Results struct {
 	Cost Cost `json:"cost"`
 	// Events summarises event delivery, when the scenario has event workloads.
 	Events *Events `json:"events,omitempty"`
+	// Readiness is the Service-ready breakdown (readiness.go), when the run
+	// recorded it.
+	Readiness *Readiness `json:"readiness,omitempty"`
 	// Expectations are the outcomes of the scenario's expect list.
 	Expectations []Outcome `json:"expectations"`
 	// Passed is true when every expectation passed.

@@ -23,6 +23,7 @@ func (r *run) act(ctx context.Context, now time.Time, a scenario.Action) error {
 		if err := ensureNamespaces(ctx, r.b, a.Apply.Objects); err != nil {
 			return err
 		}
+		r.rec.ready.applied() // new Services start their way to Ready (readiness.go)
 		return r.b.Apply(ctx, "default", a.Apply.Objects...)
 	case a.PatchTraffic != nil:
 		return r.patchTraffic(ctx, a.PatchTraffic)

@@ -35,6 +35,9 @@ type lookup struct {
 	// service() scopes (events.go).
 	eventRecords []eventplane.Record
 	start        time.Time
+	// ready answers ready.* metrics (readiness.go) when readyRecorded.
+	ready         []results.StageTimes
+	readyRecorded bool
 }
 
 // Metric implements expect.Results.
@@ -73,6 +76,8 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 			return eventMetricScoped(l.eventRecords, l.start, name, at, scope.Service)
 		}
 		return l.eventMetric(name)
+	case strings.HasPrefix(name, "ready."):
+		return l.readyMetric(name, scope, at)
 	case name == "activator.inpath":
 		n := 0
 		for _, q := range l.r.requests {

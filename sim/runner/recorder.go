@@ -94,6 +94,9 @@ type recorder struct {
 	desired func(types.NamespacedName) int32
 	// resources gives a Deployment's per-pod CPU (cores) and memory (GiB).
 	resources func(deployment types.NamespacedName) (float64, float64)
+	// ready, when set, follows new Services to Ready (readiness.go). It is
+	// fed by the run itself, not through feed: syncs read it as they go.
+	ready *readiness
 }
 
 func newRecorder(start time.Time) *recorder {

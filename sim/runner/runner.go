@@ -38,6 +38,9 @@ type Options struct {
 	// OnSync, when set, sees every control-plane snapshot the data plane
 	// syncs to, at the virtual time it does.
 	OnSync func(now time.Time, snap *topology.Serving)
+	// Readiness records the Service-ready breakdown (readiness.go) into
+	// results; an expectation naming a ready.* metric records it anyway.
+	Readiness bool
 }
 
 // Run executes a loaded scenario in virtual time and returns its results.
@@ -63,6 +66,9 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	start, total := eng.Now(), sc.Metadata.Duration.D()
 	rec := newRecorder(start)
 	rec.horizon = total
+	if opts.Readiness || wantsReadiness(exprs) {
+		rec.ready = newReadiness()
+	}
 	feed := newFeed(rec)
 	defer feed.stop()
 	var mu sync.Mutex // the cluster reports pod events from controller goroutines on envtest
@@ -70,6 +76,10 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	cc.OnPodEvent = func(e cluster.PodEvent) {
 		mu.Lock()
 		defer mu.Unlock()
+		if rec.ready != nil {
+			// The breakdown is read at every sync, on this goroutine.
+			rec.ready.onPod(e, rec.since(e.Time))
+		}
 		feed.pod(e)
 	}
 	ev := newEvents(sc) // events: sources emit into this run (events.go)
@@ -239,6 +249,11 @@ func (r *run) settle(ctx context.Context) error {
 				}
 			}
 		})
+		if rd := r.rec.ready; rd != nil { // the Service-ready breakdown (readiness.go)
+			if err := rd.sync(ctx, r.b.Client(), r.eng.Now().Sub(r.start)); err != nil {
+				return err
+			}
+		}
 		r.dp.SyncDelta(r.eng.Now(), snap, d)
 		if r.opts.OnSync != nil {
 			r.opts.OnSync(r.eng.Now(), snap.Clone())
@@ -303,7 +318,12 @@ func (r *run) finish(exprs []*expect.Expr, total time.Duration) (*results.Result
 	res := newResults(r.sc, r.sc.Metadata.Mode, total, cfg)
 	r.rec.summarize(res, total, r.sc.Prices)
 	r.ev.finish(r.eng.Now(), res) // events: counters (events.go)
-	evaluate(res, exprs, &lookup{r: r.rec, end: total, prices: r.sc.Prices, events: r.ev.summary(), eventRecords: r.ev.records, start: r.start})
+	var ready []results.StageTimes
+	if r.rec.ready != nil {
+		ready = r.rec.ready.times()
+		res.Readiness = results.Breakdown(ready)
+	}
+	evaluate(res, exprs, &lookup{r: r.rec, end: total, prices: r.sc.Prices, events: r.ev.summary(), eventRecords: r.ev.records, start: r.start, ready: ready, readyRecorded: r.rec.ready != nil})
 	return res, nil
 }
 
