@@ -181,7 +181,7 @@ func initialScale(s settingsSource, annotations map[string]string, path string) 
 	if err != nil || allowed {
 		return nil, err
 	}
-	fe := fielderr.ErrInvalidValue(annotations[autoscaling.InitialScaleAnnotationKey], autoscaling.InitialScaleAnnotationKey).ViaField(path)
+	fe := fielderr.ErrInvalidValue(autoscaling.Spelled(annotations, autoscaling.InitialScaleAnnotationKey)).ViaField(path)
 	return []*fielderr.FieldError{fe}, nil
 }
 

@@ -23,6 +23,35 @@ const (
 	ScheduledMinScaleAnnotationKey        = GroupName + "/scheduled-min-scale"
 )
 
+// legacyKeys are the camelCase spellings Knative still accepts for some
+// keys (knative.dev/serving pkg/apis/autoscaling, register.go, where each is
+// a kmap.KeyPriority: the current key first). Manifests written for older
+// Knative releases use them, and knsim takes those manifests unchanged.
+var legacyKeys = map[string]string{
+	MinScaleAnnotationKey:                 GroupName + "/minScale",
+	MaxScaleAnnotationKey:                 GroupName + "/maxScale",
+	InitialScaleAnnotationKey:             GroupName + "/initialScale",
+	TargetBurstCapacityKey:                GroupName + "/targetBurstCapacity",
+	PanicWindowPercentageAnnotationKey:    GroupName + "/panicWindowPercentage",
+	PanicThresholdPercentageAnnotationKey: GroupName + "/panicThresholdPercentage",
+	TargetUtilizationPercentageKey:        GroupName + "/targetUtilizationPercentage",
+	ScaleDownDelayAnnotationKey:           GroupName + "/scaleDownDelay",
+	ScaleToZeroPodRetentionPeriodKey:      GroupName + "/scaleToZeroPodRetentionPeriod",
+}
+
+// Get returns the annotation key's value: under its current spelling, or
+// else under the legacy camelCase one Knative also reads.
+func Get(annotations map[string]string, key string) (string, bool) {
+	if v, ok := annotations[key]; ok {
+		return v, true
+	}
+	if legacy, ok := legacyKeys[key]; ok {
+		v, ok := annotations[legacy]
+		return v, ok
+	}
+	return "", false
+}
+
 // Classes and metrics.
 const (
 	// KPA is the Knative Pod Autoscaler class.

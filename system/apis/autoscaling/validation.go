@@ -50,7 +50,7 @@ func Metric(annotations map[string]string) string {
 
 // ParseInt32 parses annotation key as a base-10 int32; ok is false when unset.
 func ParseInt32(annotations map[string]string, key string) (v int32, ok bool, err error) {
-	s, ok := annotations[key]
+	s, ok := Get(annotations, key)
 	if !ok {
 		return 0, false, nil
 	}
@@ -60,7 +60,7 @@ func ParseInt32(annotations map[string]string, key string) (v int32, ok bool, er
 
 // ParseFloat parses annotation key as a float64; ok is false when unset.
 func ParseFloat(annotations map[string]string, key string) (v float64, ok bool, err error) {
-	s, ok := annotations[key]
+	s, ok := Get(annotations, key)
 	if !ok {
 		return 0, false, nil
 	}
@@ -70,7 +70,7 @@ func ParseFloat(annotations map[string]string, key string) (v float64, ok bool, 
 
 // ParseDuration parses annotation key as a Go duration; ok is false when unset.
 func ParseDuration(annotations map[string]string, key string) (d time.Duration, ok bool, err error) {
-	s, ok := annotations[key]
+	s, ok := Get(annotations, key)
 	if !ok {
 		return 0, false, nil
 	}
@@ -112,15 +112,30 @@ func scaleBounds(m map[string]string) (minScale, maxScale int32, errs *fielderr.
 	return minScale, maxScale, errs
 }
 
+// Spelled returns the annotation key's value and the key as the
+// annotations spell it (its legacy spelling when only that is set), so an
+// error names what the user wrote.
+func Spelled(m map[string]string, key string) (value, name string) {
+	if _, ok := m[key]; !ok {
+		if legacy, ok := legacyKeys[key]; ok {
+			if v, ok := m[legacy]; ok {
+				return v, legacy
+			}
+		}
+	}
+	return m[key], key
+}
+
 // intGE0 reads a non-negative int32; a bad value reads as 0 so that the
 // min/max comparison does not add a second, misleading error.
 func intGE0(m map[string]string, key string) (int32, *fielderr.FieldError) {
 	v, _, err := ParseInt32(m, key)
+	val, name := Spelled(m, key)
 	switch {
 	case errors.Is(err, strconv.ErrRange) || v < 0:
-		return 0, fielderr.ErrOutOfBoundsValue(m[key], 0, math.MaxInt32, key)
+		return 0, fielderr.ErrOutOfBoundsValue(val, 0, math.MaxInt32, name)
 	case err != nil:
-		return 0, fielderr.ErrInvalidValue(m[key], key)
+		return 0, fielderr.ErrInvalidValue(val, name)
 	}
 	return v, nil
 }
@@ -153,12 +168,13 @@ func validateClassAndMetric(m map[string]string) (errs *fielderr.FieldError) {
 func validateFloats(m map[string]string) (errs *fielderr.FieldError) {
 	inRange := func(key string, lo, hi float64) {
 		v, ok, err := ParseFloat(m, key)
+		val, name := Spelled(m, key)
 		switch {
 		case !ok:
 		case err != nil:
-			errs = errs.Also(fielderr.ErrInvalidValue(m[key], key))
+			errs = errs.Also(fielderr.ErrInvalidValue(val, name))
 		case v < lo || v > hi:
-			errs = errs.Also(fielderr.ErrOutOfBoundsValue(m[key], lo, hi, key))
+			errs = errs.Also(fielderr.ErrOutOfBoundsValue(val, lo, hi, name))
 		}
 	}
 	inRange(PanicWindowPercentageAnnotationKey, PanicWindowPercentageMin, PanicWindowPercentageMax)
@@ -173,7 +189,7 @@ func validateFloats(m map[string]string) (errs *fielderr.FieldError) {
 	}
 	// -1 is the sentinel for "activator always in the path".
 	if v, ok, err := ParseFloat(m, TargetBurstCapacityKey); err != nil || ok && v < 0 && v != -1 {
-		errs = errs.Also(fielderr.ErrInvalidValue(m[TargetBurstCapacityKey], TargetBurstCapacityKey))
+		errs = errs.Also(fielderr.ErrInvalidValue(Spelled(m, TargetBurstCapacityKey)))
 	}
 	return errs
 }
@@ -181,15 +197,16 @@ func validateFloats(m map[string]string) (errs *fielderr.FieldError) {
 func validateDurations(m map[string]string) (errs *fielderr.FieldError) {
 	inRange := func(key string, lo time.Duration, wholeSeconds bool) {
 		d, ok, err := ParseDuration(m, key)
+		val, name := Spelled(m, key)
 		switch {
 		case !ok:
 		case err != nil:
-			errs = errs.Also(fielderr.ErrInvalidValue(m[key], key))
+			errs = errs.Also(fielderr.ErrInvalidValue(val, name))
 		case d < lo || d > WindowMax:
-			errs = errs.Also(fielderr.ErrOutOfBoundsValue(m[key], lo, WindowMax, key))
+			errs = errs.Also(fielderr.ErrOutOfBoundsValue(val, lo, WindowMax, name))
 		case wholeSeconds && d.Truncate(time.Second) != d:
 			// The autoscaler ticks in whole seconds.
-			errs = errs.Also(fielderr.ErrGeneric("must be specified with at most second precision", key))
+			errs = errs.Also(fielderr.ErrGeneric("must be specified with at most second precision", name))
 		}
 	}
 	if isKPA(m) {
@@ -202,7 +219,7 @@ func validateDurations(m map[string]string) (errs *fielderr.FieldError) {
 
 func validateInts(m map[string]string) (errs *fielderr.FieldError) {
 	if v, ok, err := ParseInt32(m, InitialScaleAnnotationKey); err != nil || ok && v < 0 {
-		errs = errs.Also(fielderr.ErrInvalidValue(m[InitialScaleAnnotationKey], InitialScaleAnnotationKey))
+		errs = errs.Also(fielderr.ErrInvalidValue(Spelled(m, InitialScaleAnnotationKey)))
 	}
 	v, ok, err := ParseInt32(m, ActivationScaleKey)
 	switch {

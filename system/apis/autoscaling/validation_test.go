@@ -105,6 +105,20 @@ func TestValidateAnnotations(t *testing.T) {
 			want: "invalid value: median: " + p + MetricAggregationAlgorithmKey},
 		{name: "algorithm left to hpa", anns: map[string]string{ClassAnnotationKey: HPA, MetricAggregationAlgorithmKey: "median"}},
 
+		// Knative's legacy camelCase spellings are read, and named as written.
+		{name: "legacy spellings valid", anns: map[string]string{
+			GroupName + "/minScale": "1", GroupName + "/maxScale": "5", GroupName + "/initialScale": "2",
+			GroupName + "/targetBurstCapacity": "200", GroupName + "/panicWindowPercentage": "10",
+			GroupName + "/panicThresholdPercentage": "200", GroupName + "/targetUtilizationPercentage": "70",
+			GroupName + "/scaleDownDelay": "1m", GroupName + "/scaleToZeroPodRetentionPeriod": "30s",
+		}},
+		{name: "legacy min above max", anns: map[string]string{GroupName + "/minScale": "3", GroupName + "/maxScale": "2"},
+			want: "max-scale=2 is less than min-scale=3: " + p + MaxScaleAnnotationKey + ", " + p + MinScaleAnnotationKey},
+		{name: "legacy max scale not int", anns: map[string]string{GroupName + "/maxScale": "1.5"},
+			want: "invalid value: 1.5: " + p + GroupName + "/maxScale"},
+		{name: "legacy utilization out of range", anns: map[string]string{GroupName + "/targetUtilizationPercentage": "0.5"},
+			want: "expected 1 <= 0.5 <= 100: " + p + GroupName + "/targetUtilizationPercentage"},
+
 		{name: "several errors sorted", anns: map[string]string{MinScaleAnnotationKey: "x", WindowAnnotationKey: "x"},
 			want: "invalid value: x: " + p + MinScaleAnnotationKey + ", " + p + WindowAnnotationKey},
 	}
@@ -177,5 +191,28 @@ func TestClassAndMetric(t *testing.T) {
 		if c, m := Class(tc.anns), Metric(tc.anns); c != tc.class || m != tc.metric {
 			t.Errorf("Class, Metric(%v) = %q, %q; want %q, %q", tc.anns, c, m, tc.class, tc.metric)
 		}
+	}
+}
+
+func TestGetReadsLegacySpellings(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		anns   map[string]string
+		key    string
+		want   string
+		wantOK bool
+	}{
+		{"current spelling", map[string]string{MinScaleAnnotationKey: "2"}, MinScaleAnnotationKey, "2", true},
+		{"legacy spelling", map[string]string{GroupName + "/minScale": "3"}, MinScaleAnnotationKey, "3", true},
+		{"current wins over legacy", map[string]string{MinScaleAnnotationKey: "2", GroupName + "/minScale": "3"}, MinScaleAnnotationKey, "2", true},
+		{"no legacy spelling for activation-scale", map[string]string{GroupName + "/activationScale": "2"}, ActivationScaleKey, "", false},
+		{"unset", nil, MaxScaleAnnotationKey, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := Get(tc.anns, tc.key)
+			if got != tc.want || ok != tc.wantOK {
+				t.Errorf("Get(%s) = %q, %v; want %q, %v", tc.key, got, ok, tc.want, tc.wantOK)
+			}
+		})
 	}
 }

@@ -1,7 +1,6 @@
 package resources
 
 import (
-	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -24,11 +23,11 @@ func InitialReplicas(annotations map[string]string) int32 {
 }
 
 func annotationInt(a map[string]string, key string, def int32) int32 {
-	v, err := strconv.ParseInt(a[key], 10, 32)
-	if err != nil {
+	v, ok, err := autoscaling.ParseInt32(a, key)
+	if !ok || err != nil {
 		return def
 	}
-	return int32(v)
+	return v
 }
 
 func deploymentRef(rev *servingv1.Revision) corev1.ObjectReference {
