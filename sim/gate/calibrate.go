@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/knsim/knsim/sim/distribution"
@@ -53,6 +55,13 @@ type Calibration struct {
 	FalseRows   []Row
 	// Detected counts the planted-regression trials that reported one.
 	Detected int
+	// DetectedShuffled counts the planted-regression trials that reported
+	// one when the candidate ran with other seeds than the baseline (no
+	// common random numbers: the pessimistic case).
+	DetectedShuffled int
+	// ByMetric counts, per "scenario metric", the regressions reported in
+	// each half: [no change, planted, planted with other seeds].
+	ByMetric map[string]*[3]int
 	// Verdicts counts every row's verdict, per half of the calibration.
 	NoChange, Planted map[Verdict]int
 }
@@ -98,7 +107,18 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 	if err != nil {
 		return nil, err
 	}
-	c := &Calibration{Trials: trials, Seeds: k, NoChange: map[Verdict]int{}, Planted: map[Verdict]int{}}
+	c := &Calibration{Trials: trials, Seeds: k, NoChange: map[Verdict]int{}, Planted: map[Verdict]int{}, ByMetric: map[string]*[3]int{}}
+	count := func(rows []Row, half int) {
+		for _, r := range rows {
+			key := r.Scenario + " " + r.Metric
+			if c.ByMetric[key] == nil {
+				c.ByMetric[key] = &[3]int{}
+			}
+			if r.Verdict == Regression {
+				c.ByMetric[key][half]++
+			}
+		}
+	}
 	for t := range trials {
 		base := slice(plain, t*k, k)
 		bl := NewBaseline(base, Provenance{}, nil)
@@ -124,6 +144,15 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 		for _, r := range prow {
 			c.Planted[r.Verdict]++
 		}
+		// The planted regression against another block's baseline.
+		other := NewBaseline(slice(plain, (trials+t)*k, k), Provenance{}, nil)
+		srows := l.comparePaired(other, slice(slow, t*k, k))
+		if Failed(srows) {
+			c.DetectedShuffled++
+		}
+		count(rows, 0)
+		count(prow, 1)
+		count(srows, 2)
 	}
 	return c, nil
 }
@@ -151,10 +180,18 @@ func slice(m *Measurements, from, n int) *Measurements {
 
 // WriteMarkdown writes the calibration's outcome.
 func (c *Calibration) WriteMarkdown(w io.Writer) {
-	fmt.Fprintf(w, "| trials | seeds (K) | false regressions (no change) | regressions found (service time planted) |\n|---:|---:|---:|---:|\n")
-	fmt.Fprintf(w, "| %d | %d | %d / %d (%.0f%%) | %d / %d (%.0f%%) |\n\n", c.Trials, c.Seeds,
-		c.FalseAlarms, c.Trials, 100*float64(c.FalseAlarms)/float64(c.Trials),
-		c.Detected, c.Trials, 100*float64(c.Detected)/float64(c.Trials))
+	pct := func(n int) string {
+		return fmt.Sprintf("%d / %d (%.0f%%)", n, c.Trials, 100*float64(n)/float64(c.Trials))
+	}
+	fmt.Fprintf(w, "| trials | seeds (K) | false regressions (no change, other seeds) | regressions found (planted, same seeds) | regressions found (planted, other seeds) |\n|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| %d | %d | %s | %s | %s |\n\n", c.Trials, c.Seeds, pct(c.FalseAlarms), pct(c.Detected), pct(c.DetectedShuffled))
+	fmt.Fprintf(w, "| scenario metric | false regressions | found (same seeds) | found (other seeds) |\n|---|---:|---:|---:|\n")
+	keys := slices.Sorted(maps.Keys(c.ByMetric))
+	for _, k := range keys {
+		v := c.ByMetric[k]
+		fmt.Fprintf(w, "| %s | %d | %d | %d |\n", k, v[0], v[1], v[2])
+	}
+	fmt.Fprintln(w)
 	for _, half := range []struct {
 		name string
 		v    map[Verdict]int

@@ -272,7 +272,7 @@ func (d *decoder) check(l *Loaded, root *yaml.Node) {
 			}
 			seen[m.Name()] = true
 		}
-		if len(ms) == 0 {
+		if len(g.Metrics)+len(s.Metrics) == 0 {
 			d.errorf(at("scenarios", i), "no metric to compare for %s: list metrics for the gate or the scenario", s.File)
 		}
 		l.Metrics = append(l.Metrics, ms)
