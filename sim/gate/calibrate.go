@@ -37,11 +37,13 @@ func scaleDistribution(d distribution.Distribution, f float64) distribution.Dist
 	if d.Type == distribution.LogNormal {
 		d.Mu += math.Log(f)
 	}
-	samples := make([]distribution.Duration, len(d.Samples))
-	for i, v := range d.Samples {
-		samples[i] = s(v)
+	if d.Samples != nil {
+		samples := make([]distribution.Duration, len(d.Samples))
+		for i, v := range d.Samples {
+			samples[i] = s(v)
+		}
+		d.Samples = samples
 	}
-	d.Samples = samples
 	return d
 }
 
@@ -62,6 +64,9 @@ type Calibration struct {
 	// ByMetric counts, per "scenario metric", the regressions reported in
 	// each half: [no change, planted, planted with other seeds].
 	ByMetric map[string]*[3]int
+	// Noise holds, per "scenario metric", the |change| the no-change
+	// trials estimated: the noise a minimum effect must stand above.
+	Noise map[string][]float64
 	// Verdicts counts every row's verdict, per half of the calibration.
 	NoChange, Planted map[Verdict]int
 }
@@ -107,7 +112,7 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 	if err != nil {
 		return nil, err
 	}
-	c := &Calibration{Trials: trials, Seeds: k, NoChange: map[Verdict]int{}, Planted: map[Verdict]int{}, ByMetric: map[string]*[3]int{}}
+	c := &Calibration{Trials: trials, Seeds: k, NoChange: map[Verdict]int{}, Planted: map[Verdict]int{}, ByMetric: map[string]*[3]int{}, Noise: map[string][]float64{}}
 	count := func(rows []Row, half int) {
 		for _, r := range rows {
 			key := r.Scenario + " " + r.Metric
@@ -116,6 +121,9 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 			}
 			if r.Verdict == Regression {
 				c.ByMetric[key][half]++
+			}
+			if half == 0 && r.Change != nil {
+				c.Noise[key] = append(c.Noise[key], math.Abs(*r.Change))
 			}
 		}
 	}
@@ -185,11 +193,15 @@ func (c *Calibration) WriteMarkdown(w io.Writer) {
 	}
 	fmt.Fprintf(w, "| trials | seeds (K) | false regressions (no change, other seeds) | regressions found (planted, same seeds) | regressions found (planted, other seeds) |\n|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(w, "| %d | %d | %s | %s | %s |\n\n", c.Trials, c.Seeds, pct(c.FalseAlarms), pct(c.Detected), pct(c.DetectedShuffled))
-	fmt.Fprintf(w, "| scenario metric | false regressions | found (same seeds) | found (other seeds) |\n|---|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| scenario metric | noise: median, max \\|change\\| (no change) | false regressions | found (same seeds) | found (other seeds) |\n|---|---:|---:|---:|---:|\n")
 	keys := slices.Sorted(maps.Keys(c.ByMetric))
 	for _, k := range keys {
 		v := c.ByMetric[k]
-		fmt.Fprintf(w, "| %s | %d | %d | %d |\n", k, v[0], v[1], v[2])
+		noise := "–"
+		if n := c.Noise[k]; len(n) > 0 {
+			noise = fmt.Sprintf("%.1f%%, %.1f%%", 100*Median(n), 100*slices.Max(n))
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %d | %d |\n", k, noise, v[0], v[1], v[2])
 	}
 	fmt.Fprintln(w)
 	for _, half := range []struct {
