@@ -32,6 +32,7 @@ type gateOptions struct {
 	calibrate      bool
 	trials         int
 	plant          float64
+	plantSet       bool
 }
 
 // gateError is an error of the gate itself (a bad file, a failed run), told
@@ -60,6 +61,7 @@ when the gate could not run. --update-baseline writes the baseline instead;
 --calibrate measures the gate's false-alarm rate and power (docs/gates.md).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.plantSet = cmd.Flags().Changed("plant")
 			err := o.run(cmd, args)
 			var regressed errRegression
 			if err != nil && !errors.As(err, &regressed) {
@@ -79,7 +81,7 @@ when the gate could not run. --update-baseline writes the baseline instead;
 	f.StringVar(&o.controlPlane, "control-plane", "", "override the control plane: envtest or memory")
 	f.BoolVar(&o.calibrate, "calibrate", false, "measure false alarms (unchanged code, other seeds) and power (service time planted) over --trials")
 	f.IntVar(&o.trials, "trials", 20, "calibration trials")
-	f.Float64Var(&o.plant, "plant", 1.10, "calibration: factor on every service time for the planted regression")
+	f.Float64Var(&o.plant, "plant", 1.10, "the factor on every service time of the planted regression (--calibrate); without --calibrate, runs the candidate with it, to check that the gate catches a slowdown")
 	return cmd
 }
 
@@ -96,8 +98,14 @@ func (o gateOptions) run(cmd *cobra.Command, files []string) error {
 	if o.controlPlane != "" && o.controlPlane != "memory" && o.controlPlane != "envtest" {
 		return fmt.Errorf("--control-plane must be envtest or memory, got %q", o.controlPlane)
 	}
-	if o.results != "" && (o.calibrate || o.seeds != 0 || o.firstSeed != 0) {
-		return errors.New("--results reads finished runs: it goes with neither --calibrate, --seeds nor --first-seed")
+	if o.results != "" && (o.calibrate || o.seeds != 0 || o.firstSeed != 0 || o.plantSet) {
+		return errors.New("--results reads finished runs: it goes with neither --calibrate, --plant, --seeds nor --first-seed")
+	}
+	if o.plant <= 0 {
+		return fmt.Errorf("--plant must be above 0, got %g", o.plant)
+	}
+	if o.plantSet && o.updateBaseline {
+		return errors.New("--plant slows the candidate down: it does not go with --update-baseline")
 	}
 	// Every gate file, and every scenario it names, is checked before
 	// anything runs.
@@ -165,6 +173,9 @@ func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, stdout, stderr
 		m, err = l.FromResults(o.results)
 	} else {
 		ro.Out = filepath.Join(o.out, "runs")
+		if o.plantSet {
+			ro.Mutate = gate.ScaleServiceTime(o.plant)
+		}
 		m, err = l.Run(ctx, ro)
 	}
 	if err != nil {

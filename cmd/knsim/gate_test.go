@@ -84,6 +84,11 @@ func TestGateEndToEnd(t *testing.T) {
 		t.Errorf("--results of unchanged runs: %v", err)
 	}
 
+	// --plant slows every service time down: the gate must catch it.
+	if _, err := runGate(t, "--plant", "1.3", "--out", out, gateFile); exitCode(err) != 1 {
+		t.Errorf("--plant 1.3: %v, want a regression (exit 1)", err)
+	}
+
 	scen := filepath.Join(dir, "tiny.yaml")
 	b, err := os.ReadFile(scen)
 	if err != nil {
@@ -142,6 +147,7 @@ func TestGateErrors(t *testing.T) {
 		{"missing scenario", []string{missingScenario}, "nowhere.yaml"},
 		{"no baseline", []string{"--baseline", filepath.Join(dir, "none.json"), filepath.Join(dir, "tiny.gate.yaml")}, "write one with knsim gate --update-baseline"},
 		{"bad flag mix", []string{"--results", dir, "--calibrate", bad}, "--results reads finished runs"},
+		{"plant and update", []string{"--plant", "2", "--update-baseline", bad}, "does not go with --update-baseline"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
