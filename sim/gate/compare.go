@@ -233,8 +233,20 @@ func (l *Loaded) Compare(bl *Baseline, m *Measurements) []Row {
 			var row Row
 			switch {
 			case bm == nil:
-				row = Row{Metric: met.Name(), Test: l.Test, Candidate: cand, Verdict: Inconclusive,
-					Note: "not in the baseline: run knsim gate --update-baseline"}
+				row = Row{Metric: met.Name(), Better: "lower", MinEffect: met.MinEffect, Test: l.Test, Candidate: cand,
+					Verdict: Inconclusive, Note: "not in the baseline: run knsim gate --update-baseline"}
+				if met.Higher {
+					row.Better = "higher"
+				}
+				var c []float64
+				for _, v := range cand {
+					if v != nil {
+						c = append(c, *v)
+					}
+				}
+				if len(c) > 0 {
+					row.CandidateMedian = ptr(Median(c))
+				}
 			case bm.Range != nil:
 				row = CompareRange(met, bm.Range, cand)
 			default:

@@ -127,7 +127,11 @@ func (r *Report) WriteJUnit(w io.Writer, l *Loaded) error {
 			suites.Suites = append(suites.Suites, junitSuite{Name: r.Gate + "/" + row.Scenario})
 		}
 		s := &suites.Suites[i]
-		msg := fmt.Sprintf("%s: %s, baseline %s, candidate %s", row.Metric, row.Verdict, f(row.Metric, row.BaselineMedian), f(row.Metric, row.CandidateMedian))
+		base := f(row.Metric, row.BaselineMedian)
+		if row.Range != nil {
+			base = "[" + f(row.Metric, row.Range.Min) + ", " + f(row.Metric, row.Range.Max) + "]"
+		}
+		msg := fmt.Sprintf("%s: %s, baseline %s, candidate %s", row.Metric, row.Verdict, base, f(row.Metric, row.CandidateMedian))
 		if row.Change != nil {
 			msg += fmt.Sprintf(", change %+.1f%%", 100**row.Change)
 		}
