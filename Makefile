@@ -7,6 +7,7 @@
 #   make test   build the envtest binaries when missing, then run every suite
 #   make test-unit  run the tests that need no kube-apiserver (under 2 minutes)
 #   make up     start the stack for kubectl, curl and hey (knsim up)
+#   make gate   the performance gates against bench/baselines (docs/gates.md)
 
 SHELL := /usr/bin/env bash
 GO ?= go

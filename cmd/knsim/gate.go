@@ -152,9 +152,17 @@ func (o gateOptions) run(cmd *cobra.Command, files []string) error {
 
 func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, stdout, stderr io.Writer) (bool, error) {
 	ro := gate.RunOptions{Workers: o.workers, ControlPlane: o.controlPlane, Progress: stderr}
+	blPath := l.BaselinePath()
+	if o.baseline != "" {
+		blPath = o.baseline
+	}
 	if o.calibrate {
 		began := time.Now()
-		c, err := l.Calibrate(ctx, o.trials, o.plant, ro, stderr)
+		bands, err := gate.ReadBaseline(blPath)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return false, err
+		}
+		c, err := l.Calibrate(ctx, o.trials, o.plant, ro, stderr, bands)
 		if err != nil {
 			return false, err
 		}
@@ -162,10 +170,6 @@ func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, stdout, stderr
 		c.WriteMarkdown(stdout)
 		fmt.Fprintf(stdout, "\n%s of wall time, %d workers\n", time.Since(began).Round(time.Second), o.workers)
 		return false, nil
-	}
-	blPath := l.BaselinePath()
-	if o.baseline != "" {
-		blPath = o.baseline
 	}
 	var m *gate.Measurements
 	var err error

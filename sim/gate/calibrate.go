@@ -84,9 +84,10 @@ type Calibration struct {
 //     workload's service time factor times longer; the gate should report a
 //     regression.
 //
-// The runs of the blocks are shared between the two halves: 3 x trials x K
-// runs per scenario in all.
-func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o RunOptions, log io.Writer) (*Calibration, error) {
+// The runs of the blocks are shared between the halves: 3 x trials x K runs
+// per scenario in all. The fixed bands of bands (the committed baseline; nil
+// for none) apply as they would in the gate.
+func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o RunOptions, log io.Writer, bands *Baseline) (*Calibration, error) {
 	k := l.Seeds
 	block := func(b int) []uint64 {
 		out := make([]uint64, k)
@@ -129,7 +130,7 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 	}
 	for t := range trials {
 		base := slice(plain, t*k, k)
-		bl := NewBaseline(base, Provenance{}, nil)
+		bl := NewBaseline(base, Provenance{}, bands)
 		// The seeds differ; pair them by position, as the test is valid
 		// for independent pairs too (and that is what the gate would do
 		// after a change that reshuffles random numbers).
@@ -153,7 +154,7 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 			c.Planted[r.Verdict]++
 		}
 		// The planted regression against another block's baseline.
-		other := NewBaseline(slice(plain, (trials+t)*k, k), Provenance{}, nil)
+		other := NewBaseline(slice(plain, (trials+t)*k, k), Provenance{}, bands)
 		srows := l.comparePaired(other, slice(slow, t*k, k))
 		if Failed(srows) {
 			c.DetectedShuffled++
