@@ -7,6 +7,7 @@
 #   make test   build the envtest binaries when missing, then run every suite
 #   make test-unit  run the tests that need no kube-apiserver (under 2 minutes)
 #   make up     start the stack for kubectl, curl and hey (knsim up)
+#   make gate   the performance gates against bench/baselines (docs/gates.md)
 
 SHELL := /usr/bin/env bash
 GO ?= go
@@ -42,7 +43,7 @@ REAL_SCENARIOS ?= scenarios/hey-burst.yaml
 # the day-long Azure trace too.
 CONTROL_PLANE ?= memory
 
-.PHONY: all run report up test test-unit test-race envtest generate rbac lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz
+.PHONY: all run report up test test-unit test-race envtest generate rbac lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz gate bench-compare
 
 all: build
 
@@ -175,6 +176,42 @@ bench: ## run the Go benchmarks and a short fleet benchmark
 
 bench-fleet: ## run the fleet benchmark (20 to 200 Services x 1h, 24h) and print its Markdown table
 	$(GO) run ./bench/fleet/cmd/fleet -markdown
+
+# The performance gates (docs/gates.md): each gate file's scenarios over its
+# seeds, compared with bench/baselines/; fails on a regression (exit 1) and
+# tells errors apart (exit 2). The report is in $(OUT)/gate/.
+GATES ?= $(wildcard scenarios/gates/*.gate.yaml)
+GATE_ARGS ?=
+gate: build ## run the performance gates (scenarios/gates) against bench/baselines; fails on a regression
+	bin/knsim gate --out $(OUT)/gate $(GATE_ARGS) $(GATES)
+
+# bench-compare runs the Go benchmarks on BASE (a git ref, checked out in a
+# temporary worktree) and on the working tree, BENCH_COUNT times each, and
+# prints benchstat's comparison. BENCHTIME is short: the scenario-sized
+# benchmarks run once per count, the micro-benchmarks long enough to settle.
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+BENCHSTAT := $(CACHE_HOME)/bin/benchstat-$(BENCHSTAT_VERSION)
+BASE ?=
+BENCH ?= .
+BENCH_COUNT ?= 6
+BENCHTIME ?= 200ms
+BENCH_PKGS ?= ./bench/...
+
+$(BENCHSTAT):
+	@mkdir -p $(dir $@)
+	GOBIN=$(CACHE_HOME)/bin/benchstat.d $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+	mv $(CACHE_HOME)/bin/benchstat.d/benchstat $@ && rmdir $(CACHE_HOME)/bin/benchstat.d
+
+bench-compare: $(BENCHSTAT) ## compare the Go benchmarks of BASE=<git ref> with the working tree (benchstat)
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git ref> [BENCH=regexp] [BENCH_PKGS=./bench/engine] [BENCH_COUNT=6]"; exit 2; }
+	@set -euo pipefail; tmp=$$(mktemp -d); \
+	  trap 'git worktree remove --force "$$tmp/base" >/dev/null 2>&1 || true; rm -rf "$$tmp"' EXIT; \
+	  git worktree add --quiet --detach "$$tmp/base" "$(BASE)"; \
+	  bench() { $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(BENCH_COUNT) $(BENCH_PKGS); }; \
+	  echo "bench-compare: $(BASE) = $$(git rev-parse --short '$(BASE)^{commit}') against the working tree"; \
+	  (cd "$$tmp/base" && bench) > "$$tmp/base.txt"; \
+	  bench > "$$tmp/head.txt"; \
+	  $(BENCHSTAT) base="$$tmp/base.txt" head="$$tmp/head.txt"
 
 clean-envtest: ## remove the cached envtest binaries
 	rm -rf $(ENVTEST_DIR)

@@ -18,5 +18,6 @@ clock.`,
 	root.AddCommand(newUpCommand(), newRunCommand(), newReportCommand())
 	root.AddCommand(newAutoscalerCommand())
 	root.AddCommand(newTraceCommand())
+	root.AddCommand(newGateCommand())
 	return root
 }
