@@ -17,5 +17,6 @@ clock.`,
 	}
 	root.AddCommand(newUpCommand(), newRunCommand(), newReportCommand())
 	root.AddCommand(newAutoscalerCommand())
+	root.AddCommand(newSweepCommand(), newMergeCommand())
 	return root
 }
