@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	batchv1 "k8s.io/api/batch/v1"
+	"sigs.k8s.io/yaml"
+)
+
+const sweepFile = "../../sim/sweep/testdata/grid.yaml"
+
+// knsim runs the CLI with args and returns what it printed.
+func knsim(t *testing.T, args ...string) string {
+	t.Helper()
+	root := newRootCommand()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		t.Fatalf("knsim %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
+}
+
+// tree reads every file under dir, by relative path.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSweepWorkersAndShardsAgree sweeps the tiny memory-plane scenario with
+// one worker, with two, and as two shards merged: the folders must be
+// byte-identical.
+func TestSweepWorkersAndShardsAgree(t *testing.T) {
+	one, two := t.TempDir(), t.TempDir()
+	knsim(t, "sweep", "-q", "--workers", "1", "--out", one, sweepFile)
+	got := knsim(t, "sweep", "-q", "--workers", "2", "--out", two, sweepFile)
+	if want := "sweep: 8 points, 0 done before, 8 run now, 2 seeds each"; !strings.HasPrefix(got, want) {
+		t.Errorf("sweep printed %q, want it to start with %q", got, want)
+	}
+	want := tree(t, one)
+	if n := len(want); n != 2+16 {
+		t.Fatalf("one worker wrote %d files, want sweep.json, summary.json and 16 runs", n)
+	}
+	if diff := cmp.Diff(want, tree(t, two)); diff != "" {
+		t.Errorf("two workers differ from one (-one +two):\n%s", diff)
+	}
+
+	shards := t.TempDir()
+	var dirs []string
+	for _, i := range []string{"0", "1"} {
+		t.Setenv("JOB_COMPLETION_INDEX", i)
+		dir := filepath.Join(shards, "shard-"+i)
+		got := knsim(t, "sweep", "-q", "--shards", "2", "--out", dir, sweepFile)
+		if !strings.HasPrefix(got, "shard "+i+" of 2: 4 points") {
+			t.Errorf("shard %s printed %q", i, got)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "summary.json")); err == nil {
+			t.Errorf("shard %s wrote a summary; only merge does", i)
+		}
+		dirs = append(dirs, dir)
+	}
+	merged := filepath.Join(shards, "merged")
+	got = knsim(t, append([]string{"merge", "--out", merged}, dirs...)...)
+	if !strings.HasPrefix(got, "merged 2 folders: 8 points with results ->") {
+		t.Errorf("merge printed %q", got)
+	}
+	if diff := cmp.Diff(want, tree(t, merged)); diff != "" {
+		t.Errorf("merged shards differ from the unsharded sweep (-unsharded +merged):\n%s", diff)
+	}
+}
+
+func TestSweepPrintJob(t *testing.T) {
+	got := knsim(t, "sweep", "--shards", "4", "--print-job", "--image", "registry.example/knsim:v1", sweepFile)
+	job := &batchv1.Job{}
+	if err := yaml.UnmarshalStrict([]byte(got), job); err != nil {
+		t.Fatalf("the printed Job does not decode: %v\n%s", err, got)
+	}
+	c := job.Spec.Template.Spec.Containers[0]
+	type shape struct {
+		Mode        string
+		Completions int32
+		Image       string
+		Args        []string
+	}
+	want := shape{"Indexed", 4, "registry.example/knsim:v1",
+		[]string{"sweep", sweepFile, "--shards", "4", "--workers", "1", "--out", "/results/shard-$(JOB_COMPLETION_INDEX)"}}
+	if diff := cmp.Diff(want, shape{string(*job.Spec.CompletionMode), *job.Spec.Completions, c.Image, c.Args}); diff != "" {
+		t.Errorf("printed Job (-want +got):\n%s", diff)
+	}
+}
+
+func TestSweepBadFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		want string
+	}{
+		{"shards without an index", []string{"--shards", "2"}, "", "--shards 2 needs --shard or JOB_COMPLETION_INDEX"},
+		{"index not a number", []string{"--shards", "2"}, "x", `JOB_COMPLETION_INDEX "x" is not a number`},
+		{"shard out of range", []string{"--shards", "2", "--shard", "2"}, "", "shard 2 is outside 0..1"},
+		{"no shards", []string{"--shards", "0"}, "", "--shards must be at least 1"},
+		{"job without image", []string{"--print-job"}, "", "the Job needs an image (--image)"},
+		{"bad control plane", []string{"--control-plane", "cloud"}, "", `--control-plane must be envtest or memory, got "cloud"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("JOB_COMPLETION_INDEX", tc.env)
+			root := newRootCommand()
+			root.SetOut(&bytes.Buffer{})
+			root.SetErr(&bytes.Buffer{})
+			root.SetArgs(append(append([]string{"sweep", "--out", t.TempDir()}, tc.args...), sweepFile))
+			err := root.Execute()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
