@@ -32,20 +32,29 @@ type bounds struct {
 	steps   int
 }
 
-// parse reads the range's bounds, which must be of one kind.
+// parse reads the range's bounds: numbers when both are numbers, else
+// durations when both read as durations ("500m" is 500 minutes), else
+// Kubernetes quantities.
 func (r *Range) parse() (bounds, error) {
-	lo, ulo, flo, err := parseBound(string(r.Min))
-	if err != nil {
-		return bounds{}, fmt.Errorf("min: %v", err)
+	b := bounds{unit: number, integer: r.Integer, steps: r.Steps}
+	lo, errLo := strconv.ParseFloat(string(r.Min), 64)
+	hi, errHi := strconv.ParseFloat(string(r.Max), 64)
+	if errLo != nil || errHi != nil || math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
+		dlo, errLo := scenario.ParseDuration(string(r.Min))
+		dhi, errHi := scenario.ParseDuration(string(r.Max))
+		if errLo == nil && errHi == nil {
+			lo, hi, b.unit, b.integer = float64(dlo), float64(dhi), durationUnit, true
+		} else {
+			qlo, errLo := resource.ParseQuantity(string(r.Min))
+			qhi, errHi := resource.ParseQuantity(string(r.Max))
+			if errLo != nil || errHi != nil {
+				return b, fmt.Errorf("min and max must both be numbers, durations (50ms) or quantities (500m, 2Gi); got %q and %q", r.Min, r.Max)
+			}
+			lo, hi, b.unit, b.integer, b.format = float64(qlo.MilliValue()), float64(qhi.MilliValue()), quantityUnit, true, qlo.Format
+		}
 	}
-	hi, uhi, _, err := parseBound(string(r.Max))
-	if err != nil {
-		return bounds{}, fmt.Errorf("max: %v", err)
-	}
-	b := bounds{lo: lo, hi: hi, unit: ulo, format: flo, integer: r.Integer || ulo != number, steps: r.Steps}
+	b.lo, b.hi = lo, hi
 	switch {
-	case ulo != uhi:
-		return b, errors.New("min and max must be of one kind: numbers, durations or quantities")
 	case hi < lo:
 		return b, fmt.Errorf("max %s is below min %s", r.Max, r.Min)
 	case r.Scale == "log":
@@ -57,20 +66,6 @@ func (r *Range) parse() (bounds, error) {
 		return b, fmt.Errorf("scale: expected linear or log, got %q", r.Scale)
 	}
 	return b, nil
-}
-
-// parseBound reads a number, a duration or a quantity.
-func parseBound(s string) (float64, unit, resource.Format, error) {
-	if f, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-		return f, number, "", nil
-	}
-	if d, err := scenario.ParseDuration(s); err == nil {
-		return float64(d), durationUnit, "", nil
-	}
-	if q, err := resource.ParseQuantity(s); err == nil {
-		return float64(q.MilliValue()), quantityUnit, q.Format, nil
-	}
-	return 0, 0, "", fmt.Errorf("expected a number, a duration (50ms) or a quantity (500m, 2Gi), got %q", s)
 }
 
 // at is the value a fraction u in [0, 1] of the way from lo to hi.
