@@ -252,7 +252,7 @@ func (f *File) loadScenario(sweepData []byte, l scenario.Limits) scenario.ErrorL
 			if errors.As(err, &pe) {
 				errs = append(errs, f.pos.Errorf(fmt.Sprintf("parameters[%d]", pe.param), "%v", pe.err))
 			} else {
-				errs = append(errs, f.pos.Errorf("parameters", "point %d: %v", pt.Index, err))
+				errs = append(errs, f.pos.Errorf("parameters", "%v", err))
 			}
 			if len(errs) >= scenario.MaxErrors {
 				break
@@ -293,6 +293,15 @@ func (f *File) ScenarioFor(pt Point) (*scenario.Scenario, error) {
 		return nil, fmt.Errorf("point %d (%s): %v", pt.Index, f.describe(pt), err)
 	}
 	if err := sc.Validate(); err != nil {
+		var list scenario.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			// Blame the parameter that set the field, when one did.
+			for i, p := range f.Parameters {
+				if e := list[0]; e.Path == p.Path || strings.HasPrefix(e.Path, p.Path+".") {
+					return nil, &paramError{i, fmt.Errorf("value %q: %s", pt.Values[i], e.Msg)}
+				}
+			}
+		}
 		return nil, fmt.Errorf("point %d (%s): the scenario is no longer valid: %v", pt.Index, f.describe(pt), err)
 	}
 	return sc, nil

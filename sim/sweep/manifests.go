@@ -48,7 +48,8 @@ func (o serviceOverride) check(sc *scenario.Scenario) error {
 		if len(all) == 0 {
 			return fmt.Errorf("the scenario's manifests define no Knative Service")
 		}
-		return fmt.Errorf("no Knative Service %s in the scenario's manifests; they define %s", o.service, strings.Join(all, ", "))
+		ns, name := scenario.SplitService(o.service)
+		return fmt.Errorf("no Knative Service %s/%s in the scenario's manifests; they define %s", ns, name, strings.Join(all, ", "))
 	}
 	if strings.HasPrefix(o.key, autoscaling.GroupName+"/") && !knownAnnotation(o.key) {
 		return fmt.Errorf("unknown annotation %s; the %s annotations are: %s", o.key, autoscaling.GroupName, strings.Join(autoscalingKeys, ", "))
