@@ -82,14 +82,19 @@ func readManifest(dir string) (*Manifest, error) {
 	return m, nil
 }
 
-// writeJSON writes v as indented JSON atomically.
+// writeJSON writes v as indented JSON atomically, unless the file holds
+// it already (a rerun that runs nothing changes nothing).
 func writeJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
+	b = append(b, '\n')
+	if have, err := os.ReadFile(path); err == nil && bytes.Equal(have, b) {
+		return nil
+	}
 	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)

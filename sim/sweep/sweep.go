@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -115,14 +116,38 @@ func Run(ctx context.Context, f *File, opts Options) (*Report, error) {
 	var (
 		mu       sync.Mutex
 		firstErr error
+		started  int
 		done     int
 		wg       sync.WaitGroup
 	)
+	// take decides, as a worker picks a point up, whether the budget lets
+	// it start; a point not started is left for a rerun.
+	take := func(pt Point) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case firstErr != nil || ctx.Err() != nil:
+			return false
+		case rep.Stopped != "":
+		case opts.MaxPoints > 0 && started >= opts.MaxPoints:
+			rep.Stopped = fmt.Sprintf("--max-points %d reached", opts.MaxPoints)
+		case opts.Budget > 0 && clk.Since(start) >= opts.Budget:
+			rep.Stopped = fmt.Sprintf("the %s budget was spent", opts.Budget)
+		default:
+			started++
+			return true
+		}
+		rep.LeftIndexes = append(rep.LeftIndexes, pt.Index)
+		return false
+	}
 	for range min(workers, max(len(todo), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for pt := range jobs {
+				if !take(pt) {
+					continue
+				}
 				err := f.runPoint(ctx, pt, opts)
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -137,30 +162,17 @@ func Run(ctx context.Context, f *File, opts Options) (*Report, error) {
 			}
 		}()
 	}
-	started := 0
 feed:
-	for i, pt := range todo {
-		switch {
-		case opts.MaxPoints > 0 && started >= opts.MaxPoints:
-			rep.Stopped = fmt.Sprintf("--max-points %d reached", opts.MaxPoints)
-		case opts.Budget > 0 && clk.Since(start) >= opts.Budget:
-			rep.Stopped = fmt.Sprintf("the %s budget was spent", opts.Budget)
-		}
-		if rep.Stopped != "" {
-			for _, left := range todo[i:] {
-				rep.LeftIndexes = append(rep.LeftIndexes, left.Index)
-			}
-			break
-		}
+	for _, pt := range todo {
 		select {
 		case jobs <- pt:
-			started++
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(jobs)
 	wg.Wait()
+	slices.Sort(rep.LeftIndexes)
 	rep.Ran, rep.Left = started, len(rep.LeftIndexes)
 	if firstErr != nil {
 		return rep, firstErr
