@@ -136,3 +136,31 @@ func TestSweepBadFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestReportOnSweep: knsim report on a sweep folder names the recommended
+// point and writes sweep.md and sweep.html.
+func TestReportOnSweep(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	knsim(t, "sweep", "-q", "--out", dir, sweepFile)
+	got := knsim(t, "report", "--out", out, "--objective", "latency.p99", "--constraint", "pods.max <= 1", dir)
+	if !strings.HasPrefix(got, "Point ") || !strings.Contains(got, "of the 6 of 8 points meeting `pods.max <= 1`") {
+		t.Errorf("report printed %q", got)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "sweep.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "| point | target |") {
+		t.Errorf("sweep.md lacks the points table:\n%s", md)
+	}
+	if _, err := os.Stat(filepath.Join(out, "sweep.html")); err != nil {
+		t.Error(err)
+	}
+	root := newRootCommand()
+	root.SetOut(&bytes.Buffer{})
+	root.SetErr(&bytes.Buffer{})
+	root.SetArgs([]string{"report", "--out", out, "--constraint", "latency.p99 < fast", dir})
+	if err := root.Execute(); err == nil || !strings.Contains(err.Error(), "--constraint") {
+		t.Errorf("a bad constraint: %v, want an error naming --constraint", err)
+	}
+}
