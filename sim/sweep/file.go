@@ -28,8 +28,8 @@ type File struct {
 
 	// Path is where the file was read from; Dir resolves Scenario.
 	Path string `json:"-"`
-	// Hash identifies the sweep: the sweep file's and the scenario file's
-	// bytes. A folder of results belongs to one hash.
+	// Hash identifies the sweep: the bytes of the sweep file, the scenario
+	// and the files it reads. A folder of results belongs to one hash.
 	Hash string `json:"-"`
 	// scenarioData is the scenario file, parsed anew for every point.
 	scenarioData []byte
@@ -216,14 +216,12 @@ func (f *File) loadScenario(sweepData []byte, l scenario.Limits) scenario.ErrorL
 		return scenario.ErrorList{f.pos.Errorf("scenario", "cannot read the scenario: %v", err)}
 	}
 	f.scenarioData = data
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%d\n", len(sweepData))
-	sum.Write(sweepData)
-	sum.Write(data)
-	f.Hash = hex.EncodeToString(sum.Sum(nil))[:16]
 	sc, err := scenario.ParseWith(sp, data, filepath.Dir(sp), l)
 	if err != nil {
 		return scenario.ErrorList{f.pos.Errorf("scenario", "the scenario does not load:\n%v", err)}
+	}
+	if f.Hash, err = hashSweep(sweepData, data, sc); err != nil {
+		return scenario.ErrorList{f.pos.Errorf("scenario", "%v", err)}
 	}
 	if sc.Metadata.Mode == scenario.Real {
 		return scenario.ErrorList{f.pos.Errorf("scenario", "a sweep runs in virtual time; %s is a real-mode scenario", sp)}
@@ -260,6 +258,43 @@ func (f *File) loadScenario(sweepData []byte, l scenario.Limits) scenario.ErrorL
 		}
 	}
 	return dedupe(errs)
+}
+
+// hashSweep identifies a sweep by the bytes of the sweep file, the
+// scenario and the files the scenario reads (manifests, traces): a
+// results folder of another version of any of them is not resumed.
+func hashSweep(sweepData, scenarioData []byte, sc *scenario.Scenario) (string, error) {
+	sum := sha256.New()
+	add := func(b []byte) {
+		fmt.Fprintf(sum, "%d\n", len(b))
+		sum.Write(b)
+	}
+	add(sweepData)
+	add(scenarioData)
+	var files []string
+	for _, m := range sc.Manifests {
+		if m.File != "" {
+			files = append(files, m.File)
+		}
+	}
+	for _, t := range sc.Traffic {
+		if t.Trace != nil && t.Trace.File != "" {
+			files = append(files, t.Trace.File)
+		}
+	}
+	for _, e := range sc.Events {
+		if e.Trace != nil && e.Trace.File != "" {
+			files = append(files, e.Trace.File)
+		}
+	}
+	for _, rel := range files {
+		b, err := os.ReadFile(sc.Path(rel))
+		if err != nil {
+			return "", err
+		}
+		add(b)
+	}
+	return hex.EncodeToString(sum.Sum(nil))[:16], nil
 }
 
 // ScenarioPath is the scenario file's path, resolved against the sweep

@@ -122,3 +122,40 @@ func TestBudgets(t *testing.T) {
 		})
 	}
 }
+
+// TestHashFollowsScenarioFiles: editing a manifest file the scenario reads
+// makes another sweep, which a results folder of the old one refuses.
+func TestHashFollowsScenarioFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tiny, err := os.ReadFile("testdata/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := string(tiny)
+	start := strings.Index(sc, "  - inline: |")
+	end := strings.Index(sc, "prices:")
+	write("svc.yaml", "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec: {template: {spec: {containers: [{image: a}]}}}\n")
+	write("tiny.yaml", sc[:start]+"  - file: svc.yaml\n"+sc[end:])
+	write("sweep.yaml", "scenario: tiny.yaml\nparameters:\n  - {path: prices.vcpuSecond, values: [1]}\n")
+	hash := func() string {
+		f, err := Load(filepath.Join(dir, "sweep.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.Hash
+	}
+	before := hash()
+	if again := hash(); again != before {
+		t.Fatalf("the same files hash to %s and %s", before, again)
+	}
+	write("svc.yaml", "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec: {template: {spec: {containers: [{image: b}]}}}\n")
+	if after := hash(); after == before {
+		t.Errorf("editing the manifest file left the hash at %s", before)
+	}
+}
