@@ -41,7 +41,8 @@ type File struct {
 type Design struct {
 	// Type is grid (every combination of the parameters' values), random
 	// (independent uniform draws) or lhs (a Latin hypercube: each
-	// parameter's range cut into Points strata, each stratum used once).
+	// parameter's range cut into as many strata as points, each stratum
+	// used once).
 	Type DesignType `json:"type,omitempty" jsonschema:"enum=grid,enum=random,enum=lhs"`
 	// Points is how many points random and lhs draw (required for them;
 	// grid has as many as the combinations).

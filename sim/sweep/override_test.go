@@ -125,7 +125,7 @@ func TestBadOverrides(t *testing.T) {
 		{"quantity expected", "cluster.nodes[0].memory", "lots", "expected a Kubernetes quantity"},
 		{"duration expected", "workloads[hello].serviceTime.mean", "fast", "expected a duration"},
 		{"scenario validation", "cluster.nodes[0].count", "0", "cluster.nodes[0].count"},
-		{"unknown Service", "services[nope].annotations[autoscaling.knative.dev/target]", "1", "no Knative Service nope in the scenario's manifests; they define default/hello"},
+		{"unknown Service", "services[nope].annotations[autoscaling.knative.dev/target]", "1", "no Knative Service default/nope in the scenario's manifests; they define default/hello"},
 		{"unknown annotation", "services[hello].annotations[autoscaling.knative.dev/tagret]", "1", "unknown annotation autoscaling.knative.dev/tagret"},
 		{"annotation out of range", "services[hello].annotations[autoscaling.knative.dev/window]", "1s", "autoscaling.knative.dev/window"},
 		{"annotation path shape", "services[hello].labels[x/y]", "1", "expected services[NAME].annotations[KEY]"},
