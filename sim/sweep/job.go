@@ -33,6 +33,9 @@ type JobConfig struct {
 	CPU, Memory string
 }
 
+// ImageUser is the user id tools/docker/Dockerfile's image runs as.
+const ImageUser int64 = 65532
+
 // ResultsPath is where the Job's pods mount the claim.
 const ResultsPath = "/results"
 
@@ -85,6 +88,9 @@ func Job(c JobConfig) (*batchv1.Job, error) {
 				Spec: corev1.PodSpec{
 					RestartPolicy:                corev1.RestartPolicyNever,
 					AutomountServiceAccountToken: &never,
+					// The image's user (distroless nonroot); fsGroup lets it
+					// write to the claim.
+					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: ptr(true), RunAsUser: ptr(ImageUser), FSGroup: ptr(ImageUser)},
 					Containers: []corev1.Container{{
 						Name:  "sweep",
 						Image: c.Image,
