@@ -6,10 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	batchv1 "k8s.io/api/batch/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/knsim/knsim/sim/sweep"
 )
 
 const sweepFile = "../../sim/sweep/testdata/grid.yaml"
@@ -162,5 +165,25 @@ func TestReportOnSweep(t *testing.T) {
 	root.SetArgs([]string{"report", "--out", out, "--constraint", "latency.p99 < fast", dir})
 	if err := root.Execute(); err == nil || !strings.Contains(err.Error(), "--constraint") {
 		t.Errorf("a bad constraint: %v, want an error naming --constraint", err)
+	}
+}
+
+// TestSweepBar: off a terminal the bar writes a line at each further tenth
+// of the points, with the elapsed time and the ETA.
+func TestSweepBar(t *testing.T) {
+	var b bytes.Buffer
+	bar := newSweepBar(&b)
+	for _, p := range []sweep.Progress{
+		{Done: 1, Total: 20, Elapsed: 2 * time.Second, ETA: 38 * time.Second},
+		{Done: 2, Total: 20, Elapsed: 4 * time.Second, ETA: 36 * time.Second},
+		{Done: 3, Total: 20, Elapsed: 6 * time.Second, ETA: 34 * time.Second},
+		{Done: 20, Total: 20, Elapsed: 40 * time.Second},
+	} {
+		bar.update(p)
+	}
+	bar.done()
+	want := "sweep: 2/20 points, 4s elapsed, ETA 36s\nsweep: 20/20 points, 40s elapsed, done\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("progress lines (-want +got):\n%s", diff)
 	}
 }

@@ -159,3 +159,22 @@ func TestHashFollowsScenarioFiles(t *testing.T) {
 		t.Errorf("editing the manifest file left the hash at %s", before)
 	}
 }
+
+func TestProgressETA(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		done, total int
+		elapsed     time.Duration
+		want        Progress
+	}{
+		{"a quarter", 1, 4, 10 * time.Second, Progress{Done: 1, Total: 4, Elapsed: 10 * time.Second, ETA: 30 * time.Second}},
+		{"half", 5, 10, time.Minute, Progress{Done: 5, Total: 10, Elapsed: time.Minute, ETA: time.Minute}},
+		{"done", 3, 3, time.Minute, Progress{Done: 3, Total: 3, Elapsed: time.Minute}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, progressAt(tc.done, tc.total, tc.elapsed)); diff != "" {
+				t.Errorf("progress (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
