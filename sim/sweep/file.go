@@ -198,6 +198,11 @@ func (f *File) check() scenario.ErrorList {
 	if slices.Contains(f.Seeds, 0) {
 		bad("seeds", "seeds are positive (0 means the default)")
 	}
+	for i, s := range f.Seeds {
+		if j := slices.Index(f.Seeds, s); j < i {
+			bad(fmt.Sprintf("seeds[%d]", i), "seed %d is also seeds[%d]", s, j)
+		}
+	}
 	return errs
 }
 

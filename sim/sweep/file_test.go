@@ -27,6 +27,11 @@ seeds: [1, a]
 parameters:
   - {path: prices.vcpuSecond, values: [1]}
 `, `sweep.yaml:2:12: seeds[1]: expected a non-negative integer, got "a"`},
+		{"seed twice", `scenario: SCENARIO
+seeds: [1, 2, 1]
+parameters:
+  - {path: prices.vcpuSecond, values: [1]}
+`, `sweep.yaml:2:15: seeds[2]: seed 1 is also seeds[0]`},
 		{"no parameters", `scenario: SCENARIO
 `, `sweep.yaml:1:1: parameters: at least one parameter is required`},
 		{"bad path", `scenario: SCENARIO

@@ -40,7 +40,9 @@ type Manifest struct {
 
 // ParameterInfo names a parameter.
 type ParameterInfo struct {
+	// Name is the parameter's label (Parameter.Label).
 	Name string `json:"name"`
+	// Path is its override path.
 	Path string `json:"path"`
 }
 
@@ -120,7 +122,9 @@ type Summary struct {
 
 // PointSummary is one point's runs and their mean.
 type PointSummary struct {
-	Index  int     `json:"index"`
+	// Index is the point's index (Point.Index).
+	Index int `json:"index"`
+	// Values are the parameters' values, in Summary.Parameters' order.
 	Values []Value `json:"values"`
 	// Mean averages the runs' metrics.
 	Mean Metrics `json:"mean"`
@@ -131,10 +135,13 @@ type PointSummary struct {
 
 // RunSummary is one run of a point.
 type RunSummary struct {
+	// Seed is the run's seed.
 	Seed uint64 `json:"seed"`
 	// File is the run's results JSON, relative to the output folder.
-	File    string  `json:"file"`
-	Passed  bool    `json:"passed"`
+	File string `json:"file"`
+	// Passed is true when the run met the scenario's expectations.
+	Passed bool `json:"passed"`
+	// Metrics are the run's own figures.
 	Metrics Metrics `json:"metrics"`
 }
 
