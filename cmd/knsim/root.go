@@ -17,6 +17,7 @@ clock.`,
 	}
 	root.AddCommand(newUpCommand(), newRunCommand(), newReportCommand())
 	root.AddCommand(newAutoscalerCommand())
+	root.AddCommand(newTraceCommand())
 	root.AddCommand(newSweepCommand(), newMergeCommand())
 	return root
 }

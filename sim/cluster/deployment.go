@@ -54,20 +54,32 @@ type templateHashes struct {
 }
 
 type hashedTemplate struct {
-	tmpl *corev1.PodTemplateSpec
-	hash string
+	uid        types.UID
+	generation int64
+	tmpl       *corev1.PodTemplateSpec
+	hash       string
 }
 
-// of returns the hash of d's pod template.
+// of returns the hash of d's pod template. A stored object's generation
+// moves whenever its spec changes, so the same UID and generation mean the
+// same template; objects without a generation compare templates.
 func (h *templateHashes) of(d *appsv1.Deployment) string {
 	k := types.NamespacedName{Namespace: d.Namespace, Name: d.Name}
 	h.mu.Lock()
 	last, ok := h.m[k]
 	h.mu.Unlock()
-	if ok && reflect.DeepEqual(last.tmpl, &d.Spec.Template) {
+	switch {
+	case !ok:
+	case d.Generation != 0 && last.uid == d.UID && last.generation == d.Generation:
+		return last.hash
+	case reflect.DeepEqual(last.tmpl, &d.Spec.Template):
+		last.uid, last.generation = d.UID, d.Generation
+		h.mu.Lock()
+		h.m[k] = last
+		h.mu.Unlock()
 		return last.hash
 	}
-	hashed := hashedTemplate{tmpl: d.Spec.Template.DeepCopy(), hash: templateHash(d)}
+	hashed := hashedTemplate{uid: d.UID, generation: d.Generation, tmpl: d.Spec.Template.DeepCopy(), hash: templateHash(d)}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.m == nil {

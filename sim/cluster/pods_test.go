@@ -250,6 +250,17 @@ func TestTemplateHashesFollowTheTemplate(t *testing.T) {
 		{"new image", func(d *appsv1.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "app:2" }},
 		{"new label", func(d *appsv1.Deployment) { d.Spec.Template.Labels = map[string]string{"a": "b"} }},
 		{"replicas only", func(d *appsv1.Deployment) { d.Spec.Replicas = ptr.To[int32](3) }},
+		// Stored objects: the generation moves with the spec.
+		{"stored", func(d *appsv1.Deployment) { d.UID, d.Generation = "uid-1", 1 }},
+		{"stored, unchanged", func(*appsv1.Deployment) {}},
+		{"stored, new image", func(d *appsv1.Deployment) {
+			d.Generation = 2
+			d.Spec.Template.Spec.Containers[0].Image = "app:3"
+		}},
+		{"recreated at generation 2", func(d *appsv1.Deployment) {
+			d.UID = "uid-2"
+			d.Spec.Template.Spec.Containers[0].Image = "app:4"
+		}},
 	}
 	for _, s := range steps {
 		s.change(d)

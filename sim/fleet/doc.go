@@ -15,6 +15,9 @@
 //   - writing the trace CSV ([Fleet.WriteTrace]), the Knative Services
 //     ([Fleet.WriteServices]), a scenario's trace map and workloads
 //     ([Fleet.WriteMap]) and a whole scenario folder ([Fleet.WriteScenario]);
+//     sim/azuretrace writes fleets read from the real dataset with them
+//     ([Fleet.Source] names where they come from, [Profile.MemoryMi] each
+//     Service's memory request);
 //   - the facts of a generated day ([Fleet.Stats]): totals, shares, idle
 //     minutes, inter-arrival CV and the busiest hour.
 //

@@ -18,6 +18,11 @@ type Fleet struct {
 	Functions []Function
 	// Start is the time of day of the first minute (0 unless rotated).
 	Start time.Duration
+	// Source, when set, says where the functions come from (for example
+	// "12 functions of the Azure Functions 2019 dataset, day 01") in
+	// place of Config in the written files' comments and description: a
+	// fleet read from a real trace rather than generated.
+	Source string
 }
 
 // Function is one function's day.
@@ -84,7 +89,7 @@ func Generate(c Config) (*Fleet, error) {
 func (f *Fleet) Rotate(from time.Duration) *Fleet {
 	m := int(from / time.Minute)
 	m = ((m % MinutesPerDay) + MinutesPerDay) % MinutesPerDay
-	out := &Fleet{Config: f.Config, Functions: make([]Function, len(f.Functions)),
+	out := &Fleet{Config: f.Config, Source: f.Source, Functions: make([]Function, len(f.Functions)),
 		Start: (f.Start + time.Duration(m)*time.Minute) % (24 * time.Hour)}
 	for i, fn := range f.Functions {
 		fn.PerMinute = append(append([]int(nil), fn.PerMinute[m:]...), fn.PerMinute[:m]...)

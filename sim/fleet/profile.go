@@ -58,6 +58,10 @@ type Profile struct {
 	// the log-normal execution time, for the scenario's workload models.
 	MedianMs  float64
 	ExecSigma float64
+	// MemoryMi, when positive, is the memory request (MiB) of the
+	// Service's container; 0 writes no resources, as for the synthetic
+	// profiles.
+	MemoryMi int
 }
 
 // ExpectedDaily is the mean number of invocations the profile makes in a

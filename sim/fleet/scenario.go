@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -100,6 +101,9 @@ func (f *Fleet) WriteScenario(dir string, o ScenarioOptions) (path string, err e
 		return "", err
 	}
 	comment := fmt.Sprintf("One Knative Service per function of %s.\nWritten by knsim's fleet generator (sim/fleet): %s.", trace, f.describeConfig())
+	if f.Source != "" {
+		comment = fmt.Sprintf("One Knative Service per function of %s:\n%s.", trace, f.Source)
+	}
 	if err := writeFile(filepath.Join(dir, "services.yaml"), func(w io.Writer) error { return f.WriteServices(w, comment) }); err != nil {
 		return "", err
 	}
@@ -151,11 +155,19 @@ func (f *Fleet) writeScenario(w io.Writer, o ScenarioOptions, trace string) erro
 
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("# A synthetic serverless fleet, written by knsim's fleet generator\n")
-	p("# (sim/fleet; scenarios/tools/gentrace -scenario DIR):\n# %s.\n", f.describeConfig())
+	what := fmt.Sprintf("%d synthetic Azure-Functions-like functions", n)
+	if f.Source != "" {
+		for _, line := range strings.Split(f.Source+".", "\n") {
+			p("# %s\n", line)
+		}
+		what = fmt.Sprintf("%d functions of a real trace", n)
+	} else {
+		p("# A synthetic serverless fleet, written by knsim's fleet generator\n")
+		p("# (sim/fleet; scenarios/tools/gentrace -scenario DIR):\n# %s.\n", f.describeConfig())
+	}
 	p("# %s holds the day's per-minute counts, services.yaml the %d Knative Services.\n", trace, n)
 	p("metadata:\n  name: %s\n  description: >\n", o.Name)
-	p("    %d synthetic Azure-Functions-like functions, one Knative Service each, replaying\n", n)
+	p("    %s, one Knative Service each, replaying\n", what)
 	p("    %s of the fleet's day from %s on the memory control plane. The day holds %d\n", expect.FormatDuration(o.Duration), clock(o.Start), total)
 	p("    invocations; the busiest 20 %% (%s) make %.1f %% of them, %s invoked at most\n", count(nTop, "function"), share, isAre(rareCount))
 	p("    once an hour and %s.\n", isAre(timers)+" timers")

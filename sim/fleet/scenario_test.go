@@ -6,11 +6,13 @@ import (
 	"github.com/knsim/knsim/sim/expect"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/knsim/knsim/sim/scenario"
 )
@@ -202,5 +204,64 @@ func TestShortDuration(t *testing.T) {
 		if got := expect.FormatDuration(d); got != want {
 			t.Errorf("expect.FormatDuration(%s) = %s, want %s", d, got, want)
 		}
+	}
+}
+
+// A fleet read from a real trace (Source set, memory requests) writes
+// its provenance as comments and each Service's request; a generated one
+// writes neither.
+func TestWriteScenarioSource(t *testing.T) {
+	base, err := Generate(Config{Functions: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	imported := *base
+	imported.Source = "3 functions of a day\nof a real trace"
+	imported.Functions = slices.Clone(base.Functions)
+	for i := range imported.Functions {
+		imported.Functions[i].Profile.MemoryMi = 100 * (i + 1)
+	}
+	tests := []struct {
+		name     string
+		f        *Fleet
+		header   string
+		memories []string
+	}{
+		{"generated", base, "# A synthetic serverless fleet, written by knsim's fleet generator\n", []string{"", "", ""}},
+		{"imported", &imported, "# 3 functions of a day\n# of a real trace.\n", []string{"100Mi", "200Mi", "300Mi"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path, err := tc.f.WriteScenario(dir, ScenarioOptions{Duration: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(string(b), tc.header) {
+				t.Errorf("the scenario starts with %q, want %q", strings.SplitAfterN(string(b), "\n", 3)[:2], tc.header)
+			}
+			sc, err := scenario.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, m := range sc.Manifests {
+				for _, o := range m.Objects {
+					if o.GetKind() != "Service" {
+						continue
+					}
+					cs, _, _ := unstructured.NestedSlice(o.Object, "spec", "template", "spec", "containers")
+					mem, _, _ := unstructured.NestedString(cs[0].(map[string]any), "resources", "requests", "memory")
+					got = append(got, mem)
+				}
+			}
+			if diff := cmp.Diff(tc.memories, got); diff != "" {
+				t.Errorf("memory requests (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

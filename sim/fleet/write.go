@@ -39,7 +39,8 @@ func (f *Fleet) WriteTrace(w io.Writer) error {
 // documents, after comment (each of its lines written as a "# " comment
 // line; "" writes none). The Services take every autoscaling default; a
 // scenario's config-autoscaler sets the targets. Each is labelled with its
-// function's trigger (trace.knsim.dev/trigger).
+// function's trigger (trace.knsim.dev/trigger), and requests its
+// profile's MemoryMi when set.
 func (f *Fleet) WriteServices(w io.Writer, comment string) error {
 	bw := bufio.NewWriter(w)
 	if comment != "" {
@@ -65,6 +66,9 @@ spec:
       containers:
         - image: registry.example.com/functions/%s:v1
 `, p.Service, p.Trigger, p.Service)
+		if p.MemoryMi > 0 {
+			fmt.Fprintf(bw, "          resources:\n            requests:\n              memory: %dMi\n", p.MemoryMi)
+		}
 	}
 	return bw.Flush()
 }

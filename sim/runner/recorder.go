@@ -173,8 +173,16 @@ func (r *recorder) targetOf(rec telemetry.Record) int32 {
 	return id
 }
 
-// onPod records a pod lifecycle transition from the cluster emulation.
-func (r *recorder) onPod(e cluster.PodEvent) {
+// podSize is a pod's billed CPU (cores) and memory (GiB).
+type podSize struct{ cpu, gib float64 }
+
+// onPod records a pod lifecycle transition from the cluster emulation,
+// reading a new pod's size with r.resources.
+func (r *recorder) onPod(e cluster.PodEvent) { r.onPodSized(e, nil) }
+
+// onPodSized is onPod with a new pod's size given, when size is not nil,
+// as read when the event happened (see feed).
+func (r *recorder) onPodSized(e cluster.PodEvent, size *podSize) {
 	key := types.NamespacedName{Namespace: e.Namespace, Name: e.Pod}
 	t := r.since(e.Time)
 	p := r.pods[key]
@@ -182,7 +190,11 @@ func (r *recorder) onPod(e cluster.PodEvent) {
 		// Standard pods belong to <rev>-deployment, reserve instances to <rev>-reserve.
 		name := strings.TrimSuffix(strings.TrimSuffix(e.Deployment, "-deployment"), "-reserve")
 		rev := types.NamespacedName{Namespace: e.Namespace, Name: name}
-		cpu, gib := r.resources(types.NamespacedName{Namespace: e.Namespace, Name: e.Deployment})
+		if size == nil {
+			size = &podSize{}
+			size.cpu, size.gib = r.resources(types.NamespacedName{Namespace: e.Namespace, Name: e.Deployment})
+		}
+		cpu, gib := size.cpu, size.gib
 		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib, counts: r.countsOf(rev)}
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)
@@ -219,8 +231,24 @@ func (r *recorder) noteRevision(rev types.NamespacedName, service string) {
 	}
 }
 
-// onSecond records every revision's state for the last second.
+// onSecond records every revision's state for the last second, reading
+// the desired scales with r.desired.
 func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
+	r.onSecondDesired(now, load, r.desiredOf(load))
+}
+
+// desiredOf reads the desired scale of each revision of load.
+func (r *recorder) desiredOf(load []telemetry.RevisionSecond) []int32 {
+	out := make([]int32, len(load))
+	for i, l := range load {
+		out[i] = r.desired(l.Revision)
+	}
+	return out
+}
+
+// onSecondDesired is onSecond with desired[i] the desired scale of
+// load[i], as read when the second ended (see feed).
+func (r *recorder) onSecondDesired(now time.Time, load []telemetry.RevisionSecond, desired []int32) {
 	t := r.since(now)
 	r.tick++
 	live := r.live[:0]
@@ -244,9 +272,9 @@ func (r *recorder) onSecond(now time.Time, load []telemetry.RevisionSecond) {
 	}
 	clear(r.live[len(live):])
 	r.live = live
-	for _, l := range load {
+	for i, l := range load {
 		r.noteRevision(l.Revision, l.Service)
-		s := sample{t: t, concurrency: l.Concurrency, rps: l.RPS, activator: l.ActivatorInPath, desired: r.desired(l.Revision)}
+		s := sample{t: t, concurrency: l.Concurrency, rps: l.RPS, activator: l.ActivatorInPath, desired: desired[i]}
 		if c := r.countsByRev[l.Revision]; c != nil && c.tick == r.tick {
 			s.ready, s.pending, s.total = c.ready, c.pending, c.total
 		}

@@ -63,12 +63,14 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	start, total := eng.Now(), sc.Metadata.Duration.D()
 	rec := newRecorder(start)
 	rec.horizon = total
+	feed := newFeed(rec)
+	defer feed.stop()
 	var mu sync.Mutex // the cluster reports pod events from controller goroutines on envtest
 	cc := clusterConfig(sc)
 	cc.OnPodEvent = func(e cluster.PodEvent) {
 		mu.Lock()
 		defer mu.Unlock()
-		rec.onPod(e)
+		feed.pod(e)
 	}
 	ev := newEvents(sc) // events: sources emit into this run (events.go)
 	ctx = ev.withEmitter(ctx)
@@ -79,7 +81,7 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	defer b.Stop()
 	defer ev.detach() // events (events.go)
 
-	r := &run{sc: sc, eng: eng, b: b, rec: rec, mu: &mu, start: start, ev: ev, opts: opts}
+	r := &run{sc: sc, eng: eng, b: b, rec: rec, feed: feed, mu: &mu, start: start, ev: ev, opts: opts}
 	if err := r.setUp(ctx); err != nil {
 		return nil, err
 	}
@@ -95,6 +97,7 @@ type run struct {
 	eng   *engine.Engine
 	b     backend
 	rec   *recorder
+	feed  *feed // the recorder's calls, until finish flushes it
 	mu    *sync.Mutex
 	dp    *dataplane.Plane
 	start time.Time
@@ -130,12 +133,12 @@ func (r *run) setUp(ctx context.Context) error {
 	dp, err := dataplane.New(dataplane.Config{
 		Engine: r.eng, Workloads: ws, DefaultWorkload: def, Metrics: ms, Hop: r.sc.Cluster.Network.Hop.D(),
 		OnRequest: func(rec telemetry.Record) {
-			r.locked(func() { r.rec.onRequest(rec) })
+			r.locked(func() { r.feed.request(rec) })
 			if r.opts.OnRequest != nil {
 				r.opts.OnRequest(rec)
 			}
 		},
-		OnSecond: func(now time.Time, l []telemetry.RevisionSecond) { r.locked(func() { r.rec.onSecond(now, l) }) },
+		OnSecond: func(now time.Time, l []telemetry.RevisionSecond) { r.locked(func() { r.feed.second(now, l) }) },
 	})
 	if err != nil {
 		return err
@@ -232,7 +235,7 @@ func (r *run) settle(ctx context.Context) error {
 		r.locked(func() {
 			for _, k := range d.Revisions {
 				if info, ok := snap.Revisions[k]; ok {
-					r.rec.noteRevision(k, info.Service)
+					r.feed.note(k, info.Service)
 				}
 			}
 		})
@@ -292,6 +295,7 @@ func (r *run) readServing(ctx context.Context) (*topology.Serving, topology.Delt
 func (r *run) finish(exprs []*expect.Expr, total time.Duration) (*results.Results, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.feed.flush()
 	cfg, err := json.Marshal(r.sc)
 	if err != nil {
 		return nil, err

@@ -119,14 +119,12 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 		series := r.series[rev]
 		rs := results.RevisionSeries{Namespace: rev.Namespace, Service: serviceName(r.serviceOf(rev)), Revision: rev.Name}
 		for _, s := range series {
-			rs.Samples = append(rs.Samples, results.Sample{T: results.Seconds(s.t.Seconds()), Desired: s.desired, Ready: s.ready,
-				Pending: s.pending, Concurrency: round(s.concurrency), RPS: round(s.rps), ActivatorInPath: s.activator})
 			res.Pods.MaxPending = max(res.Pods.MaxPending, s.pending)
 		}
 		if n := len(series); n > 0 {
 			res.Pods.Final += series[n-1].total
 		}
-		rs.Samples = thin(rs.Samples, stride)
+		rs.Samples = thinSeries(series, stride)
 		res.Revisions = append(res.Revisions, rs)
 	}
 	res.Pods.MaxReady = r.maxReady(end)
@@ -205,25 +203,48 @@ func sampleStride(end time.Duration) int {
 	return max(1, int(math.Ceil(end.Seconds()/maxSamples)))
 }
 
-// thin merges every stride consecutive samples into one at the last one's
-// time: pods as they were then, concurrency and rate averaged over the
-// window, the activator in the path if it was at any time in it.
-func thin(samples []results.Sample, stride int) []results.Sample {
-	if stride <= 1 {
-		return samples
+// mergeWindow is one thinned sample: the window's last sample with the
+// window's mean concurrency and rate, and the activator in the path if it
+// was at any second of it.
+func mergeWindow(w []results.Sample) results.Sample {
+	m := w[len(w)-1]
+	var conc, rps float64
+	for _, s := range w {
+		conc += s.Concurrency
+		rps += s.RPS
+		m.ActivatorInPath = m.ActivatorInPath || s.ActivatorInPath
 	}
-	out := make([]results.Sample, 0, len(samples)/stride+1)
-	for i := 0; i < len(samples); i += stride {
-		w := samples[i:min(i+stride, len(samples))]
-		m := w[len(w)-1]
-		var conc, rps float64
-		for _, s := range w {
-			conc += s.Concurrency
-			rps += s.RPS
-			m.ActivatorInPath = m.ActivatorInPath || s.ActivatorInPath
+	m.Concurrency, m.RPS = round(conc/float64(len(w))), round(rps/float64(len(w)))
+	return m
+}
+
+// thinSeries converts a revision's per-second series to results samples,
+// merging every stride consecutive seconds into one at the last one's time:
+// pods as they were then, concurrency and rate averaged over the window,
+// the activator in the path if it was at any time in it. It works a window
+// at a time, so a day of a fleet's series never exists as results samples
+// all at once.
+func thinSeries(series []sample, stride int) []results.Sample {
+	stride = max(stride, 1)
+	out := make([]results.Sample, 0, len(series)/stride+1)
+	window := make([]results.Sample, 0, stride)
+	for i := 0; i < len(series); i += stride {
+		window = window[:0]
+		for _, s := range series[i:min(i+stride, len(series))] {
+			window = append(window, toResultSample(s))
 		}
-		m.Concurrency, m.RPS = round(conc/float64(len(w))), round(rps/float64(len(w)))
-		out = append(out, m)
+		if stride == 1 {
+			out = append(out, window[0])
+			continue
+		}
+		out = append(out, mergeWindow(window))
 	}
 	return out
+}
+
+// toResultSample is one second of a revision's series as results JSON
+// holds it.
+func toResultSample(s sample) results.Sample {
+	return results.Sample{T: results.Seconds(s.t.Seconds()), Desired: s.desired, Ready: s.ready,
+		Pending: s.pending, Concurrency: round(s.concurrency), RPS: round(s.rps), ActivatorInPath: s.activator}
 }

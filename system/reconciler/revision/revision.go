@@ -29,6 +29,8 @@ var revisionConditions = duck.NewLivingConditionSet(
 type Reconciler struct {
 	client.Client
 	reconciler.Options
+
+	specs specMemo
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -47,7 +49,7 @@ func (r *Reconciler) reconcileKind(ctx context.Context, rev *servingv1.Revision)
 	revisionConditions.Manage(&rev.Status.Status).InitializeConditions(now)
 
 	dep, err := reconciler.EnsureChild(ctx, r.Client, rev,
-		resources.MakeDeployment(rev, resources.InitialReplicas(rev.Annotations)), &appsv1.Deployment{}, mutateDeployment)
+		resources.MakeDeployment(rev, resources.InitialReplicas(rev.Annotations)), &appsv1.Deployment{}, r.specs.mutateDeploymentFor(rev))
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("reconciling revision deployment: %w", err)
 	}
@@ -62,7 +64,7 @@ func (r *Reconciler) reconcileKind(ctx context.Context, rev *servingv1.Revision)
 	}
 	if spec, err := reserve.FromAnnotations(rev.Annotations); err == nil && spec.Enabled {
 		if _, err := reconciler.EnsureChild(ctx, r.Client, rev,
-			resources.MakeReserveDeployment(rev, spec), &appsv1.Deployment{}, mutateDeployment); err != nil {
+			resources.MakeReserveDeployment(rev, spec), &appsv1.Deployment{}, r.specs.mutateDeploymentFor(rev)); err != nil {
 			return ctrl.Result{}, fmt.Errorf("reconciling revision reserve deployment: %w", err)
 		}
 	}
@@ -98,18 +100,6 @@ func propagate(rev *servingv1.Revision, dep *appsv1.Deployment, pa *autoscalingv
 	}
 	rev.Status.ActualReplicas = pa.Status.ActualScale
 	rev.Status.DesiredReplicas = pa.Status.DesiredScale
-}
-
-// mutateDeployment keeps the autoscaler's replica count: the Revision owns
-// the template, the PodAutoscaler owns the scale. The stored spec carries
-// the apiserver's defaults (restart and DNS policy, image pull policy,
-// revision history, ...), which the built one leaves out, so only the
-// fields the Revision sets are compared: an update that would change
-// nothing is not sent.
-func mutateDeployment(have, want *appsv1.Deployment) bool {
-	want.Spec.Replicas = have.Spec.Replicas
-	meta := reconciler.SyncMeta(have, want)
-	return reconciler.SyncSet(&have.Spec, want.Spec) || meta
 }
 
 // mutatePodAutoscaler keeps the reachability the Route labeller sets.
