@@ -13,14 +13,22 @@ import (
 
 func newReportCommand() *cobra.Command {
 	var out string
+	var fo frontierOptions
 	cmd := &cobra.Command{
 		Use:   "report RESULTS.json...",
 		Short: "Render results as Markdown and a self-contained HTML page",
 		Long: `report reads results JSON written by knsim run and writes report.md (fits a
 CI job summary) and report.html (one page, charts embedded) into --out.
-Runs of the same scenario in different modes are put side by side.`,
+Runs of the same scenario in different modes are put side by side.
+
+Given a sweep's output folder (knsim sweep), it draws cost against p99 latency
+and against cold-start rate, marks the Pareto-optimal points, and names the
+point with the best --objective among those meeting every --constraint.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 && isSweepResult(args[0]) { // frontier.go
+				return fo.run(cmd.OutOrStdout(), out, args[0])
+			}
 			runs := make([]*results.Results, 0, len(args))
 			for _, a := range args {
 				r, err := results.Read(a)
@@ -38,6 +46,7 @@ Runs of the same scenario in different modes are put side by side.`,
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "out", "directory for report.md and report.html")
+	fo.flags(cmd)
 	return cmd
 }
 

@@ -19,5 +19,6 @@ clock.`,
 	root.AddCommand(newAutoscalerCommand())
 	root.AddCommand(newTraceCommand())
 	root.AddCommand(newGateCommand())
+	root.AddCommand(newSweepCommand(), newMergeCommand())
 	return root
 }
