@@ -105,6 +105,17 @@ func TestValidateAnnotations(t *testing.T) {
 			want: "invalid value: median: " + p + MetricAggregationAlgorithmKey},
 		{name: "algorithm left to hpa", anns: map[string]string{ClassAnnotationKey: HPA, MetricAggregationAlgorithmKey: "median"}},
 
+		{name: "class keepalive", anns: map[string]string{ClassAnnotationKey: KeepAliveClass, KeepAliveAnnotationKey: "20m"}},
+		{name: "class hybrid", anns: map[string]string{ClassAnnotationKey: HybridClass}},
+		{name: "class unknown knsim", anns: map[string]string{ClassAnnotationKey: "lru.autoscaling.knsim.dev"},
+			want: "invalid value: lru.autoscaling.knsim.dev: " + p + ClassAnnotationKey},
+		{name: "keep-alive not a duration", anns: map[string]string{ClassAnnotationKey: KeepAliveClass, KeepAliveAnnotationKey: "10"},
+			want: `"10" is not a Go duration (such as "10m" or "1h30m"): ` + p + KeepAliveAnnotationKey},
+		{name: "keep-alive zero", anns: map[string]string{ClassAnnotationKey: KeepAliveClass, KeepAliveAnnotationKey: "0s"},
+			want: `"0s" must be between 1s and 24h0m0s: ` + p + KeepAliveAnnotationKey},
+		{name: "keep-alive two days", anns: map[string]string{KeepAliveAnnotationKey: "48h"},
+			want: `"48h" must be between 1s and 24h0m0s: ` + p + KeepAliveAnnotationKey},
+
 		{name: "several errors sorted", anns: map[string]string{MinScaleAnnotationKey: "x", WindowAnnotationKey: "x"},
 			want: "invalid value: x: " + p + MinScaleAnnotationKey + ", " + p + WindowAnnotationKey},
 	}
