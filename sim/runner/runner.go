@@ -38,6 +38,9 @@ type Options struct {
 	// OnSync, when set, sees every control-plane snapshot the data plane
 	// syncs to, at the virtual time it does.
 	OnSync func(now time.Time, snap *topology.Serving)
+	// OnPodEvent, when set, sees every pod transition of the cluster
+	// emulation (serialised, in virtual time).
+	OnPodEvent func(cluster.PodEvent)
 }
 
 // Run executes a loaded scenario in virtual time and returns its results.
@@ -69,6 +72,9 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 		mu.Lock()
 		defer mu.Unlock()
 		rec.onPod(e)
+		if opts.OnPodEvent != nil {
+			opts.OnPodEvent(e)
+		}
 	}
 	ev := newEvents(sc) // events: sources emit into this run (events.go)
 	ctx = ev.withEmitter(ctx)

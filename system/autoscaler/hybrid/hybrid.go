@@ -16,7 +16,8 @@ type Policy struct {
 	cfg  Config
 	hist *Histogram
 	win  Windows
-	last policy.Observation
+	last   policy.Observation
+	starts keepalive.Starts
 	// idleStart is when the revision's current idle period began: zero
 	// while it is busy and before its first request.
 	idleStart time.Time
@@ -54,6 +55,7 @@ func (h *Policy) Histogram() *Histogram { return h.hist }
 // period at the latest instant an instance became idle.
 func (h *Policy) Observe(now time.Time, o policy.Observation) {
 	h.last = o
+	h.starts.Observe(o)
 	if !h.idleStart.IsZero() && o.LastArrival.After(h.idleStart) {
 		h.hist.Add(o.LastArrival.Sub(h.idleStart))
 		h.win = h.cfg.Windows(h.hist)
@@ -78,7 +80,7 @@ func (h *Policy) Observe(now time.Time, o policy.Observation) {
 // idleStart+PreWarm+KeepAlive, and none after.
 func (h *Policy) Decide(now time.Time) policy.Decision {
 	if h.last.Busy() || h.idleStart.IsZero() || h.win.PreWarm == 0 {
-		return keepalive.Decide(now, h.last, h.win.PreWarm+h.win.KeepAlive)
+		return keepalive.Decide(now, h.last, h.win.PreWarm+h.win.KeepAlive, h.starts.Pending())
 	}
 	warmFrom := h.idleStart.Add(h.win.PreWarm)
 	warmUntil := warmFrom.Add(h.win.KeepAlive)

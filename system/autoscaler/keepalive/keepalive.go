@@ -34,11 +34,39 @@ func Expired(now time.Time, p policy.Pod, keepAlive time.Duration) bool {
 	return !p.Busy() && !now.Before(p.IdleSince.Add(keepAlive))
 }
 
+// Starts counts the instances started for waiting requests that are not
+// ready yet. A request that found no idle instance starts one, and that
+// instance comes up even when a busy instance frees up first and takes the
+// request (the activator hands a waiting request to the first free
+// instance): a cold start, once begun, is not undone.
+type Starts struct {
+	ready   map[string]bool
+	pending int
+}
+
+// Observe counts o's newly ready pods against the pending starts and
+// orders one start per waiting request beyond them.
+func (s *Starts) Observe(o policy.Observation) {
+	next := make(map[string]bool, len(o.Pods))
+	newly := 0
+	for _, p := range o.Pods {
+		next[p.Name] = true
+		if !s.ready[p.Name] {
+			newly++
+		}
+	}
+	s.ready = next
+	s.pending = max(s.pending-newly, o.Waiting)
+}
+
+// Pending is the number of instances starting.
+func (s *Starts) Pending() int { return s.pending }
+
 // Decide is the fixed keep-alive decision at now: the instances that are
-// busy or idle for less than keepAlive, plus one new instance per waiting
-// request; the expired ones are to be removed.
-func Decide(now time.Time, o policy.Observation, keepAlive time.Duration) policy.Decision {
-	d := policy.Decision{DesiredScale: int32(o.Waiting)}
+// busy or idle for less than keepAlive, plus the pending starts (at least
+// one per waiting request); the expired ones are to be removed.
+func Decide(now time.Time, o policy.Observation, keepAlive time.Duration, pending int) policy.Decision {
+	d := policy.Decision{DesiredScale: int32(max(pending, o.Waiting))}
 	for _, p := range o.Pods {
 		if Expired(now, p, keepAlive) {
 			d.Remove = append(d.Remove, p.Name)
@@ -53,6 +81,7 @@ func Decide(now time.Time, o policy.Observation, keepAlive time.Duration) policy
 type Policy struct {
 	keepAlive time.Duration
 	last      policy.Observation
+	starts    Starts
 }
 
 // New is the policy's Factory: the keep-alive from the revision's
@@ -68,12 +97,17 @@ func New(p policy.Params) (policy.Policy, error) {
 // KeepAlive is the idle time after which an instance goes.
 func (k *Policy) KeepAlive() time.Duration { return k.keepAlive }
 
-// Observe implements policy.Policy: the latest observation is all the
-// policy needs.
-func (k *Policy) Observe(_ time.Time, o policy.Observation) { k.last = o }
+// Observe implements policy.Policy: the latest observation and the
+// instances still starting are all the policy needs.
+func (k *Policy) Observe(_ time.Time, o policy.Observation) {
+	k.last = o
+	k.starts.Observe(o)
+}
 
 // Decide implements policy.Policy.
-func (k *Policy) Decide(now time.Time) policy.Decision { return Decide(now, k.last, k.keepAlive) }
+func (k *Policy) Decide(now time.Time) policy.Decision {
+	return Decide(now, k.last, k.keepAlive, k.starts.Pending())
+}
 
 // Update implements policy.Updater: a new keep-alive applies to the
 // instances' current idle periods too.

@@ -60,6 +60,14 @@ func TestPolicyTimelines(t *testing.T) {
 			{at: 70 * time.Second, obs: policy.Observation{Pods: []policy.Pod{idle("a", 10*time.Second), busy("b"), idle("c", 20*time.Second), idle("d", 30*time.Second)}}, want: policy.Decision{DesiredScale: 3, Remove: []string{"a"}}},
 			{at: 90 * time.Second, obs: policy.Observation{Pods: []policy.Pod{busy("b"), idle("c", 20*time.Second), idle("d", 30*time.Second)}}, want: policy.Decision{DesiredScale: 1, Remove: []string{"c", "d"}}},
 		},
+	}, {
+		name: "a start once ordered is kept when a busy instance takes the waiting request first",
+		steps: []step{
+			{at: 0, obs: policy.Observation{Pods: []policy.Pod{busy("a")}, Waiting: 1}, want: policy.Decision{DesiredScale: 2}},
+			{at: time.Second, obs: policy.Observation{Pods: []policy.Pod{busy("a")}}, want: policy.Decision{DesiredScale: 2}},
+			{at: 3 * time.Second, obs: policy.Observation{Pods: []policy.Pod{idle("a", 2*time.Second), idle("b", 3*time.Second)}}, want: policy.Decision{DesiredScale: 2}},
+			{at: 10*time.Minute + 2*time.Second, obs: policy.Observation{Pods: []policy.Pod{idle("a", 2*time.Second), idle("b", 3*time.Second)}}, want: policy.Decision{DesiredScale: 1, Remove: []string{"a"}}},
+		},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

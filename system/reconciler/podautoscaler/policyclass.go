@@ -45,7 +45,11 @@ func (r *Reconciler) reconcilePolicy(ctx context.Context, key types.NamespacedNa
 	st, _ := r.Scaler.Status(key)
 	dec, _ := r.Scaler.PolicyDecision(key)
 	state := paState(pa)
-	want := st.DesiredScale
+	ready := dep.Status.ReadyReplicas
+	// A ready pod goes only when the policy names it: one that became
+	// ready since the data plane's last observation is not yet counted in
+	// the desired scale.
+	want := max(st.DesiredScale, ready-int32(len(dec.Remove)))
 	if !state.ScaleTargetInitialized {
 		// As the KPA's scaler does: the first pods are kept until ready.
 		want = max(want, spec.InitialScale)
@@ -63,7 +67,6 @@ func (r *Reconciler) reconcilePolicy(ctx context.Context, key types.NamespacedNa
 		// Scale down once the ReplicaSet controller can see which pods go.
 		want, requeue = replicas, costSettle
 	}
-	ready := dep.Status.ReadyReplicas
 	res := scaler.Result{
 		Want:          want,
 		Apply:         true,
