@@ -13,9 +13,9 @@ const Class = autoscaling.HybridClass
 
 // Policy is one revision's hybrid histogram policy.
 type Policy struct {
-	cfg  Config
-	hist *Histogram
-	win  Windows
+	cfg    Config
+	hist   *Histogram
+	win    Windows
 	last   policy.Observation
 	starts keepalive.Starts
 	// idleStart is when the revision's current idle period began: zero
