@@ -1,6 +1,7 @@
 package runner_test
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -114,4 +115,82 @@ var _ = Describe("the keep-alive policy in virtual time", func() {
 		Entry("memory control plane", scenario.Memory),
 		Entry("envtest control plane", scenario.Envtest),
 	)
+})
+
+// hybridPeriodic is a revision of the hybrid histogram class with a
+// 1-minute fallback keep-alive and a 1 s request every 3 minutes, from 3m
+// to 42m: idle times of 2m59s, all in bin 2.
+func hybridPeriodic() string {
+	y := `
+metadata: {name: hybrid, seed: 1, duration: 43m, controlPlane: memory}
+cluster:
+  pods: {imagePull: 2s, cachedImagePull: 2s, containerStart: 1s, readiness: 500ms}
+workloads:
+  hy: {serviceTime: 1s}
+manifests:
+  - inline: |
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: {name: hy, namespace: default}
+      spec:
+        template:
+          metadata:
+            annotations:
+              autoscaling.knative.dev/class: hybrid.autoscaling.knsim.dev
+              autoscaling.knsim.dev/keep-alive: 1m
+          spec:
+            containers: [{image: example.com/hy}]
+traffic:
+`
+	for i := 1; i <= 14; i++ {
+		y += fmt.Sprintf("  - {name: r%d, host: hy.default.example.com, start: %dm, hey: {n: 1, c: 1}}\n", i, 3*i)
+	}
+	return y
+}
+
+var _ = Describe("the hybrid histogram policy in virtual time", func() {
+	It("cold-starts until ten idle times make a pattern, then pre-warms an instance before each request", func(ctx SpecContext) {
+		sc, err := scenario.Parse("inline.yaml", []byte(hybridPeriodic()), "testdata")
+		Expect(err).NotTo(HaveOccurred())
+		var (
+			mu      sync.Mutex
+			records []telemetry.Record
+			created = map[string]time.Time{}
+		)
+		_, err = runner.Run(ctx, sc, runner.Options{
+			OnRequest: func(r telemetry.Record) {
+				mu.Lock()
+				defer mu.Unlock()
+				records = append(records, r)
+			},
+			OnPodEvent: func(e cluster.PodEvent) {
+				mu.Lock()
+				defer mu.Unlock()
+				if e.Stage == cluster.StageCreated {
+					created[e.Pod] = e.Time
+				}
+			},
+		})
+		Expect(err).NotTo(HaveOccurred())
+		mu.Lock()
+		defer mu.Unlock()
+		slices.SortFunc(records, func(a, b telemetry.Record) int { return a.Start.Compare(b.Start) })
+		Expect(records).To(HaveLen(14))
+		var cold []bool
+		for _, r := range records {
+			Expect(r.Status).To(Equal(200))
+			cold = append(cold, r.ColdStart)
+		}
+		// The 1-minute fallback keep-alive cannot bridge 3-minute gaps: the
+		// first 11 requests start cold. The 11th adds the 10th idle time,
+		// and from then on the instance is removed after each request and
+		// started again 1m48s later (head 2m less 10 %), before the next.
+		Expect(cold).To(Equal(append(slices.Repeat([]bool{true}, 11), false, false, false)))
+		for i := 11; i < 14; i++ {
+			prev, r := records[i-1], records[i]
+			pod := created[r.Pod]
+			Expect(pod.Sub(prev.AppEnd)).To(BeNumerically("~", time.Minute+48*time.Second, 1100*time.Millisecond),
+				"request %d's instance was pre-warmed 1m48s after the previous request", i+1)
+		}
+	})
 })
