@@ -30,7 +30,8 @@
 //     BurstReplicas per reconcile, in slow-start batches, and stops when
 //     the Deployment is deleted. The pods of a deleted Deployment are
 //     deleted, as the garbage collector would (foregroundDeletion too). Scale-down (termination.go) removes unscheduled and not-ready
-//     pods first, then the newest; a removed pod turns NotReady and drains
+//     pods first, then those of lower controller.kubernetes.io/pod-deletion-cost,
+//     then the newest; a removed pod turns NotReady and drains
 //     for Config.Drain before it is deleted, holding its capacity meanwhile.
 //     The Deployment's status and Available/Progressing conditions follow
 //     the Deployment controller, ProgressDeadlineExceeded included.

@@ -1,9 +1,11 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -14,8 +16,9 @@ import (
 
 // victims returns the n pods a scale-down removes first, as the ReplicaSet
 // controller ranks them: unscheduled pods, then pods at an earlier kubelet
-// stage (so not-ready pods before ready ones), then the newest (highest
-// ordinal).
+// stage (so not-ready pods before ready ones), then the lower
+// controller.kubernetes.io/pod-deletion-cost (0 when unset or invalid),
+// then the newest (highest ordinal).
 func victims(pods []*corev1.Pod, n int) []*corev1.Pod {
 	rank := func(p *corev1.Pod) int {
 		if p.Spec.NodeName == "" {
@@ -28,9 +31,26 @@ func victims(pods []*corev1.Pod, n int) []*corev1.Pod {
 		if ra, rb := rank(a), rank(b); ra != rb {
 			return ra - rb
 		}
+		if c := cmp.Compare(deletionCost(a), deletionCost(b)); c != 0 {
+			return c
+		}
 		return ordinal(b) - ordinal(a)
 	})
 	return ranked[:min(max(n, 0), len(ranked))]
+}
+
+// PodDeletionCostAnnotation is the annotation the ReplicaSet controller
+// reads to pick scale-down victims: a lower cost goes first.
+const PodDeletionCostAnnotation = "controller.kubernetes.io/pod-deletion-cost"
+
+// deletionCost is p's pod-deletion-cost: an int32, 0 when unset or not
+// one (the apiserver refuses such values on real pods).
+func deletionCost(p *corev1.Pod) int32 {
+	v, err := strconv.ParseInt(p.Annotations[PodDeletionCostAnnotation], 10, 32)
+	if err != nil {
+		return 0
+	}
+	return int32(v)
 }
 
 // drainFor is how long p drains: Config.Drain, bounded by the pod's grace period.

@@ -45,6 +45,15 @@ func TestVictims(t *testing.T) {
 			stagedPod(3, StageScheduled), stagedPod(4, StageCreated), stagedPod(5, StageReady),
 		}, 6, []string{"p4", "p3", "p2", "p1", "p5", "p0"}},
 		{"newest among equals", []*corev1.Pod{stagedPod(3, StageCreated), stagedPod(7, StageCreated), stagedPod(5, StageCreated)}, 2, []string{"p7", "p5"}},
+		{"lower pod-deletion-cost before the newest", []*corev1.Pod{
+			stagedPod(0, StageReady), costed(stagedPod(1, StageReady), "-1"), stagedPod(2, StageReady), costed(stagedPod(3, StageReady), "-1"),
+		}, 2, []string{"p3", "p1"}},
+		{"cost ranks after readiness", []*corev1.Pod{
+			costed(stagedPod(0, StageReady), "-5"), stagedPod(1, StageStarted), stagedPod(2, StageReady),
+		}, 2, []string{"p1", "p0"}},
+		{"higher cost kept longest; unset and invalid count as 0", []*corev1.Pod{
+			costed(stagedPod(0, StageReady), "10"), costed(stagedPod(1, StageReady), "x"), stagedPod(2, StageReady), costed(stagedPod(3, StageReady), "-1"),
+		}, 4, []string{"p3", "p2", "p1", "p0"}},
 		{"none", []*corev1.Pod{stagedPod(0, StageReady)}, 0, []string{}},
 		{"negative", []*corev1.Pod{stagedPod(0, StageReady)}, -1, []string{}},
 		{"more than there are", []*corev1.Pod{stagedPod(0, StageReady)}, 3, []string{"p0"}},
@@ -61,6 +70,15 @@ func TestVictims(t *testing.T) {
 			}
 		})
 	}
+}
+
+// costed sets p's pod-deletion-cost.
+func costed(p *corev1.Pod, cost string) *corev1.Pod {
+	if p.Annotations == nil {
+		p.Annotations = map[string]string{}
+	}
+	p.Annotations[PodDeletionCostAnnotation] = cost
+	return p
 }
 
 func TestDrainFor(t *testing.T) {

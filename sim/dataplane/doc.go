@@ -5,7 +5,9 @@
 // queue-proxy (system/queue breaker and stats) and the user container
 // (system/container: service-time distribution, in-flight limit,
 // cold-start penalty, CPU use), with a network latency per hop. It reports
-// queue-proxy and activator stats every second to the autoscaler, each
+// queue-proxy and activator stats every second to the autoscaler (and, for
+// revisions of a scaling policy, each ready pod's requests and idleness and
+// the activator's waiting requests, also whenever a request waits), each
 // revision's load (system/telemetry.RevisionLoad) and a record of every
 // request to the runner, and hands that record to the request's sender.
 package dataplane

@@ -142,6 +142,7 @@ func (p *Plane) Send(now time.Time, host string, done func(rec telemetry.Record)
 	}
 	req.rev = rev
 	p.eng.Schedule(now.Add(p.cfg.Hop), func(at time.Time) {
+		rev.lastArrival = at
 		if rev.info.Proxy || len(rev.info.ReadyPods) == 0 {
 			rev.toActivator(at, req)
 			return

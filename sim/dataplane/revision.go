@@ -3,12 +3,15 @@ package dataplane
 import (
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/system/activator"
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/autoscaler/policy"
 	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/queue"
 	"github.com/knsim/knsim/system/telemetry"
@@ -42,6 +45,8 @@ type revision struct {
 	waiting   map[uint64]*request // queued at the activator
 	work      container.Workload
 	rand      *rand.Rand // the workload's draws, shared by the revision's pods
+	// lastArrival is when the latest request reached the revision.
+	lastArrival time.Time
 }
 
 func (p *Plane) newRevision(now time.Time, k types.NamespacedName, info topology.RevisionInfo) *revision {
@@ -98,6 +103,10 @@ func (r *revision) toActivator(now time.Time, req *request) {
 	case activator.Queued:
 		r.waiting[req.id] = req
 		r.p.eng.Schedule(now.Add(r.info.Timeout), r.expire)
+		if pm, ok := r.p.cfg.Metrics.(telemetry.PodMetrics); ok && pm.ObservesPods(r.key) {
+			// A per-request policy starts an instance for it at once.
+			pm.ObservePods(now, r.key, r.observe())
+		}
 	default:
 		r.actStats.RequestOut(now, false)
 		r.p.respond(now, req, http.StatusServiceUnavailable, 2)
@@ -133,6 +142,7 @@ func (r *revision) fail(now time.Time, id uint64) {
 // forward sends an admitted request from the activator to a pod.
 func (r *revision) forward(now time.Time, req *request, podName string) {
 	pd := r.pods[podName]
+	pd.hold()
 	pd.inTransit++
 	r.p.eng.Schedule(now.Add(r.p.cfg.Hop), func(at time.Time) {
 		pd.inTransit--
@@ -143,6 +153,9 @@ func (r *revision) forward(now time.Time, req *request, podName string) {
 // toPod delivers req to the pod's queue-proxy.
 func (r *revision) toPod(now time.Time, req *request, pd *pod) {
 	req.pod = pd
+	if !req.viaActivator {
+		pd.hold() // the activator's requests were counted when forwarded
+	}
 	pd.stats.RequestIn(now, req.viaActivator)
 	if pd.breaker == nil {
 		r.startApp(now, pd, req)
@@ -154,6 +167,7 @@ func (r *revision) toPod(now time.Time, req *request, pd *pod) {
 	case queue.Queued:
 		pd.waiting[req.id] = req
 	default:
+		pd.release(now)
 		pd.stats.RequestOut(now, req.viaActivator)
 		r.finish(now, req, http.StatusServiceUnavailable)
 	}
@@ -201,6 +215,7 @@ func (r *revision) endApp(now time.Time, pd *pod, req *request, status int) {
 			r.startApp(now, pd, next)
 		}
 	}
+	pd.release(now)
 	pd.stats.RequestOut(now, req.viaActivator)
 	r.finish(now, req, status)
 	if !pd.ready && pd.idle() {
@@ -240,6 +255,9 @@ func (r *revision) report(now time.Time) telemetry.RevisionSecond {
 	if m != nil {
 		m.Report(now, r.key, stats, s)
 	}
+	if pm, ok := m.(telemetry.PodMetrics); ok && pm.ObservesPods(r.key) {
+		pm.ObservePods(now, r.key, r.observe())
+	}
 	if cm, ok := m.(telemetry.CPUMetrics); ok {
 		cm.ReportCPU(now, r.key, r.cpuUsage(now, names))
 	}
@@ -256,6 +274,36 @@ type pod struct {
 	appWaiting map[uint64]*request // waiting inside the container
 	inTransit  int                 // admitted by the activator, not yet arrived
 	ready      bool
+	// held counts the requests the pod holds, from the activator's
+	// admission (or the gateway's pick) to the container's answer;
+	// idleSince is when it last dropped to 0.
+	held      int
+	idleSince time.Time
+}
+
+func (pd *pod) hold() { pd.held++ }
+
+func (pd *pod) release(now time.Time) {
+	pd.held--
+	if pd.held == 0 {
+		pd.idleSince = now
+	}
+}
+
+// observe is the revision's per-instance view for scaling policies: its
+// ready pods by name and the requests waiting at the activator.
+func (r *revision) observe() policy.Observation {
+	o := policy.Observation{Waiting: len(r.waiting), LastArrival: r.lastArrival}
+	for _, n := range r.info.ReadyPods {
+		pd := r.pods[n]
+		p := policy.Pod{Name: n, InFlight: pd.held}
+		if pd.held == 0 {
+			p.IdleSince = pd.idleSince
+		}
+		o.Pods = append(o.Pods, p)
+	}
+	slices.SortFunc(o.Pods, func(a, b policy.Pod) int { return strings.Compare(a.Name, b.Name) })
+	return o
 }
 
 func newPod(now time.Time, name string, cc int, work container.Workload, rng *rand.Rand) *pod {
@@ -264,7 +312,7 @@ func newPod(now time.Time, name string, cc int, work container.Workload, rng *ra
 		// the workloads are validated by New
 		panic("dataplane: " + err.Error())
 	}
-	pd := &pod{name: name, stats: queue.NewStats(now), waiting: map[uint64]*request{}, app: app, appWaiting: map[uint64]*request{}, ready: true}
+	pd := &pod{name: name, stats: queue.NewStats(now), waiting: map[uint64]*request{}, app: app, appWaiting: map[uint64]*request{}, ready: true, idleSince: now}
 	if params, ok := queue.ParamsFor(cc); ok {
 		pd.breaker, _ = queue.New(params) // ParamsFor returns valid params
 	}

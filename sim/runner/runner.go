@@ -41,6 +41,9 @@ type Options struct {
 	// Readiness records the Service-ready breakdown (readiness.go) into
 	// results; an expectation naming a ready.* metric records it anyway.
 	Readiness bool
+	// OnPodEvent, when set, sees every pod transition of the cluster
+	// emulation (serialised, in virtual time).
+	OnPodEvent func(cluster.PodEvent)
 }
 
 // Run executes a loaded scenario in virtual time and returns its results.
@@ -81,6 +84,9 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 			rec.ready.onPod(e, rec.since(e.Time))
 		}
 		feed.pod(e)
+		if opts.OnPodEvent != nil {
+			opts.OnPodEvent(e)
+		}
 	}
 	ev := newEvents(sc) // events: sources emit into this run (events.go)
 	ctx = ev.withEmitter(ctx)

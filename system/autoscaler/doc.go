@@ -15,6 +15,9 @@
 //   - hpa: the CPU-based Horizontal Pod Autoscaler class;
 //   - schedule: cron windows that raise min-scale;
 //   - reserve: Alibaba-style reserve instances;
+//   - policy: the Policy interface and the registry of scaling policies
+//     by autoscaler class; keepalive and hybrid: knsim's fixed keep-alive
+//     and hybrid histogram policies (docs/policies.md);
 //   - replay: feeding a per-second metric trace through collector and
 //     decider, as `knsim autoscaler replay` does;
 //   - multiscaler: one decider per revision, fed by the data plane and

@@ -3,6 +3,7 @@
 // (system/shell/servingshell), so that virtual and real runs are recorded
 // alike: a [Record] of every finished request, each revision's load over a
 // second ([RevisionSecond], computed by [RevisionLoad] from the stats the
-// queue-proxies and the activator report), and the [Metrics] and
-// [CPUMetrics] interfaces through which those stats reach the autoscaler.
+// queue-proxies and the activator report), and the [Metrics], [CPUMetrics]
+// and [PodMetrics] interfaces through which those stats reach the
+// autoscaler.
 package telemetry

@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/system/autoscaler/hpa"
+	"github.com/knsim/knsim/system/autoscaler/policy"
 	"github.com/knsim/knsim/system/queue"
 )
 
@@ -25,6 +26,19 @@ type CPUMetrics interface {
 	// ReportCPU is one second of a revision's ready pods' CPU use, by pod
 	// name, sorted.
 	ReportCPU(now time.Time, rev types.NamespacedName, pods []hpa.Usage)
+}
+
+// PodMetrics is implemented by a Metrics that also takes each revision's
+// per-instance view (in-flight requests and idleness of every ready pod,
+// requests waiting at the activator), which per-request scaling policies
+// decide from.
+type PodMetrics interface {
+	// ObservesPods reports whether rev's decider wants ObservePods calls,
+	// so that shells build observations only for those revisions.
+	ObservesPods(rev types.NamespacedName) bool
+	// ObservePods is the revision's state at now: every second, and
+	// whenever a request starts waiting at the activator.
+	ObservePods(now time.Time, rev types.NamespacedName, o policy.Observation)
 }
 
 // Path is the route a request took.

@@ -1,5 +1,7 @@
 package autoscaling
 
+import "time"
+
 // Annotation keys of autoscaling.knative.dev, set on a Revision template.
 const (
 	// GroupName prefixes every annotation key.
@@ -76,3 +78,32 @@ const (
 	ReserveInstanceTypeKey     = "knative.aliyun.com/reserve-instance-type"
 	ReserveInstanceReplicasKey = "knative.aliyun.com/reserve-instance-replicas"
 )
+
+// knsim's own scaling policies (see docs/policies.md), chosen with
+// ClassAnnotationKey like Knative's classes.
+const (
+	// KnsimGroupName prefixes knsim's policy annotation keys.
+	KnsimGroupName = "autoscaling.knsim.dev"
+
+	// KeepAliveClass scales per request and removes each instance after a
+	// fixed idle time (AWS Lambda, Azure Functions).
+	KeepAliveClass = "keepalive." + KnsimGroupName
+	// HybridClass is the hybrid histogram policy of "Serverless in the
+	// Wild" (Shahrad et al., ATC'20).
+	HybridClass = "hybrid." + KnsimGroupName
+
+	// KeepAliveAnnotationKey is the idle time after which an instance is
+	// removed (a Go duration): the keep-alive class's, and the hybrid
+	// class's fallback.
+	KeepAliveAnnotationKey = KnsimGroupName + "/keep-alive"
+)
+
+// Bounds of KeepAliveAnnotationKey.
+const (
+	KeepAliveMin = time.Second
+	KeepAliveMax = 24 * time.Hour
+)
+
+// PerRequest reports whether class scales per request, one request per
+// instance: knsim's keep-alive and hybrid classes.
+func PerRequest(class string) bool { return class == KeepAliveClass || class == HybridClass }

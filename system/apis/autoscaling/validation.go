@@ -96,6 +96,7 @@ func ValidateAnnotations(annotations map[string]string) *fielderr.FieldError {
 		validateFloats(annotations),
 		validateDurations(annotations),
 		validateInts(annotations),
+		validateKeepAlive(annotations),
 	)
 	return errs.ViaField("metadata", "annotations")
 }
@@ -147,7 +148,9 @@ func isKPA(m map[string]string) bool { return Class(m) == KPA }
 func validateClassAndMetric(m map[string]string) (errs *fielderr.FieldError) {
 	if c, ok := m[ClassAnnotationKey]; ok {
 		// Custom classes are allowed, but Knative owns its own domain.
-		if c == "" || strings.HasSuffix(c, ".knative.dev") && c != KPA && c != HPA {
+		// knsim's domain likewise holds only its own policies.
+		if c == "" || strings.HasSuffix(c, ".knative.dev") && c != KPA && c != HPA ||
+			strings.HasSuffix(c, ".knsim.dev") && !PerRequest(c) {
 			errs = errs.Also(fielderr.ErrInvalidValue(c, ClassAnnotationKey))
 		}
 	}
@@ -229,4 +232,21 @@ func validateInts(m map[string]string) (errs *fielderr.FieldError) {
 		errs = errs.Also(fielderr.ErrInvalidValue(m[ActivationScaleKey], ActivationScaleKey))
 	}
 	return errs
+}
+
+// validateKeepAlive checks knsim's keep-alive annotation: a Go duration
+// within [KeepAliveMin, KeepAliveMax].
+func validateKeepAlive(m map[string]string) *fielderr.FieldError {
+	s, ok := m[KeepAliveAnnotationKey]
+	if !ok {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return fielderr.ErrGeneric(fmt.Sprintf("%q is not a Go duration (such as \"10m\" or \"1h30m\")", s), KeepAliveAnnotationKey)
+	case d < KeepAliveMin || d > KeepAliveMax:
+		return fielderr.ErrGeneric(fmt.Sprintf("%q must be between %v and %v", s, KeepAliveMin, KeepAliveMax), KeepAliveAnnotationKey)
+	}
+	return nil
 }

@@ -46,7 +46,8 @@ func (m *Multiscaler) EnsureHPA(key types.NamespacedName, spec hpa.Spec, pods HP
 	defer m.mu.Unlock()
 	d := m.deciders[key]
 	if d != nil && d.cpu == nil {
-		// The revision changed class: the KPA's state does not carry over.
+		// The revision changed class: the KPA's or the policy's state does
+		// not carry over.
 		d.timer.Stop()
 		delete(m.deciders, key)
 		d = nil

@@ -13,7 +13,8 @@ import (
 	"github.com/knsim/knsim/system/queue"
 )
 
-// Multiscaler runs one KPA decider (or HPA, see EnsureHPA) per revision:
+// Multiscaler runs one KPA decider (or HPA, see EnsureHPA, or a
+// registered policy, see EnsurePolicy) per revision:
 // it collects the data plane's stats, decides on every tick (2 s by
 // default; 15 s for the HPA) and, when a decision changes, has the
 // PodAutoscaler reconciled. Ticks are AfterFunc timers on
@@ -33,6 +34,7 @@ type decider struct {
 	collector *metrics.Collector
 	kpa       *kpa.Autoscaler
 	cpu       *cpuDecider
+	pol       *policyDecider
 	status    kpa.Status
 	last      kpa.Decision
 	readyPods int
@@ -56,8 +58,9 @@ func New(clk clock.WithDelayedExecution, onChange func(types.NamespacedName)) *M
 func (m *Multiscaler) Ensure(now time.Time, key types.NamespacedName, spec config.DeciderSpec, readyPods int) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if d := m.deciders[key]; d != nil && d.cpu != nil {
-		// The revision changed class: the HPA's state does not carry over.
+	if d := m.deciders[key]; d != nil && (d.cpu != nil || d.pol != nil) {
+		// The revision changed class: the HPA's or the policy's state does
+		// not carry over.
 		d.timer.Stop()
 		delete(m.deciders, key)
 	}
@@ -123,9 +126,12 @@ func (m *Multiscaler) tick(key types.NamespacedName) {
 		return
 	}
 	var changed bool
-	if d.cpu != nil {
+	switch {
+	case d.cpu != nil:
 		changed = m.syncHPALocked(d)
-	} else {
+	case d.pol != nil:
+		changed = m.decidePolicyLocked(d, m.clock.Now())
+	default:
 		changed = m.decideLocked(d)
 	}
 	d.timer = m.clock.AfterFunc(d.period, func() { m.tick(key) })
@@ -170,6 +176,14 @@ func (m *Multiscaler) Report(now time.Time, key types.NamespacedName, pods []que
 func (m *Multiscaler) Poke(now time.Time, key types.NamespacedName) {
 	m.mu.Lock()
 	d := m.deciders[key]
+	if d != nil && d.pol != nil {
+		changed := m.decidePolicyLocked(d, now)
+		m.mu.Unlock()
+		if changed {
+			m.onChange(key)
+		}
+		return
+	}
 	if d == nil || d.kpa == nil {
 		m.mu.Unlock()
 		return

@@ -38,8 +38,8 @@ var paConditions = duck.NewLivingConditionSet(
 )
 
 // Reconciler applies the KPA's decisions (or, for the HPA class, the
-// HPA's) to a revision's Deployment and ServerlessService and reports the
-// PodAutoscaler's status.
+// HPA's, and for a registered policy class, the policy's) to a revision's
+// Deployment and ServerlessService and reports the PodAutoscaler's status.
 type Reconciler struct {
 	client.Client
 	reconciler.Options
@@ -90,6 +90,17 @@ func (r *Reconciler) reconcileKind(ctx context.Context, pa *autoscalingv1alpha1.
 		}
 		pa.Status.ObservedGeneration = pa.Generation
 		return ctrl.Result{RequeueAfter: scheduleWake}, nil
+	}
+	if multiscaler.HasPolicy(spec.Class) {
+		requeue, err := r.reconcilePolicy(ctx, key, pa, dep, sks, spec, now)
+		if err != nil {
+			return ctrl.Result{}, fmt.Errorf("reconciling podautoscaler: %w", err)
+		}
+		pa.Status.ObservedGeneration = pa.Generation
+		if scheduleWake > 0 && (requeue == 0 || scheduleWake < requeue) {
+			requeue = scheduleWake
+		}
+		return ctrl.Result{RequeueAfter: requeue}, nil
 	}
 	ready := int(dep.Status.ReadyReplicas)
 	if err := r.Scaler.Ensure(now, key, spec, ready); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"k8s.io/utils/clock"
@@ -29,6 +30,20 @@ type pod struct {
 	container *Container
 	srv       *http.Server
 	served    chan struct{} // closed when Serve returns
+
+	// held counts the requests in the pod; idleSince is when it last
+	// dropped to 0 (what per-request scaling policies decide from).
+	clk       clock.Clock
+	heldMu    sync.Mutex
+	held      int
+	idleSince time.Time
+}
+
+// activity is the pod's requests in flight and when it last became idle.
+func (pd *pod) activity() (held int, idleSince time.Time) {
+	pd.heldMu.Lock()
+	defer pd.heldMu.Unlock()
+	return pd.held, pd.idleSince
 }
 
 // startPod starts a pod's queue-proxy with containerConcurrency cc,
@@ -42,7 +57,7 @@ func startPod(clk clock.Clock, limits httpserve.Limits, name string, cc int, tim
 	if err != nil {
 		return nil, err
 	}
-	pd := &pod{name: name, addr: ln.Addr().String(), timeout: timeout, qp: qp, container: c, served: make(chan struct{})}
+	pd := &pod{name: name, addr: ln.Addr().String(), timeout: timeout, qp: qp, container: c, served: make(chan struct{}), clk: clk, idleSince: clk.Now()}
 	pd.srv = newServer(pd, limits)
 	go func() {
 		defer close(pd.served)
@@ -54,6 +69,16 @@ func startPod(clk clock.Clock, limits httpserve.Limits, name string, cc int, tim
 // ServeHTTP bounds the request by the revision's timeout and hands it to
 // queue-proxy.
 func (pd *pod) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	pd.heldMu.Lock()
+	pd.held++
+	pd.heldMu.Unlock()
+	defer func() {
+		pd.heldMu.Lock()
+		defer pd.heldMu.Unlock()
+		if pd.held--; pd.held == 0 {
+			pd.idleSince = pd.clk.Now()
+		}
+	}()
 	if pd.timeout > 0 {
 		ctx, cancel := context.WithTimeout(r.Context(), pd.timeout)
 		defer cancel()

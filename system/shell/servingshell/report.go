@@ -54,11 +54,14 @@ func (sh *Shell) report(now time.Time) {
 		if sh.cfg.Metrics != nil {
 			sh.cfg.Metrics.Report(now, k, stats, act)
 		}
+		slices.SortFunc(b.readyPods, func(a, b *pod) int { return strings.Compare(a.name, b.name) })
 		if cm, ok := sh.cfg.Metrics.(telemetry.CPUMetrics); ok {
 			// Terminating pods are not measured, as the metrics server
 			// skips them.
-			slices.SortFunc(b.readyPods, func(a, b *pod) int { return strings.Compare(a.name, b.name) })
 			cm.ReportCPU(now, k, podCPU(now, b.readyPods))
+		}
+		if pm, ok := sh.cfg.Metrics.(telemetry.PodMetrics); ok && pm.ObservesPods(k) {
+			pm.ObservePods(now, k, b.rev.observe(b.readyPods, b.pods))
 		}
 		load = append(load, telemetry.RevisionLoad(k, b.service, stats, act, b.ready, b.proxy))
 	}

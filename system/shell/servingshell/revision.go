@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/knsim/knsim/system/activator"
+	"github.com/knsim/knsim/system/autoscaler/policy"
 	"github.com/knsim/knsim/system/container"
 	"github.com/knsim/knsim/system/queue"
 )
@@ -29,6 +30,10 @@ type revision struct {
 
 	actMu    sync.Mutex
 	actStats *queue.Stats // the activator's view of this revision
+	// actHeld counts the requests in the activator (waiting or proxied);
+	// lastArrival is when the latest one came.
+	actHeld     int
+	lastArrival time.Time
 }
 
 // podNames are the names of the revision's ready pods.
@@ -45,12 +50,39 @@ func (r *revision) actIn(now time.Time) {
 	r.actMu.Lock()
 	defer r.actMu.Unlock()
 	r.actStats.RequestIn(now, false)
+	r.actHeld++
+	r.lastArrival = now
 }
 
 func (r *revision) actOut(now time.Time) {
 	r.actMu.Lock()
 	defer r.actMu.Unlock()
 	r.actStats.RequestOut(now, false)
+	r.actHeld--
+}
+
+// observe is the revision's per-instance view for scaling policies: ready
+// pods with their requests and idleness, and as waiting the activator's
+// requests that no pod holds (all go through the activator for those
+// policies; a request between the two counts as waiting for an instant).
+func (r *revision) observe(ready, all []*pod) policy.Observation {
+	r.actMu.Lock()
+	o := policy.Observation{Waiting: r.actHeld, LastArrival: r.lastArrival}
+	r.actMu.Unlock()
+	for _, pd := range all {
+		held, _ := pd.activity()
+		o.Waiting -= held
+	}
+	o.Waiting = max(o.Waiting, 0)
+	for _, pd := range ready {
+		held, since := pd.activity()
+		p := policy.Pod{Name: pd.name, InFlight: held}
+		if held == 0 {
+			p.IdleSince = since
+		}
+		o.Pods = append(o.Pods, p)
+	}
+	return o
 }
 
 func (r *revision) actReport(now time.Time) queue.Stat {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"k8s.io/utils/ptr"
+
+	"github.com/knsim/knsim/system/apis/autoscaling"
 )
 
 // SetDefaults fills in a Service as Knative's defaulting webhook does.
@@ -22,10 +24,27 @@ func (c *Configuration) SetDefaults() { c.Spec.Template.SetDefaults() }
 func (r *Route) SetDefaults() { defaultTraffic(r.Spec.Traffic) }
 
 // SetDefaults fills in a Revision's spec.
-func (r *Revision) SetDefaults() { r.Spec.SetDefaults() }
+func (r *Revision) SetDefaults() {
+	perRequestConcurrency(r.Annotations, &r.Spec)
+	r.Spec.SetDefaults()
+}
 
 // SetDefaults fills in the template's Revision spec.
-func (t *RevisionTemplateSpec) SetDefaults() { t.Spec.SetDefaults() }
+func (t *RevisionTemplateSpec) SetDefaults() {
+	perRequestConcurrency(t.Annotations, &t.Spec)
+	t.Spec.SetDefaults()
+}
+
+// perRequestConcurrency gives a revision of a class that scales per
+// request (knsim's keep-alive and hybrid policies) containerConcurrency 1
+// when it sets none: one request per instance is what those policies
+// model, and the activator then hands each request to an idle instance or
+// holds it until a new one is up.
+func perRequestConcurrency(ann map[string]string, rs *RevisionSpec) {
+	if rs.ContainerConcurrency == nil && autoscaling.PerRequest(ann[autoscaling.ClassAnnotationKey]) {
+		rs.ContainerConcurrency = ptr.To[int64](1)
+	}
+}
 
 // SetDefaults applies Knative's config-defaults: unlimited concurrency, a 300 s
 // timeout, and the user container's well-known name.

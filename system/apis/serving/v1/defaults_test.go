@@ -7,6 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/knsim/knsim/system/apis/autoscaling"
 )
 
 // defaultedSpec is a RevisionSpec with Knative's config-defaults applied.
@@ -180,6 +182,37 @@ func TestRouteSetDefaults(t *testing.T) {
 			r.SetDefaults()
 			if diff := cmp.Diff(tc.want, r.Spec.Traffic); diff != "" {
 				t.Errorf("traffic (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPerRequestClassDefaultsConcurrency(t *testing.T) {
+	tests := []struct {
+		name  string
+		class string
+		cc    *int64
+		want  int64
+	}{
+		{name: "kpa keeps unlimited", class: autoscaling.KPA, want: 0},
+		{name: "no class keeps unlimited", want: 0},
+		{name: "keep-alive gets 1", class: autoscaling.KeepAliveClass, want: 1},
+		{name: "hybrid gets 1", class: autoscaling.HybridClass, want: 1},
+		{name: "explicit value kept for validation to judge", class: autoscaling.KeepAliveClass, cc: ptr.To[int64](4), want: 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ann := map[string]string{}
+			if tc.class != "" {
+				ann[autoscaling.ClassAnnotationKey] = tc.class
+			}
+			tmpl := RevisionTemplateSpec{ObjectMeta: metav1.ObjectMeta{Annotations: ann}, Spec: RevisionSpec{ContainerConcurrency: tc.cc}}
+			tmpl.SetDefaults()
+			rev := Revision{ObjectMeta: metav1.ObjectMeta{Annotations: ann}, Spec: RevisionSpec{ContainerConcurrency: tc.cc}}
+			rev.SetDefaults()
+			got := []int64{*tmpl.Spec.ContainerConcurrency, *rev.Spec.ContainerConcurrency}
+			if diff := cmp.Diff([]int64{tc.want, tc.want}, got); diff != "" {
+				t.Errorf("containerConcurrency of template, revision (-want +got):\n%s", diff)
 			}
 		})
 	}

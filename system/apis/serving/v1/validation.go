@@ -57,7 +57,19 @@ func (c *Configuration) ValidateUpdate(old *Configuration) *fielderr.FieldError 
 // Validate checks a standalone Revision: its spec and autoscaling annotations.
 func (r *Revision) Validate() *fielderr.FieldError {
 	return ValidateObjectMetadata(r.ObjectMeta).Also(
-		r.Spec.validate().ViaField("spec"), autoscaling.ValidateAnnotations(r.Annotations))
+		r.Spec.validate().ViaField("spec"), autoscaling.ValidateAnnotations(r.Annotations),
+		validatePerRequest(r.Annotations, &r.Spec).ViaField("spec"))
+}
+
+// validatePerRequest refuses a containerConcurrency other than 1 on a
+// revision whose class scales per request; paths are relative to the spec.
+func validatePerRequest(ann map[string]string, rs *RevisionSpec) *fielderr.FieldError {
+	class := ann[autoscaling.ClassAnnotationKey]
+	if cc := rs.ContainerConcurrency; cc != nil && *cc != 1 && autoscaling.PerRequest(class) {
+		return fielderr.ErrGeneric(fmt.Sprintf("must be 1 for %s %s, which scales per request (got %d)",
+			autoscaling.ClassAnnotationKey, class, *cc), "containerConcurrency")
+	}
+	return nil
 }
 
 // ValidateUpdate validates r and refuses any change of its spec: a Revision
@@ -107,7 +119,8 @@ func ValidateObjectMetadata(m metav1.ObjectMeta) *fielderr.FieldError {
 // validate checks a template against its parent's metadata; paths are
 // relative to the template.
 func (t *RevisionTemplateSpec) validate(parent metav1.ObjectMeta) *fielderr.FieldError {
-	errs := t.Spec.validate().ViaField("spec").Also(autoscaling.ValidateAnnotations(t.Annotations))
+	errs := t.Spec.validate().ViaField("spec").Also(autoscaling.ValidateAnnotations(t.Annotations),
+		validatePerRequest(t.Annotations, &t.Spec).ViaField("spec"))
 	if t.Name == "" {
 		return errs
 	}

@@ -99,6 +99,21 @@ func TestServiceValidate(t *testing.T) {
 			s.Name, s.GenerateName, s.Spec.Template.Name = "", "hello-", "hello-1"
 		}, want: "must not set the field(s): spec.template.metadata.name"},
 
+		{name: "keep-alive class defaults containerConcurrency to 1", edit: func(s *Service) {
+			s.Spec.Template.Annotations = map[string]string{autoscaling.ClassAnnotationKey: autoscaling.KeepAliveClass}
+		}},
+		{name: "hybrid class with containerConcurrency 1", edit: func(s *Service) {
+			s.Spec.Template.Annotations = map[string]string{autoscaling.ClassAnnotationKey: autoscaling.HybridClass}
+			s.Spec.Template.Spec.ContainerConcurrency = ptr.To[int64](1)
+		}},
+		{name: "keep-alive class with containerConcurrency 10", edit: func(s *Service) {
+			s.Spec.Template.Annotations = map[string]string{autoscaling.ClassAnnotationKey: autoscaling.KeepAliveClass}
+			s.Spec.Template.Spec.ContainerConcurrency = ptr.To[int64](10)
+		}, want: "must be 1 for autoscaling.knative.dev/class keepalive.autoscaling.knsim.dev, which scales per request (got 10): spec.template.spec.containerConcurrency"},
+		{name: "keep-alive class with a bad keep-alive", edit: func(s *Service) {
+			s.Spec.Template.Annotations = map[string]string{autoscaling.ClassAnnotationKey: autoscaling.KeepAliveClass, autoscaling.KeepAliveAnnotationKey: "ten minutes"}
+		}, want: `"ten minutes" is not a Go duration (such as "10m" or "1h30m"): spec.template.metadata.annotations.autoscaling.knsim.dev/keep-alive`},
+
 		{name: "no containers", edit: func(s *Service) { s.Spec.Template.Spec.Containers = nil },
 			want: "missing field(s): spec.template.spec.containers"},
 		{name: "no image", edit: func(s *Service) { s.Spec.Template.Spec.Containers[0].Image = "" },
