@@ -2,8 +2,9 @@
 #   make run    run the shipped scenarios in virtual time (on the memory control
 #               plane; CONTROL_PLANE= as each file says), write
 #               out/report.html, run hey-burst in real mode too and add it to
-#               the report, then keep the stack up for kubectl, curl and hey
-#               (Ctrl-C stops)
+#               the report, run the sweep of scaling policies over a day
+#               (out/azure-diurnal-policies/sweep.html), then keep the stack
+#               up for kubectl, curl and hey (Ctrl-C stops)
 #   make test   build the envtest binaries when missing, then run every suite
 #   make test-unit  run the tests that need no kube-apiserver (under 2 minutes)
 #   make up     start the stack for kubectl, curl and hey (knsim up)
@@ -35,6 +36,10 @@ SCENARIOS ?= $(wildcard scenarios/*.yaml)
 # Also run in real mode (wall clock, loopback HTTP, hey), side by side with
 # their virtual runs in the report.
 REAL_SCENARIOS ?= scenarios/hey-burst.yaml
+# Sweeps run after the scenarios (their reports come first), each into
+# $(OUT)/<name> with its frontier report there (docs/sweep.md).
+SWEEPS ?= $(wildcard scenarios/sweeps/*.sweep.yaml)
+SWEEP_REPORT_ARGS ?= --objective cost --constraint 'coldstarts.rate < 0.001'
 # The control plane of the report's virtual runs. The memory plane runs all
 # of them in about a minute; the scenario suite holds it to the envtest
 # goldens (scenarios/memory_test.go). CONTROL_PLANE= runs each on the plane
@@ -71,7 +76,11 @@ report: envtest build ## only run the shipped scenarios and write $(OUT)/report.
 	    echo "report of the virtual runs: $(abspath $(OUT))/report.html; real mode next: $(REAL_SCENARIOS)"; \
 	    bin/knsim run --mode real --out $(OUT) $(RUN_ARGS) $(REAL_SCENARIOS) || echo "(real-mode verdicts are in the report)"; \
 	    bin/knsim report --out $(OUT) $(OUT)/*.json || v=1; \
-	  fi; exit $$v
+	  fi; \
+	  for f in $(SWEEPS); do \
+	    d=$(OUT)/$$(basename $$f .sweep.yaml); rm -rf $$d; \
+	    bin/knsim sweep --out $$d $$f && bin/knsim report --out $$d $(SWEEP_REPORT_ARGS) $$d && echo "sweep report: $(abspath $(OUT))/$$(basename $$f .sweep.yaml)/sweep.html" || v=1; \
+	  done; exit $$v
 
 up: envtest ## start knsim up: Serving and Eventing on a real kube-apiserver, for kubectl, curl and hey
 	$(GO) run ./cmd/knsim up $(UP_ARGS)

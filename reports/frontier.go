@@ -24,6 +24,7 @@ var frontierMetrics = map[string]struct {
 	"coldstarts.rate":  {"", func(m sweep.Metrics) float64 { return m.ColdStartRate }},
 	"pods.max":         {"", func(m sweep.Metrics) float64 { return m.MaxPods }},
 	"pods.seconds":     {"", func(m sweep.Metrics) float64 { return m.PodSeconds }},
+	"idle.gib_seconds": {"", func(m sweep.Metrics) float64 { return m.IdleGiBSeconds }},
 	"requests.errors":  {"", func(m sweep.Metrics) float64 { return m.Errors }},
 }
 

@@ -38,8 +38,8 @@ func writeFrontier(b *strings.Builder, f *Frontier) {
 	for _, p := range s.Parameters {
 		b.WriteString(" " + p.Name + " |")
 	}
-	b.WriteString(" cost | p50 | p99 | cold starts | cold-start rate | max pods | errors | Pareto | fails |\n|---|")
-	b.WriteString(strings.Repeat("---|", len(s.Parameters)+9) + "\n")
+	b.WriteString(" cost | p50 | p99 | cold starts | cold-start rate | idle GiB·s | max pods | errors | Pareto | fails |\n|---|")
+	b.WriteString(strings.Repeat("---|", len(s.Parameters)+10) + "\n")
 	for i, p := range f.Points {
 		mark := ""
 		if i == f.Recommended {
@@ -57,8 +57,8 @@ func writeFrontier(b *strings.Builder, f *Frontier) {
 		if p.ParetoColdStarts {
 			pareto = append(pareto, "C")
 		}
-		fmt.Fprintf(b, " %s | %s ms | %s ms | %s | %s | %s | %s | %s | %s |\n", sig(m.Cost), num(m.P50Ms), num(m.P99Ms),
-			num(m.ColdStarts), num(m.ColdStartRate), num(m.MaxPods), num(m.Errors), strings.Join(pareto, " "), strings.Join(p.Fails, ", "))
+		fmt.Fprintf(b, " %s | %s ms | %s ms | %s | %s | %s | %s | %s | %s | %s |\n", sig(m.Cost), num(m.P50Ms), num(m.P99Ms),
+			num(m.ColdStarts), num(m.ColdStartRate), num(m.IdleGiBSeconds), num(m.MaxPods), num(m.Errors), strings.Join(pareto, " "), strings.Join(p.Fails, ", "))
 	}
 }
 
@@ -95,6 +95,8 @@ func FrontierHTML(w io.Writer, f *Frontier) error {
 	}{
 		{"Cost against p99 latency", "p99 latency (ms)", func(m sweep.Metrics) float64 { return m.P99Ms }, func(p FrontierPoint) bool { return p.ParetoLatency }},
 		{"Cost against cold-start rate", "cold starts per request", func(m sweep.Metrics) float64 { return m.ColdStartRate }, func(p FrontierPoint) bool { return p.ParetoColdStarts }},
+		// The memory kept warm and idle, the price of fewer cold starts.
+		{"Cost against idle memory-time", "idle GiB·s", func(m sweep.Metrics) float64 { return m.IdleGiBSeconds }, func(FrontierPoint) bool { return false }},
 	} {
 		svg, err := frontierChart(c.title, c.y, f, c.get, c.pareto)
 		if err != nil {

@@ -87,6 +87,7 @@ var KnownMetrics = []Metric{
 	{"cost.vcpu_seconds", NumberKind, "vCPU·s", "CPU requested by running pods, integrated over time"},
 	{"cost.gib_seconds", NumberKind, "GiB·s", "memory requested by running pods, integrated over time"},
 	{"cost.pod_seconds", NumberKind, "pod·s", "pods that existed, integrated over time"},
+	{"cost.idle_gib_seconds", NumberKind, "GiB·s", "memory of Ready pods not serving a request (Ready pods less mean in-flight requests), integrated over time"},
 
 	{"events.produced", NumberKind, "events", "events emitted by sources and event workloads"},
 	{"events.accepted", NumberKind, "events", "events accepted by a broker or channel ingress"},

@@ -139,6 +139,13 @@ type Cost struct {
 	PodSeconds  float64 `json:"podSeconds"`
 	VCPUSeconds float64 `json:"vcpuSeconds"`
 	GiBSeconds  float64 `json:"gibSeconds"`
+	// IdleGiBSeconds is the memory of Ready pods not serving a request,
+	// integrated over time: "wasted memory time" as "Serverless in the
+	// Wild" (Shahrad et al., ATC'20) measures keep-alive policies. A
+	// revision's idle pods at a second are its Ready pods less its mean
+	// in-flight requests (one request per pod; exact with
+	// containerConcurrency 1).
+	IdleGiBSeconds float64 `json:"idleGibSeconds,omitempty"`
 	Total       float64 `json:"total"`
 	Currency    string  `json:"currency,omitempty"`
 }

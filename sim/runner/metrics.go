@@ -67,6 +67,8 @@ func (l *lookup) Metric(name string, scope expect.Scope) (expect.Value, error) {
 			return expect.Num(c.GiBSeconds), nil
 		case "cost.pod_seconds":
 			return expect.Num(c.PodSeconds), nil
+		case "cost.idle_gib_seconds":
+			return expect.Num(c.IdleGiBSeconds), nil
 		}
 	case strings.HasPrefix(name, "events."):
 		if scope.Revision != "" {

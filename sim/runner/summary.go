@@ -37,7 +37,31 @@ func (r *recorder) cost(at time.Duration, inScope scopeFunc, p scenario.Prices) 
 	}
 	c.Total = c.VCPUSeconds*p.VCPUSecond + c.GiBSeconds*p.GiBSecond + float64(reqs)*p.Request
 	c.PodSeconds, c.VCPUSeconds, c.GiBSeconds, c.Total = round(c.PodSeconds), round(c.VCPUSeconds), round(c.GiBSeconds), round6(c.Total)
+	c.IdleGiBSeconds = round(r.idleGiBSeconds(at, inScope))
 	return c
+}
+
+// idleGiBSeconds integrates, second by second up to at, the memory of each
+// revision's Ready pods beyond its mean in-flight requests (see
+// results.Cost.IdleGiBSeconds).
+func (r *recorder) idleGiBSeconds(at time.Duration, inScope scopeFunc) float64 {
+	var sum float64
+	for _, rev := range r.revisions() {
+		pods := r.podsByRev[rev]
+		if len(pods) == 0 || !inScope(r.serviceOf(rev), rev) {
+			continue
+		}
+		gib := pods[0].gib // a revision's pods share one template
+		for _, s := range r.series[rev] {
+			if s.t > at {
+				break
+			}
+			if idle := float64(s.ready) - s.concurrency; idle > 0 {
+				sum += idle * gib
+			}
+		}
+	}
+	return sum
 }
 
 func round(v float64) float64  { return math.Round(v*1000) / 1000 }

@@ -37,6 +37,8 @@ func (f *File) Points() ([]Point, error) {
 		return randomDesign(dims, f.Design.Points, seed), nil
 	case LHS:
 		return lhsDesign(dims, f.Design.Points, seed), nil
+	case Zip:
+		return zipDesign(dims), nil
 	}
 	return gridDesign(dims), nil
 }
@@ -134,6 +136,23 @@ func lhsDesign(dims []dim, n int, seed uint64) []Point {
 			u := (float64(perm[p]) + r.Float64()) / float64(n)
 			out[p].Values[i] = d.pick(u)
 		}
+	}
+	return out
+}
+
+// zipDesign pairs the dimensions' value lists (all of one length): point
+// i takes every dimension's i-th value.
+func zipDesign(dims []dim) []Point {
+	if len(dims) == 0 {
+		return nil
+	}
+	out := make([]Point, len(dims[0].values))
+	for p := range out {
+		vals := make([]Value, len(dims))
+		for i, d := range dims {
+			vals[i] = d.values[p]
+		}
+		out[p] = Point{Index: p, Values: vals}
 	}
 	return out
 }

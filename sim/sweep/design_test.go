@@ -44,6 +44,22 @@ func TestGridDesign(t *testing.T) {
 	}
 }
 
+// A zip design pairs the lists: point i takes every parameter's i-th value.
+func TestZipDesign(t *testing.T) {
+	f := &File{Design: Design{Type: Zip}, Parameters: []Parameter{
+		{Path: "class", Values: []Value{"kpa", "keepalive", "keepalive"}},
+		{Path: "keep-alive", Values: []Value{"10m", "10m", "20m"}},
+	}}
+	pts, err := f.Points()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Point{{Index: 0, Values: []Value{"kpa", "10m"}}, {Index: 1, Values: []Value{"keepalive", "10m"}}, {Index: 2, Values: []Value{"keepalive", "20m"}}}
+	if diff := cmp.Diff(want, pts); diff != "" {
+		t.Errorf("points (-want +got):\n%s", diff)
+	}
+}
+
 // TestGridSize: a grid has the product of the parameters' value counts.
 func TestGridSize(t *testing.T) {
 	f := &File{Parameters: []Parameter{

@@ -40,10 +40,11 @@ type File struct {
 // Design chooses the points.
 type Design struct {
 	// Type is grid (every combination of the parameters' values), random
-	// (independent uniform draws) or lhs (a Latin hypercube: each
+	// (independent uniform draws), lhs (a Latin hypercube: each
 	// parameter's range cut into as many strata as points, each stratum
-	// used once).
-	Type DesignType `json:"type,omitempty" jsonschema:"enum=grid,enum=random,enum=lhs"`
+	// used once) or zip (point i takes every parameter's i-th value: a
+	// table of variants, such as scaling policies with their own settings).
+	Type DesignType `json:"type,omitempty" jsonschema:"enum=grid,enum=random,enum=lhs,enum=zip"`
 	// Points is how many points random and lhs draw (required for them;
 	// grid has as many as the combinations).
 	Points int `json:"points,omitempty" jsonschema:"minimum=1"`
@@ -63,6 +64,9 @@ const (
 	Random DesignType = "random"
 	// LHS draws a Latin hypercube.
 	LHS DesignType = "lhs"
+	// Zip pairs the parameters' value lists: point i takes every
+	// parameter's i-th value.
+	Zip DesignType = "zip"
 )
 
 // Parameter is one setting varied by the sweep.
@@ -161,8 +165,21 @@ func (f *File) check() scenario.ErrorList {
 		if f.Design.Points < 1 || f.Design.Points > MaxPoints {
 			bad("design.points", "%s needs points, between 1 and %d", f.Design.Type, MaxPoints)
 		}
+	case Zip:
+		if f.Design.Points != 0 {
+			bad("design.points", "zip has as many points as each parameter has values; points is for random and lhs")
+		}
+		for i, p := range f.Parameters {
+			switch {
+			case p.Range != nil:
+				bad(fmt.Sprintf("parameters[%d].range", i), "zip pairs listed values: give values, not a range")
+			case len(p.Values) != len(f.Parameters[0].Values):
+				bad(fmt.Sprintf("parameters[%d].values", i), "zip pairs the parameters' values: %d values here, %d in parameters[0]",
+					len(p.Values), len(f.Parameters[0].Values))
+			}
+		}
 	default:
-		bad("design.type", "expected grid, random or lhs, got %q", f.Design.Type)
+		bad("design.type", "expected grid, random, lhs or zip, got %q", f.Design.Type)
 	}
 	if len(f.Parameters) == 0 {
 		bad("parameters", "at least one parameter is required")

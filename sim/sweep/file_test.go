@@ -66,7 +66,19 @@ design:
   type: sobol
 parameters:
   - {path: prices.vcpuSecond, values: [1]}
-`, `sweep.yaml:3:3: design.type: expected grid, random or lhs, got "sobol"`},
+`, `sweep.yaml:3:3: design.type: expected grid, random, lhs or zip, got "sobol"`},
+		{"zip of unequal lists", `scenario: SCENARIO
+design: {type: zip}
+parameters:
+  - {path: prices.vcpuSecond, values: [1, 2]}
+  - path: cluster.nodes[0].count
+    values: [1]
+`, `sweep.yaml:6:5: parameters[1].values: zip pairs the parameters' values: 1 values here, 2 in parameters[0]`},
+		{"zip of a range", `scenario: SCENARIO
+design: {type: zip}
+parameters:
+  - {path: prices.vcpuSecond, range: {min: 0, max: 1}}
+`, `sweep.yaml:4:31: parameters[0].range: zip pairs listed values: give values, not a range`},
 		{"grid range without steps", `scenario: SCENARIO
 parameters:
   - path: prices.vcpuSecond

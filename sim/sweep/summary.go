@@ -158,6 +158,9 @@ type Metrics struct {
 	// MaxPods is the most pods at once; PodSeconds their total life.
 	MaxPods    float64 `json:"maxPods"`
 	PodSeconds float64 `json:"podSeconds"`
+	// IdleGiBSeconds is the memory of Ready pods not serving a request,
+	// integrated over time (results cost.idleGibSeconds).
+	IdleGiBSeconds float64 `json:"idleGibSeconds"`
 	// Requests and Errors count the requests sent and those that failed.
 	Requests float64 `json:"requests"`
 	Errors   float64 `json:"errors"`
@@ -167,7 +170,8 @@ func metricsOf(r *results.Results) Metrics {
 	m := Metrics{
 		Cost: r.Cost.Total, P50Ms: r.Requests.Latency.P50, P99Ms: r.Requests.Latency.P99,
 		ColdStarts: float64(r.ColdStarts.Count), MaxPods: float64(r.Pods.Max), PodSeconds: r.Cost.PodSeconds,
-		Requests: float64(r.Requests.Total), Errors: float64(r.Requests.Errors),
+		IdleGiBSeconds: r.Cost.IdleGiBSeconds,
+		Requests:       float64(r.Requests.Total), Errors: float64(r.Requests.Errors),
 	}
 	if r.Requests.Total > 0 {
 		m.ColdStartRate = round6(float64(r.ColdStarts.Count) / float64(r.Requests.Total))
@@ -186,6 +190,7 @@ func mean(ms []Metrics) Metrics {
 		s.ColdStartRate += m.ColdStartRate
 		s.MaxPods += m.MaxPods
 		s.PodSeconds += m.PodSeconds
+		s.IdleGiBSeconds += m.IdleGiBSeconds
 		s.Requests += m.Requests
 		s.Errors += m.Errors
 	}
@@ -193,7 +198,7 @@ func mean(ms []Metrics) Metrics {
 	return Metrics{
 		Cost: round6(s.Cost / n), P50Ms: round6(s.P50Ms / n), P99Ms: round6(s.P99Ms / n),
 		ColdStarts: round6(s.ColdStarts / n), ColdStartRate: round6(s.ColdStartRate / n), MaxPods: round6(s.MaxPods / n),
-		PodSeconds: round6(s.PodSeconds / n), Requests: round6(s.Requests / n), Errors: round6(s.Errors / n),
+		PodSeconds: round6(s.PodSeconds / n), IdleGiBSeconds: round6(s.IdleGiBSeconds / n), Requests: round6(s.Requests / n), Errors: round6(s.Errors / n),
 	}
 }
 
