@@ -146,8 +146,8 @@ type Cost struct {
 	// in-flight requests (one request per pod; exact with
 	// containerConcurrency 1).
 	IdleGiBSeconds float64 `json:"idleGibSeconds,omitempty"`
-	Total       float64 `json:"total"`
-	Currency    string  `json:"currency,omitempty"`
+	Total          float64 `json:"total"`
+	Currency       string  `json:"currency,omitempty"`
 }
 
 // Events summarises event delivery.
