@@ -4,7 +4,6 @@ import (
 	"embed"
 	"encoding/json"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"reflect"
 	"strconv"
@@ -189,28 +188,7 @@ var (
 // typeComments maps "Type" and "Type.Field" to their doc comments, each
 // joined into one line.
 func typeComments() (map[string]string, error) {
-	commentsOnce.Do(func() {
-		commentsMap = map[string]string{}
-		entries, err := typeSources.ReadDir(".")
-		if err != nil {
-			commentsErr = err
-			return
-		}
-		fset := token.NewFileSet()
-		for _, e := range entries {
-			src, err := typeSources.ReadFile(e.Name())
-			if err != nil {
-				commentsErr = err
-				return
-			}
-			f, err := parser.ParseFile(fset, e.Name(), src, parser.ParseComments)
-			if err != nil {
-				commentsErr = err
-				return
-			}
-			collectComments(f, commentsMap)
-		}
-	})
+	commentsOnce.Do(func() { commentsMap, commentsErr = DocComments(typeSources) })
 	return commentsMap, commentsErr
 }
 

@@ -2,8 +2,6 @@ package sweep
 
 import (
 	"embed"
-	"encoding/json"
-	"reflect"
 
 	"github.com/invopop/jsonschema"
 
@@ -24,27 +22,7 @@ const SchemaTitle = "knsim sweep"
 // schema checks structure and types; Load checks paths and values against
 // the scenario.
 func JSONSchema() ([]byte, error) {
-	comments, err := scenario.DocComments(typeSources)
-	if err != nil {
-		return nil, err
-	}
-	r := &jsonschema.Reflector{
-		Anonymous:                  true,
-		RequiredFromJSONSchemaTags: true,
-		LookupComment: func(t reflect.Type, field string) string {
-			if field == "" {
-				return comments[t.Name()]
-			}
-			return comments[t.Name()+"."+field]
-		},
-	}
-	s := r.Reflect(&File{})
-	s.Title = SchemaTitle
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
+	return scenario.ReflectSchema(&File{}, SchemaTitle, typeSources)
 }
 
 // JSONSchema lets a value be written as a string, number or boolean, as
