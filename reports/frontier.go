@@ -128,6 +128,9 @@ type Frontier struct {
 	Recommended int
 	// Why explains the recommendation in a sentence or two.
 	Why string
+	// Detail, when set, is a run of the recommended point read in full
+	// (DetailOf): per-Service figures and the nodes it needs.
+	Detail *PointDetail
 }
 
 // FrontierPoint is one point with its verdicts.

@@ -32,7 +32,11 @@ func writeFrontier(b *strings.Builder, f *Frontier) {
 	if len(s.Missing) > 0 {
 		fmt.Fprintf(b, "; %d points still have runs to do", len(s.Missing))
 	}
-	b.WriteString(".\n\n## Recommendation\n\n" + f.Why + "\n\n## Points\n\n")
+	b.WriteString(".\n\n## Recommendation\n\n" + f.Why + "\n\n")
+	if f.Detail != nil {
+		writeDetail(b, f.Detail)
+	}
+	b.WriteString("## Points\n\n")
 	b.WriteString("Pareto: `L` no point is cheaper and faster (p99), `C` no point is cheaper with fewer cold starts per request; ★ the recommended point.\n\n")
 	b.WriteString("| point |")
 	for _, p := range s.Parameters {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/knsim/knsim/reports"
+	"github.com/knsim/knsim/sim/results"
 	"github.com/knsim/knsim/sim/sweep"
 )
 
@@ -50,6 +51,17 @@ func (o *frontierOptions) run(w io.Writer, out, dir string) error {
 		return err
 	}
 	f := reports.NewFrontier(s, obj, cons)
+	if f.Recommended >= 0 {
+		// The recommended point's first run, read in full, gives the
+		// per-Service breakdown and the nodes it needs.
+		run := f.Points[f.Recommended].Runs[0]
+		res, err := results.Read(filepath.Join(dir, run.File))
+		if err != nil {
+			return err
+		}
+		d := reports.DetailOf(res)
+		f.Detail = &d
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
