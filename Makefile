@@ -115,7 +115,9 @@ FUZZ_TARGETS ?= \
 	./system/ingress:FuzzRoute \
 	./system/eventing/broker:FuzzIngressDecode \
 	./system/eventing/wire:FuzzDecodeBinaryMatchesSDK \
-	./system/eventing/filter:FuzzCESQL
+	./system/eventing/filter:FuzzCESQL \
+	./system/eventing/delivery:FuzzParseDuration \
+	./system/eventing/delivery:FuzzFormatDuration
 
 fuzz: ## run each fuzz target for FUZZTIME (default 10m)
 	@set -e; for t in $(FUZZ_TARGETS); do \
