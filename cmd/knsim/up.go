@@ -14,14 +14,19 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap/zapcore"
+	"k8s.io/apimachinery/pkg/api/resource"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
 	"github.com/knsim/knsim/sim/cluster"
 	"github.com/knsim/knsim/sim/gcpolicy"
 	"github.com/knsim/knsim/sim/world"
+	"github.com/knsim/knsim/system/activator"
 	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/jetstream"
+	"github.com/knsim/knsim/system/eventing/wire"
+	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/shell"
 	"github.com/knsim/knsim/system/shell/eventingshell"
 	"github.com/knsim/knsim/system/shell/servingshell"
@@ -50,6 +55,40 @@ type upOptions struct {
 	// stateDir keeps the whole state across restarts: etcd's data in
 	// stateDir/etcd and the JetStream store in stateDir/jetstream.
 	stateDir string
+	// The servers' limits (docs/reliability.md): request and event body
+	// sizes (Kubernetes quantities), the requests the activator holds and
+	// the events the broker ingress has accepted but not yet delivered.
+	maxRequestBody, maxEventBody string
+	activatorMaxWaiting          int
+	brokerMaxPending             int64
+}
+
+// limits parses the server-limit flags into the shells' settings.
+func (o upOptions) limits() (requestBody, eventBody int64, err error) {
+	parse := func(flag, v string) (int64, error) {
+		q, err := resource.ParseQuantity(v)
+		if err != nil {
+			return 0, fmt.Errorf("--%s: %q is not a size such as 10Mi: %w", flag, v, err)
+		}
+		n, ok := q.AsInt64()
+		if !ok || n < 1 {
+			return 0, fmt.Errorf("--%s must be a positive number of bytes, got %q", flag, v)
+		}
+		return n, nil
+	}
+	if requestBody, err = parse("max-request-body", o.maxRequestBody); err != nil {
+		return 0, 0, err
+	}
+	if eventBody, err = parse("max-event-body", o.maxEventBody); err != nil {
+		return 0, 0, err
+	}
+	if o.activatorMaxWaiting < 1 {
+		return 0, 0, fmt.Errorf("--activator-max-waiting must be at least 1, got %d", o.activatorMaxWaiting)
+	}
+	if o.brokerMaxPending < 1 {
+		return 0, 0, fmt.Errorf("--broker-max-pending must be at least 1, got %d", o.brokerMaxPending)
+	}
+	return requestBody, eventBody, nil
 }
 
 // jetstreamSubdir is the JetStream store's folder inside --state-dir.
@@ -120,6 +159,10 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`collect garbage only when the heap nears this size (GOGC off below it), which keeps collector pauses out of the data plane's latency; under load the resident size then climbs to about this size and stays there; "default" keeps Go's GOGC=100, which returns memory when idle; GOGC or GOMEMLIMIT in the environment win`)
 	f.StringVar(&o.jetstreamStore, "jetstream-store", "", "store folder of the durable channels' embedded NATS JetStream (default ~/.cache/knsim/jetstream/default, or DIR/jetstream with --state-dir; one running knsim per folder)")
+	f.StringVar(&o.maxRequestBody, "max-request-body", resource.NewQuantity(ingress.DefaultMaxBodyBytes, resource.BinarySI).String(), "the gateway's request-size limit (413 above it)")
+	f.StringVar(&o.maxEventBody, "max-event-body", resource.NewQuantity(wire.DefaultMaxBodyBytes, resource.BinarySI).String(), "the event-size limit of the broker and channel ingresses (413 above it)")
+	f.IntVar(&o.activatorMaxWaiting, "activator-max-waiting", activator.DefaultMaxWaiting, "requests the activator holds over all revisions while they wait for pods (503 beyond)")
+	f.Int64Var(&o.brokerMaxPending, "broker-max-pending", broker.DefaultMaxPendingEvents, "events the broker ingress has accepted and not yet delivered, retried or dead-lettered (503 beyond)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
 	return cmd
 }
@@ -142,6 +185,10 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	if o.brokerPort < 0 || o.brokerPort > 65535 {
 		return fmt.Errorf("--broker-port must be in 0..65535, got %d", o.brokerPort)
+	}
+	requestBody, eventBody, err := o.limits()
+	if err != nil {
+		return err
 	}
 	stateDir, jsStore, err := o.stores()
 	if err != nil {
@@ -173,14 +220,18 @@ func (o upOptions) run(ctx context.Context) error {
 		// The shells read as the controllers' ServiceAccount, not as admin.
 		Client: w.ControllerClient, Metrics: w.Autoscaler, Emitter: emitter,
 		Serving: servingshell.Config{
-			GatewayPort:     o.gatewayPort,
-			DefaultWorkload: container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
-			OnError:         func(err error) { ctrl.Log.WithName("serving").Error(err, "syncing the Serving shell") },
+			GatewayPort:         o.gatewayPort,
+			DefaultWorkload:     container.Workload{ServiceTime: func(*rand.Rand) time.Duration { return st }, CPUPerRequestMilli: o.cpuMilli},
+			OnError:             func(err error) { ctrl.Log.WithName("serving").Error(err, "syncing the Serving shell") },
+			MaxRequestBodyBytes: requestBody,
+			Activator:           activator.Bounds{MaxWaiting: o.activatorMaxWaiting},
 		},
 		Eventing: eventingshell.Config{
-			BrokerAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
-			OnError:    func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the Eventing shell") },
-			JetStream:  jetstream.Config{StoreDir: jsStore},
+			BrokerAddr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(o.brokerPort)),
+			OnError:      func(err error) { ctrl.Log.WithName("eventing").Error(err, "syncing the Eventing shell") },
+			JetStream:    jetstream.Config{StoreDir: jsStore},
+			MaxBodyBytes: eventBody,
+			Broker:       broker.Bounds{MaxPendingEvents: o.brokerMaxPending},
 			// A kept control plane lists every Subscription there is, so
 			// consumers no Subscription claims can go; a new one has not
 			// seen the manifests again yet.

@@ -117,3 +117,35 @@ func TestMemoryLine(t *testing.T) {
 		})
 	}
 }
+
+func TestUpLimits(t *testing.T) {
+	ok := upOptions{maxRequestBody: "10Mi", maxEventBody: "4Mi", activatorMaxWaiting: 10, brokerMaxPending: 10}
+	for _, tc := range []struct {
+		name             string
+		change           func(*upOptions)
+		wantReq, wantEvt int64
+		wantErr          string
+	}{
+		{"defaults", func(*upOptions) {}, 10 << 20, 4 << 20, ""},
+		{"plain bytes", func(o *upOptions) { o.maxRequestBody, o.maxEventBody = "1000", "64Ki" }, 1000, 64 << 10, ""},
+		{"not a size", func(o *upOptions) { o.maxRequestBody = "ten" }, 0, 0, `--max-request-body: "ten" is not a size such as 10Mi`},
+		{"zero event body", func(o *upOptions) { o.maxEventBody = "0" }, 0, 0, `--max-event-body must be a positive number of bytes, got "0"`},
+		{"no activator room", func(o *upOptions) { o.activatorMaxWaiting = 0 }, 0, 0, "--activator-max-waiting must be at least 1, got 0"},
+		{"no broker room", func(o *upOptions) { o.brokerMaxPending = -1 }, 0, 0, "--broker-max-pending must be at least 1, got -1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := ok
+			tc.change(&o)
+			req, evt, err := o.limits()
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("limits() error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || req != tc.wantReq || evt != tc.wantEvt {
+				t.Errorf("limits() = %d, %d, %v; want %d, %d", req, evt, err, tc.wantReq, tc.wantEvt)
+			}
+		})
+	}
+}
