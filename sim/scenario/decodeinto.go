@@ -1,14 +1,9 @@
 package scenario
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
-
-	yaml "go.yaml.in/yaml/v3"
 )
 
 // Positions says where each field path of a file decoded by DecodeYAML was
@@ -36,29 +31,13 @@ func DecodeYAML(name, kind string, data []byte, v any) (*Positions, error) {
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
 		return nil, fmt.Errorf("DecodeYAML needs a pointer to a struct, got %T", v)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, ErrorList{{File: name, Msg: "the file is empty; expected a " + kind}}
-		}
-		return nil, ErrorList{yamlError(name, err)}
-	}
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case err == nil:
-		return nil, ErrorList{{File: name, Line: extra.Line, Column: extra.Column,
-			Msg: "a " + kind + " holds one YAML document; remove the \"---\""}}
-	case !errors.Is(err, io.EOF):
-		return nil, ErrorList{yamlError(name, err)}
-	}
-	if e := checkAliases(name, &doc); e != nil {
-		return nil, ErrorList{e}
-	}
-	root := resolve(doc.Content[0])
-	if root.Kind != yaml.MappingNode || isNull(root) {
-		return nil, ErrorList{{File: name, Line: root.Line, Column: root.Column,
-			Msg: fmt.Sprintf("expected a mapping (a %s), got %s", kind, describe(root))}}
+	root, errs := parseDocument(name, data, documentMessages{
+		empty:      "the file is empty; expected a " + kind,
+		twoDocs:    "a " + kind + ` holds one YAML document; remove the "---"`,
+		notMapping: "a mapping (a " + kind + ")",
+	})
+	if errs != nil {
+		return nil, errs
 	}
 	d := newDecoder(name)
 	d.lines = strings.Split(string(data), "\n")

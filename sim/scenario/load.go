@@ -84,19 +84,36 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML parses data as one YAML document and returns its root node.
 func parseYAML(name string, data []byte) (*yaml.Node, ErrorList) {
+	return parseDocument(name, data, documentMessages{
+		empty:      "the file is empty; a scenario needs at least metadata.name and metadata.duration",
+		twoDocs:    `a scenario file holds one YAML document; remove the "---" or put manifests under manifests[].inline`,
+		notMapping: "a mapping with metadata, cluster, workloads, manifests, traffic, actions, prices and expect",
+	})
+}
+
+// documentMessages word parseDocument's errors for one file format.
+type documentMessages struct {
+	// empty is the message for a file without a document, twoDocs for one
+	// with more than one; notMapping follows "expected " when the root is
+	// not a mapping.
+	empty, twoDocs, notMapping string
+}
+
+// parseDocument parses data as one YAML document whose root is a mapping,
+// with YAML's aliases bounded, and returns the root node.
+func parseDocument(name string, data []byte, msg documentMessages) (*yaml.Node, ErrorList) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, ErrorList{{File: name, Msg: "the file is empty; a scenario needs at least metadata.name and metadata.duration"}}
+			return nil, ErrorList{{File: name, Msg: msg.empty}}
 		}
 		return nil, ErrorList{yamlError(name, err)}
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
-		return nil, ErrorList{{File: name, Line: extra.Line, Column: extra.Column,
-			Msg: `a scenario file holds one YAML document; remove the "---" or put manifests under manifests[].inline`}}
+		return nil, ErrorList{{File: name, Line: extra.Line, Column: extra.Column, Msg: msg.twoDocs}}
 	case !errors.Is(err, io.EOF):
 		return nil, ErrorList{yamlError(name, err)}
 	}
@@ -106,7 +123,7 @@ func parseYAML(name string, data []byte) (*yaml.Node, ErrorList) {
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode || isNull(root) {
 		return nil, ErrorList{{File: name, Line: root.Line, Column: root.Column,
-			Msg: fmt.Sprintf("expected a mapping with metadata, cluster, workloads, manifests, traffic, actions, prices and expect, got %s", describe(root))}}
+			Msg: fmt.Sprintf("expected %s, got %s", msg.notMapping, describe(root))}}
 	}
 	return root, nil
 }
