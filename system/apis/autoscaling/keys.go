@@ -44,14 +44,30 @@ var legacyKeys = map[string]string{
 // Get returns the annotation key's value: under its current spelling, or
 // else under the legacy camelCase one Knative also reads.
 func Get(annotations map[string]string, key string) (string, bool) {
-	if v, ok := annotations[key]; ok {
-		return v, true
+	v, ok := annotations[spelling(annotations, key)]
+	return v, ok
+}
+
+// Spelled returns the annotation key's value and the key as the
+// annotations spell it (its legacy spelling when only that is set), so an
+// error names what the user wrote.
+func Spelled(annotations map[string]string, key string) (value, name string) {
+	name = spelling(annotations, key)
+	return annotations[name], name
+}
+
+// spelling is the key under which annotations hold key's value: key
+// itself, unless only its legacy spelling is set.
+func spelling(annotations map[string]string, key string) string {
+	if _, ok := annotations[key]; ok {
+		return key
 	}
 	if legacy, ok := legacyKeys[key]; ok {
-		v, ok := annotations[legacy]
-		return v, ok
+		if _, ok := annotations[legacy]; ok {
+			return legacy
+		}
 	}
-	return "", false
+	return key
 }
 
 // Classes and metrics.

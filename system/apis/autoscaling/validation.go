@@ -113,20 +113,6 @@ func scaleBounds(m map[string]string) (minScale, maxScale int32, errs *fielderr.
 	return minScale, maxScale, errs
 }
 
-// Spelled returns the annotation key's value and the key as the
-// annotations spell it (its legacy spelling when only that is set), so an
-// error names what the user wrote.
-func Spelled(m map[string]string, key string) (value, name string) {
-	if _, ok := m[key]; !ok {
-		if legacy, ok := legacyKeys[key]; ok {
-			if v, ok := m[legacy]; ok {
-				return v, legacy
-			}
-		}
-	}
-	return m[key], key
-}
-
 // intGE0 reads a non-negative int32; a bad value reads as 0 so that the
 // min/max comparison does not add a second, misleading error.
 func intGE0(m map[string]string, key string) (int32, *fielderr.FieldError) {
