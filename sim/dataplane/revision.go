@@ -104,7 +104,10 @@ func (r *revision) toActivator(now time.Time, req *request) {
 		r.waiting[req.id] = req
 		r.p.eng.Schedule(now.Add(r.info.Timeout), r.expire)
 		if pm, ok := r.p.cfg.Metrics.(telemetry.PodMetrics); ok && pm.ObservesPods(r.key) {
-			// A per-request policy starts an instance for it at once.
+			// A per-request policy starts an instance for it at once: the
+			// scale-per-request model's cold start, counted as one even
+			// when other instances are up but busy.
+			req.coldStart = true
 			pm.ObservePods(now, r.key, r.observe())
 		}
 	default:

@@ -103,3 +103,127 @@ var _ = Describe("the keep-alive policy against the scale-per-request model", fu
 		Expect(meanInstances).To(BeNumerically("~", 1-math.Exp(-lambdaT), 0.05), "mean instance count against 1 - exp(-λT)")
 	})
 })
+
+// scalePerRequest replays arrivals through the scale-per-request model of
+// SimFaaS (Mahmoudi and Khazaei; its ServerlessSimulator): an arrival takes
+// the newest idle instance, or creates an instance and is cold, busy for
+// start-up plus its service time; an instance idle for keep expires. It
+// returns the share of cold arrivals and the time-average instance count
+// over [0, horizon).
+func scalePerRequest(arrivals []time.Duration, service []time.Duration, startup, keep, horizon time.Duration) (pCold, mean float64) {
+	type instance struct{ created, busyUntil time.Duration }
+	var (
+		live  []*instance // in creation order
+		alive time.Duration
+		colds int
+	)
+	retire := func(now time.Duration) {
+		kept := live[:0]
+		for _, in := range live {
+			if end := in.busyUntil + keep; end <= now {
+				alive += end - in.created
+				continue
+			}
+			kept = append(kept, in)
+		}
+		live = kept
+	}
+	for i, at := range arrivals {
+		retire(at)
+		var pick *instance
+		for j := len(live) - 1; j >= 0; j-- { // newest first
+			if live[j].busyUntil <= at {
+				pick = live[j]
+				break
+			}
+		}
+		if pick == nil {
+			colds++
+			pick = &instance{created: at, busyUntil: at + startup}
+			live = append(live, pick)
+		}
+		pick.busyUntil = max(pick.busyUntil, at) + service[i]
+	}
+	for _, in := range live {
+		alive += min(in.busyUntil+keep, horizon) - in.created
+	}
+	return float64(colds) / float64(len(arrivals)), alive.Seconds() / horizon.Seconds()
+}
+
+// keepAliveBusy has several instances at once: Poisson arrivals at one
+// every two seconds and exponential service times of two seconds, so a
+// request often finds every instance busy and starts one of its own.
+const keepAliveBusy = `
+metadata: {name: keepalive-busy, seed: 11, duration: 6h, controlPlane: memory}
+cluster:
+  pods: {imagePull: 200ms, cachedImagePull: 200ms, containerStart: 200ms, readiness: 100ms}
+workloads:
+  fn: {serviceTime: {type: exponential, mean: 2s}}
+manifests:
+  - inline: |
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: {name: fn, namespace: default}
+      spec:
+        template:
+          metadata:
+            annotations:
+              autoscaling.knative.dev/class: keepalive.autoscaling.knsim.dev
+              autoscaling.knsim.dev/keep-alive: 30s
+          spec:
+            containers: [{image: example.com/fn}]
+traffic:
+  - {name: poisson, host: fn.default.example.com, start: 10s, rate: {rps: 0.5, arrivals: poisson}}
+`
+
+var _ = Describe("the keep-alive policy against a scale-per-request simulator", func() {
+	It("matches the cold-start probability and mean instance count of the same arrivals with several instances busy", func(ctx SpecContext) {
+		sc, err := scenario.Parse("inline.yaml", []byte(keepAliveBusy), "testdata")
+		Expect(err).NotTo(HaveOccurred())
+		var (
+			mu   sync.Mutex
+			reqs []telemetry.Record
+		)
+		res, err := runner.Run(ctx, sc, runner.Options{OnRequest: func(r telemetry.Record) {
+			mu.Lock()
+			defer mu.Unlock()
+			reqs = append(reqs, r)
+		}})
+		Expect(err).NotTo(HaveOccurred())
+		mu.Lock()
+		defer mu.Unlock()
+		slices.SortFunc(reqs, func(a, b telemetry.Record) int { return a.Start.Compare(b.Start) })
+		Expect(len(reqs)).To(BeNumerically("~", 10800, 400), "six hours of arrivals at one every two seconds")
+
+		// The reference replays the run's own arrivals and service times;
+		// its start-up is the mean wait of knsim's cold requests that found
+		// no instance at all, and its keep-alive knsim's effective one (the
+		// next one-second report, after a 1 s drain: 31.5 s on average).
+		start := reqs[0].Start.Add(-10 * time.Second)
+		var (
+			arrivals, service []time.Duration
+			wait              time.Duration
+			waits             int
+		)
+		for _, r := range reqs {
+			arrivals = append(arrivals, r.Start.Sub(start))
+			service = append(service, r.AppEnd.Sub(r.AppStart))
+			if r.ColdStart && r.AppStart.Sub(r.Start) > time.Second/2 {
+				wait += r.AppStart.Sub(r.Start)
+				waits++
+			}
+		}
+		Expect(waits).To(BeNumerically(">", 100))
+		startup := wait / time.Duration(waits)
+		horizon := time.Duration(float64(res.Scenario.Duration) * float64(time.Second))
+		refCold, refMean := scalePerRequest(arrivals, service, startup, 31500*time.Millisecond, horizon)
+
+		pCold := float64(res.ColdStarts.Count) / float64(res.Requests.Total)
+		meanInstances := res.Cost.PodSeconds / horizon.Seconds()
+		GinkgoWriter.Printf("cold %.4f (reference %.4f), instances %.3f (reference %.3f), start-up %v\n",
+			pCold, refCold, meanInstances, refMean, startup)
+		Expect(refCold).To(BeNumerically(">", 0.01), "the regime has cold starts to compare")
+		Expect(pCold).To(BeNumerically("~", refCold, 0.15*refCold), "cold-start probability within 15 percent of the reference")
+		Expect(meanInstances).To(BeNumerically("~", refMean, 0.10*refMean), "mean instance count within 10 percent of the reference")
+	})
+})

@@ -94,6 +94,8 @@ var _ = Describe("the keep-alive policy in virtual time", func() {
 			Expect(warm.AppStart.Sub(warm.Start)).To(BeNumerically("<", 100*time.Millisecond))
 			Expect(cold.Pod).To(Equal(second), "the second of the pair gets a new instance (the first is busy for 5 s)")
 			Expect(cold.AppStart.Sub(cold.Start)).To(BeNumerically(">=", 3500*time.Millisecond), "it waits for the 3.5 s start-up")
+			Expect(warm.ColdStart).To(BeFalse(), "the first of the pair found an idle instance")
+			Expect(cold.ColdStart).To(BeTrue(), "the second found none idle and started one: a cold start although the initial instance was up")
 			Expect(late.Pod).To(Equal(third))
 			Expect(late.ColdStart).To(BeTrue(), "every instance has expired by 150 s")
 
