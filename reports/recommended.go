@@ -22,6 +22,9 @@ type PointDetail struct {
 	Services []ServiceDetail
 	// PeakPods is the most pods at once, PeakPending the most Pending.
 	PeakPods, PeakPending int32
+	// UnschedulableSeconds is the pod-time pods waited for a node: above
+	// zero, the scenario's nodes were too few for the point.
+	UnschedulableSeconds float64
 	// VCPUPerPod is the mean CPU request of a pod (cost.vcpuSeconds over
 	// cost.podSeconds).
 	VCPUPerPod float64
@@ -43,7 +46,8 @@ type ServiceDetail struct {
 
 // DetailOf reads a run's results into a PointDetail.
 func DetailOf(res *results.Results) PointDetail {
-	d := PointDetail{Seed: res.Scenario.Seed, PeakPods: res.Pods.Max, PeakPending: res.Pods.MaxPending}
+	d := PointDetail{Seed: res.Scenario.Seed, PeakPods: res.Pods.Max, PeakPending: res.Pods.MaxPending,
+		UnschedulableSeconds: res.Pods.UnschedulableSeconds}
 	peaks := map[string]map[float64]int32{} // service -> second -> pods
 	for _, rs := range res.Revisions {
 		svc := rs.Namespace + "/" + rs.Service
@@ -87,6 +91,11 @@ func writeDetail(b *strings.Builder, d *PointDetail) {
 	fmt.Fprintf(b, "Peak pods %d (at most %d Pending at once)", d.PeakPods, d.PeakPending)
 	if d.Nodes > 0 {
 		fmt.Fprintf(b, "; at %.3g vCPU requested per pod the peak fills %d nodes of %.3g CPU", d.VCPUPerPod, d.Nodes, d.NodeCPU)
+	}
+	if d.UnschedulableSeconds > 0 {
+		fmt.Fprintf(b, ". Pods waited %s pod-seconds for a node: the scenario's nodes were too few for this point", num(d.UnschedulableSeconds))
+	} else {
+		b.WriteString(". No pod waited for a node")
 	}
 	b.WriteString(".\n\n| Service | requests | errors | p99 | peak pods |\n|---|---|---|---|---|\n")
 	for _, s := range d.Services {

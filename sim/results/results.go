@@ -132,6 +132,10 @@ type Pods struct {
 	MaxReady   int32 `json:"maxReady"`
 	MaxPending int32 `json:"maxPending"`
 	Final      int32 `json:"final"`
+	// UnschedulableSeconds is the pod-time spent waiting for a node (from
+	// a scheduling attempt that found none until the pod was bound or
+	// deleted): how long the cluster was too small.
+	UnschedulableSeconds float64 `json:"unschedulableSeconds,omitempty"`
 }
 
 // Cost is resource use and its price.

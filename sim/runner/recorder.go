@@ -35,8 +35,11 @@ type podLife struct {
 	created, ready time.Duration // ready is -1 until Ready
 	gone           time.Duration // -1 while it exists
 	pending        bool          // not yet Ready and not terminating
-	cpu, gib       float64
-	counts         *podCounts // its revision's, shared by its pods
+	// unschedSince is when the pod last found no node, -1 while it has
+	// one or never lacked one.
+	unschedSince time.Duration
+	cpu, gib     float64
+	counts       *podCounts // its revision's, shared by its pods
 }
 
 // podCounts counts a revision's pods at one onSecond (tick), so counting
@@ -74,6 +77,9 @@ type recorder struct {
 	targetIDs map[targetKey]int32
 	pods      map[types.NamespacedName]*podLife
 	podOrder  []types.NamespacedName
+	// unschedulable sums the time pods waited for a node, ended waits
+	// only.
+	unschedulable time.Duration
 	// live are the pods of podOrder not yet gone at the last onSecond: a
 	// day's run creates thousands of pods, few at a time.
 	live     []*podLife
@@ -198,7 +204,7 @@ func (r *recorder) onPodSized(e cluster.PodEvent, size *podSize) {
 			size.cpu, size.gib = r.resources(types.NamespacedName{Namespace: e.Namespace, Name: e.Deployment})
 		}
 		cpu, gib := size.cpu, size.gib
-		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, cpu: cpu, gib: gib, counts: r.countsOf(rev)}
+		p = &podLife{revision: rev, created: t, ready: -1, gone: -1, pending: true, unschedSince: -1, cpu: cpu, gib: gib, counts: r.countsOf(rev)}
 		r.pods[key] = p
 		r.podOrder = append(r.podOrder, key)
 		r.live = append(r.live, p)
@@ -206,6 +212,14 @@ func (r *recorder) onPodSized(e cluster.PodEvent, size *podSize) {
 			r.podsByRev = map[types.NamespacedName][]*podLife{}
 		}
 		r.podsByRev[rev] = append(r.podsByRev[rev], p)
+	}
+	switch e.Stage {
+	case cluster.StageUnschedulable:
+		if p.unschedSince < 0 {
+			p.unschedSince = t
+		}
+	case cluster.StageScheduled, cluster.StageTerminating, cluster.StageDeleted:
+		r.endUnschedulable(p, t)
 	}
 	switch e.Stage {
 	case cluster.StageReady:
@@ -222,6 +236,14 @@ func (r *recorder) onPodSized(e cluster.PodEvent, size *podSize) {
 		p.pending = false
 	case cluster.StageDeleted:
 		p.gone, p.pending = t, false
+	}
+}
+
+// endUnschedulable ends p's wait for a node at t, if it was waiting.
+func (r *recorder) endUnschedulable(p *podLife, t time.Duration) {
+	if p.unschedSince >= 0 {
+		r.unschedulable += t - p.unschedSince
+		p.unschedSince = -1
 	}
 }
 

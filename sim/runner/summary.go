@@ -152,6 +152,7 @@ func (r *recorder) summarize(res *results.Results, end time.Duration, prices sce
 		res.Revisions = append(res.Revisions, rs)
 	}
 	res.Pods.MaxReady = r.maxReady(end)
+	res.Pods.UnschedulableSeconds = round(r.unschedulableUntil(end).Seconds())
 	res.Cost = r.cost(end, all, prices)
 }
 
@@ -271,4 +272,16 @@ func thinSeries(series []sample, stride int) []results.Sample {
 func toResultSample(s sample) results.Sample {
 	return results.Sample{T: results.Seconds(s.t.Seconds()), Desired: s.desired, Ready: s.ready,
 		Pending: s.pending, Concurrency: round(s.concurrency), RPS: round(s.rps), ActivatorInPath: s.activator}
+}
+
+// unschedulableUntil is the pod-time spent waiting for a node up to end,
+// counting waits still going on at end.
+func (r *recorder) unschedulableUntil(end time.Duration) time.Duration {
+	total := r.unschedulable
+	for _, p := range r.pods {
+		if p.unschedSince >= 0 && p.unschedSince < end {
+			total += end - p.unschedSince
+		}
+	}
+	return total
 }
