@@ -1,7 +1,7 @@
 package resources
 
 import (
-	"hash/fnv"
+	"fmt"
 	"strconv"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -11,29 +11,14 @@ import (
 )
 
 // RevisionName is the name of the Revision for the Configuration's current
-// generation: the template's name when given, else `<config>-<5 chars>`. The
-// suffix is a hash of namespace, name and generation rather than random, so a
-// replayed scenario produces the same names.
+// generation: the template's name when given, else `<config>-<generation>`
+// with the generation in five digits (`helloworld-go-00001`), as Knative
+// names it (names.Revision, through kmeta.ChildName for long names).
 func RevisionName(cfg *servingv1.Configuration) string {
 	if n := cfg.Spec.Template.Name; n != "" {
 		return n
 	}
-	return cfg.Name + "-" + suffix(cfg.Namespace+"/"+cfg.Name+"/"+strconv.FormatInt(cfg.Generation, 10))
-}
-
-// alphabet avoids vowels and look-alike digits, as Kubernetes' generated names do.
-const alphabet = "bcdfghjklmnpqrstvwxz2456789"
-
-func suffix(key string) string {
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	v := h.Sum64()
-	b := make([]byte, 5)
-	for i := range b {
-		b[i] = alphabet[v%uint64(len(alphabet))]
-		v /= uint64(len(alphabet))
-	}
-	return string(b)
+	return kmeta.ChildName(cfg.Name, fmt.Sprintf("-%05d", cfg.Generation))
 }
 
 // MakeRevision stamps a Revision from the Configuration's template.

@@ -1,7 +1,7 @@
 package resources
 
 import (
-	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -28,73 +28,33 @@ func config(edit func(*servingv1.Configuration)) *servingv1.Configuration {
 	return c
 }
 
-// suffixChars are Kubernetes' generated-name characters (no vowels, no
-// look-alike digits).
-const suffixChars = "bcdfghjklmnpqrstvwxz2456789"
-
-var generatedName = regexp.MustCompile(`^helloworld-go-[` + suffixChars + `]{5}$`)
-
 func TestRevisionName(t *testing.T) {
-	base := RevisionName(config(nil))
-	if !generatedName.MatchString(base) {
-		t.Fatalf("RevisionName = %q, want helloworld-go-<5 chars of %s>", base, suffixChars)
-	}
-	tests := []struct {
+	for _, tc := range []struct {
 		name string
 		edit func(*servingv1.Configuration)
-		// want is an exact name; when empty, the name must be generated and
-		// differ from base iff differ.
-		want   string
-		differ bool
+		want string
 	}{
-		{name: "same inputs, same name", edit: nil},
-		{name: "labels, annotations and spec do not matter", edit: func(c *servingv1.Configuration) {
+		{name: "the generation in five digits", want: "helloworld-go-00003"},
+		{name: "labels, annotations, UID and spec do not matter", edit: func(c *servingv1.Configuration) {
 			c.Labels = map[string]string{"a": "b"}
 			c.Annotations = map[string]string{"c": "d"}
 			c.UID = "other-uid"
 			c.Spec.Template.Spec.Containers[0].Image = "other"
-		}},
-		{name: "new generation, new name", edit: func(c *servingv1.Configuration) { c.Generation = 4 }, differ: true},
-		{name: "other namespace, other name", edit: func(c *servingv1.Configuration) { c.Namespace = "prod" }, differ: true},
+		}, want: "helloworld-go-00003"},
+		{name: "first generation", edit: func(c *servingv1.Configuration) { c.Generation = 1 }, want: "helloworld-go-00001"},
+		{name: "six digits", edit: func(c *servingv1.Configuration) { c.Generation = 123456 }, want: "helloworld-go-123456"},
+		{name: "other configuration", edit: func(c *servingv1.Configuration) { c.Name = "other" }, want: "other-00003"},
+		{name: "a long name is cut and hashed", edit: func(c *servingv1.Configuration) { c.Name = strings.Repeat("a", 60) },
+			want: strings.Repeat("a", 25) + "cc7ed669cf88f201c3297c6a91e1d18d-00003"},
 		{name: "given template name wins", edit: func(c *servingv1.Configuration) {
 			c.Spec.Template.Name = "helloworld-go-v2"
 		}, want: "helloworld-go-v2"},
-	}
-	for _, tc := range tests {
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := RevisionName(config(tc.edit))
-			if tc.want != "" {
-				if got != tc.want {
-					t.Errorf("RevisionName = %q, want %q", got, tc.want)
-				}
-				return
-			}
-			if !generatedName.MatchString(got) {
-				t.Errorf("RevisionName = %q, want helloworld-go-<5 chars of %s>", got, suffixChars)
-			}
-			if (got != base) != tc.differ {
-				t.Errorf("RevisionName = %q, base %q: differ = %v, want %v", got, base, got != base, tc.differ)
+			if got := RevisionName(config(tc.edit)); got != tc.want {
+				t.Errorf("RevisionName = %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestRevisionNameOtherConfiguration(t *testing.T) {
-	got := RevisionName(config(func(c *servingv1.Configuration) { c.Name = "other" }))
-	if !regexp.MustCompile(`^other-[` + suffixChars + `]{5}$`).MatchString(got) {
-		t.Errorf("RevisionName = %q, want other-<5 chars>", got)
-	}
-}
-
-func TestSuffixSpread(t *testing.T) {
-	// A deterministic hash should still spread generations over distinct
-	// suffixes; 100 generations must not collapse onto a handful of names.
-	seen := map[string]bool{}
-	for g := int64(1); g <= 100; g++ {
-		seen[RevisionName(config(func(c *servingv1.Configuration) { c.Generation = g }))] = true
-	}
-	if len(seen) < 99 {
-		t.Errorf("100 generations gave %d distinct names", len(seen))
 	}
 }
 
