@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/go-logr/logr"
 	"github.com/google/go-cmp/cmp"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/knsim/knsim/sim/controlplane"
 )
@@ -25,6 +27,7 @@ func TestSIGKILLLosesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(controlplane.AssetsDir(), "kube-apiserver")); err != nil {
 		t.Skipf("envtest binaries missing in %s (make envtest)", controlplane.AssetsDir())
 	}
+	ctrllog.SetLogger(logr.Discard())
 	dir := t.TempDir()
 	knsim := filepath.Join(dir, "knsim")
 	build := exec.Command("go", "build", "-o", knsim, "github.com/knsim/knsim/cmd/knsim")
@@ -82,30 +85,38 @@ func TestCount(t *testing.T) {
 	}
 }
 
-// The subscriber's failures are a fixed function of event and attempt,
-// at about the rate asked for.
+// The subscriber's failures are a fixed function of event and attempt, at
+// about the rate asked for, and independent from one attempt to the next:
+// at 30 %, 0.3^4 of events (81 of 10,000) fail four attempts in a row.
 func TestFails(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		rate float64
-		lo   int
-		hi   int
+		name     string
+		rate     float64
+		attempts int
+		lo, hi   int
 	}{
-		{"never", 0, 0, 0},
-		{"30 %", 0.3, 2800, 3200},
+		{"never", 0, 1, 0, 0},
+		{"30 % of first attempts", 0.3, 1, 2800, 3200},
+		{"30 %, two in a row", 0.3, 2, 800, 1000},
+		{"30 %, four in a row", 0.3, 4, 50, 115},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n := 0
 			for i := range 10000 {
-				if fails(eventID(i), 1, tc.rate) {
-					n++
+				all := true
+				for a := 1; a <= tc.attempts; a++ {
+					f := fails(eventID(i), a, tc.rate)
+					if f != fails(eventID(i), a, tc.rate) {
+						t.Fatalf("fails(%s, %d) is not repeatable", eventID(i), a)
+					}
+					all = all && f
 				}
-				if fails(eventID(i), 1, tc.rate) != fails(eventID(i), 1, tc.rate) {
-					t.Fatalf("fails(%s) is not repeatable", eventID(i))
+				if all {
+					n++
 				}
 			}
 			if n < tc.lo || n > tc.hi {
-				t.Errorf("%d of 10000 first attempts failed, want %d..%d", n, tc.lo, tc.hi)
+				t.Errorf("%d of 10000 events failed %d attempts in a row, want %d..%d", n, tc.attempts, tc.lo, tc.hi)
 			}
 		})
 	}

@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
 
 func main() {
+	ctrllog.SetLogger(logr.Discard()) // the controller-runtime client's; knsim up logs on its own
 	cfg := Config{Log: os.Stderr}
 	dir := flag.String("dir", os.TempDir(), "folder for the run's state folder, kubeconfig and logs (a durablekill-* folder is made in it)")
 	flag.StringVar(&cfg.Knsim, "knsim", "knsim", "the knsim binary")

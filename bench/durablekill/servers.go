@@ -4,7 +4,6 @@ import (
 	"hash/fnv"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 
 	cehttp "github.com/cloudevents/sdk-go/v2/protocol/http"
@@ -58,14 +57,22 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// fails says whether attempt n of event id fails at rate.
+// fails says whether attempt n of event id fails at rate. The attempts of
+// one event must fail independently: FNV alone gives strings that differ
+// in their last byte correlated hashes, so its sum, offset by the attempt,
+// goes through SplitMix64's finaliser.
 func fails(id string, n int, rate float64) bool {
 	if rate <= 0 {
 		return false
 	}
 	h := fnv.New64a()
-	_, _ = h.Write([]byte(id + "/" + strconv.Itoa(n)))
-	return float64(h.Sum64()%1_000_000)/1_000_000 < rate
+	_, _ = h.Write([]byte(id))
+	z := h.Sum64() + uint64(n)*0x9E3779B97F4A7C15
+	z += 0x9E3779B97F4A7C15
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	z ^= z >> 31
+	return float64(z%1_000_000)/1_000_000 < rate
 }
 
 // answered returns a copy of the 2xx answers per event id.

@@ -118,9 +118,14 @@ type RestartControlPlane struct {
 	Down Duration `json:"down,omitzero"`
 }
 
-// validate checks a restartControlPlane action.
-func (r *RestartControlPlane) validate(v *validator, path string) {
-	if r.Down < 0 {
+// validate checks a restartControlPlane action at at of a run of runFor:
+// kube-apiserver must be back before the run ends, which reads its results
+// from the control plane.
+func (r *RestartControlPlane) validate(v *validator, path string, at, runFor Duration) {
+	switch {
+	case r.Down < 0:
 		v.errorf(path+".down", "expected a duration >= 0, got %s", got(r.Down))
+	case runFor > 0 && at+r.Down >= runFor:
+		v.errorf(path+".down", "kube-apiserver would be down until %s, not before the end of the run (metadata.duration %s)", at+r.Down, runFor)
 	}
 }
