@@ -45,9 +45,10 @@ type Config struct {
 	// Retry is the Subscription's delivery.retry (attempts after the first).
 	Retry int
 	// Quiet is how long the counts must stay still, once every event was
-	// sent, before the run ends (default 15 s: longer than the durable
+	// sent, before the run ends (default 40 s: several times the durable
 	// consumer's AckWait of 10 s, after which it redelivers what a crash
-	// left unacknowledged).
+	// left unacknowledged; a shorter wait once counted 155 of 2,000 events
+	// as lost that may only have been late).
 	Quiet time.Duration
 	// Timeout bounds the whole run (default 10 min).
 	Timeout time.Duration
@@ -112,7 +113,7 @@ func (cfg *Config) validate() error {
 		errs = append(errs, fmt.Errorf("retry must be >= 0, got %d", cfg.Retry))
 	}
 	if cfg.Quiet == 0 {
-		cfg.Quiet = 15 * time.Second
+		cfg.Quiet = 40 * time.Second
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Minute
@@ -186,6 +187,7 @@ func Run(ctx context.Context, cfg Config) (Counts, error) {
 		return Counts{}, err
 	}
 	fmt.Fprintf(cfg.Log, "%d events accepted: SIGKILL to knsim up (pid %d)\n", p.accepted.Load(), up.cmd.Process.Pid)
+	p.markKilled()
 	if err := up.kill(); err != nil {
 		return Counts{}, fmt.Errorf("killing knsim up: %w", err)
 	}
@@ -206,7 +208,31 @@ func Run(ctx context.Context, cfg Config) (Counts, error) {
 	}
 	c := count(cfg.Events, sub.answered(), dl.answered())
 	c.Reposted = int(p.reposted.Load())
+	if c.Lost > 0 {
+		fmt.Fprintf(cfg.Log, "lost: %s\n", lostReport(cfg.Events, sub, dl, p))
+	}
 	return c, nil
+}
+
+// lostReport names the lost events (up to 20), each with the attempts the
+// subscriber saw and whether it was accepted before the kill.
+func lostReport(events int, sub, dl *receiver, p *producer) string {
+	s, d := sub.answered(), dl.answered()
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	var out []string
+	for i := range events {
+		id := eventID(i)
+		if s[id] > 0 || d[id] > 0 {
+			continue
+		}
+		if len(out) == 20 {
+			out = append(out, "...")
+			break
+		}
+		out = append(out, fmt.Sprintf("%s (%d attempts, accepted %s the kill)", id, sub.attempts[id], p.when(i)))
+	}
+	return strings.Join(out, ", ")
 }
 
 // apply applies the manifests and waits until the Subscription is Ready.
@@ -273,7 +299,7 @@ func settle(ctx context.Context, cfg Config, sub, dl *receiver) error {
 		}
 		if n != last {
 			last, since = n, cfg.Clock.Now()
-			fmt.Fprintf(cfg.Log, "  %s\n", count(cfg.Events, s, d))
+			fmt.Fprintf(cfg.Log, "  %s: %s\n", cfg.Clock.Now().Format(time.TimeOnly), count(cfg.Events, s, d))
 		}
 		return cfg.Clock.Since(since) >= cfg.Quiet
 	})
@@ -309,12 +335,33 @@ type producer struct {
 	next     atomic.Int64
 	accepted atomic.Int64
 	reposted atomic.Int64
-	mu       sync.Mutex
-	waiters  []chan struct{}
+	// mu guards killed (set once the process was killed) and afterKill
+	// (per event, whether it was accepted after the kill).
+	mu        sync.Mutex
+	killed    bool
+	afterKill map[int]bool
+}
+
+// markKilled notes the kill: events accepted from now on went to the
+// restarted process (or were refused until it was up).
+func (p *producer) markKilled() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.killed = true
+}
+
+// when says whether event i was accepted before or after the kill.
+func (p *producer) when(i int) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.afterKill[i] {
+		return "after"
+	}
+	return "before"
 }
 
 func newProducer(cfg Config, url string) *producer {
-	p := &producer{cfg: cfg, hc: &http.Client{Timeout: httpTimeout}}
+	p := &producer{cfg: cfg, hc: &http.Client{Timeout: httpTimeout}, afterKill: map[int]bool{}}
 	p.url.Store(&url)
 	return p
 }
@@ -353,6 +400,9 @@ func (p *producer) send(ctx context.Context, i int) {
 			}
 		}
 		if p.post(ctx, i) {
+			p.mu.Lock()
+			p.afterKill[i] = p.killed
+			p.mu.Unlock()
 			p.accepted.Add(1)
 			return
 		}
