@@ -95,7 +95,7 @@ test: envtest ## run every suite (unit, envtest, scenarios) through go test; JUn
 # Serving shell's suite does not). ./scenarios goes too: most
 # scenarios run on envtest, and the two on the memory plane replay traces
 # for tens of seconds. cmd/knsim's tests link envtest but never start it.
-ENVTEST_PKGS  := sim/world|sim/servingtest|sim/eventingtest|bench/cluster|bench/controlplane|scenarios
+ENVTEST_PKGS  := sim/world|sim/servingtest|sim/eventingtest|bench/cluster|bench/controlplane|bench/durablekill|scenarios
 ENVTEST_TESTS := ^Test(Cluster|Runner)$$
 
 test-unit: ## run the tests that need no envtest (no kube-apiserver; under 2 minutes)

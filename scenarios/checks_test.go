@@ -39,6 +39,23 @@ var checks = map[string]func(*results.Results) []string{
 		}
 		return c.failed
 	},
+	// The chaos scenarios count every event: each one a broker or channel
+	// accepted ends delivered, dead-lettered or lost, none still in flight.
+	"chaos-dispatcher-restart": accounted,
+	"chaos-node-kill":          accounted,
+	"chaos-apiserver-restart":  accounted,
+}
+
+// accounted checks that every accepted event was delivered, dead-lettered
+// or lost (for scenarios without replies, filters or TTL drops, where each
+// accepted event makes one delivery).
+func accounted(res *results.Results) []string {
+	e := res.Events
+	if sum := e.Delivered + e.DeadLettered + e.Lost; sum != e.Accepted || e.Accepted == 0 {
+		return []string{fmt.Sprintf("events accepted %d, delivered %d + dead-lettered %d + lost %d = %d (want the accepted, > 0)",
+			e.Accepted, e.Delivered, e.DeadLettered, e.Lost, sum)}
+	}
+	return nil
 }
 
 // checker collects failures.

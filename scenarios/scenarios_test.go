@@ -41,11 +41,7 @@ func runLong() bool {
 // built, so labels come from the file; a file that does not load still
 // becomes a spec, which fails with the loader's errors.
 var _ = Describe("shipped scenarios", func() {
-	files, err := filepath.Glob("*.yaml")
-	if err != nil {
-		panic(err)
-	}
-	slices.Sort(files)
+	files := shippedFiles()
 	for _, file := range files {
 		sc, loadErr := scenario.Load(file)
 		name, labels := strings.TrimSuffix(file, ".yaml"), []string{"scenario"}
@@ -72,6 +68,21 @@ var _ = Describe("shipped scenarios", func() {
 		})
 	}
 })
+
+// shippedFiles lists the shipped scenario files: scenarios/*.yaml and the
+// chaos scenarios in scenarios/chaos.
+func shippedFiles() []string {
+	var files []string
+	for _, pattern := range []string{"*.yaml", "chaos/*.yaml"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			panic(err)
+		}
+		files = append(files, m...)
+	}
+	slices.Sort(files)
+	return files
+}
 
 // failedExpectations lists the failed expectations with what was observed.
 func failedExpectations(res *results.Results) []string {

@@ -18,8 +18,9 @@ import (
 //	go test ./scenarios -args -update
 var update = flag.Bool("update", false, "rewrite testdata/golden/<scenario>.json from this run")
 
-// TestScenarios runs every shipped scenario file (scenarios/*.yaml) as a
-// Ginkgo spec labelled from its metadata.labels:
+// TestScenarios runs every shipped scenario file (scenarios/*.yaml and
+// scenarios/chaos/*.yaml) as a Ginkgo spec labelled from its
+// metadata.labels:
 //
 //	go test ./scenarios -ginkgo.label-filter=autoscaler
 //	ginkgo --label-filter='!long' ./scenarios

@@ -83,6 +83,8 @@ type ControlPlane struct {
 	// plane runs.
 	stateDir  string
 	stateLock *fileLock
+	// apiDown is set between StopAPIServer and StartAPIServer (restart.go).
+	apiDown bool
 }
 
 // Start launches the apiserver and etcd and installs knsim's CRDs (and webhook

@@ -8,4 +8,9 @@
 // when it is killed (Linux, package childguard), and the folders they use
 // are in a run folder that Stop removes and that a later Start removes if
 // its process was killed.
+//
+// StopAPIServer and StartAPIServer crash kube-apiserver and start it again
+// on the same etcd, address and certificates while everything else keeps
+// running (restart.go), for chaos scenarios: clients and informers carry
+// on once it is back.
 package controlplane

@@ -52,6 +52,8 @@ func (r *run) act(ctx context.Context, now time.Time, a scenario.Action) error {
 		ns, name := scenario.SplitService(s.Service)
 		r.dp.SetFault(ns+"/"+name, fault.Fault{Until: until(now, s.For.D()), SlowFactor: s.Factor})
 		return nil
+	case a.RestartControlPlane != nil:
+		return r.restartControlPlane(now, a.RestartControlPlane) // controlplane.go
 	}
 	return fmt.Errorf("action %q is not supported", a.Kind())
 }

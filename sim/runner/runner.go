@@ -58,6 +58,9 @@ func Run(ctx context.Context, sc *scenario.Scenario, opts Options) (*results.Res
 	if sc.Metadata.Mode == scenario.Real {
 		return nil, errors.New("real mode runs through the loopback data plane: use RunReal")
 	}
+	if err := checkControlPlaneActions(sc); err != nil { // controlplane.go
+		return nil, err
+	}
 	exprs, err := sc.Expectations()
 	if err != nil {
 		return nil, err

@@ -27,10 +27,13 @@ type Action struct {
 	// RestartDispatcher restarts channel dispatchers: in-memory ones lose
 	// the events they hold, durable ones redeliver them (see events.go).
 	RestartDispatcher *RestartDispatcher `json:"restartDispatcher,omitempty"`
+	// RestartControlPlane kills kube-apiserver and starts it again on the
+	// same etcd (envtest only): the controllers ride it out.
+	RestartControlPlane *RestartControlPlane `json:"restartControlPlane,omitempty"`
 }
 
 // actionKinds are the YAML names of Action's operations, in field order.
-var actionKinds = []string{"apply", "patchTraffic", "deletePod", "cordonNode", "killNode", "failWorkload", "slowWorkload", "restartDispatcher"}
+var actionKinds = []string{"apply", "patchTraffic", "deletePod", "cordonNode", "killNode", "failWorkload", "slowWorkload", "restartDispatcher", "restartControlPlane"}
 
 // Kind names the action's operation, e.g. "killNode" ("" when none or
 // several are set).
@@ -44,7 +47,8 @@ func (a *Action) Kind() string {
 
 func (a *Action) kinds() []string {
 	set := []bool{a.Apply != nil, a.PatchTraffic != nil, a.DeletePod != nil, a.CordonNode != nil,
-		a.KillNode != nil, a.FailWorkload != nil, a.SlowWorkload != nil, a.RestartDispatcher != nil}
+		a.KillNode != nil, a.FailWorkload != nil, a.SlowWorkload != nil, a.RestartDispatcher != nil,
+		a.RestartControlPlane != nil}
 	var out []string
 	for i, ok := range set {
 		if ok {
@@ -100,4 +104,28 @@ type SlowWorkload struct {
 	For Duration `json:"for,omitzero"`
 	// Factor multiplies each service time drawn, > 0 (2 = twice as slow).
 	Factor float64 `json:"factor" jsonschema:"required"`
+}
+
+// RestartControlPlane kills kube-apiserver, as a crash would, and starts
+// it again on the same etcd after Down. Controllers, informers and the
+// cluster emulation keep running: their requests fail meanwhile, and they
+// retry and resume their watches once it is back. The data planes (and so
+// event delivery) do not need it. Only the envtest control plane has a
+// kube-apiserver to restart.
+type RestartControlPlane struct {
+	// Down is how long kube-apiserver is away, in the run's time (default
+	// 0s: started again at once).
+	Down Duration `json:"down,omitzero"`
+}
+
+// validate checks a restartControlPlane action at at of a run of runFor:
+// kube-apiserver must be back before the run ends, which reads its results
+// from the control plane.
+func (r *RestartControlPlane) validate(v *validator, path string, at, runFor Duration) {
+	switch {
+	case r.Down < 0:
+		v.errorf(path+".down", "expected a duration >= 0, got %s", got(r.Down))
+	case runFor > 0 && at+r.Down >= runFor:
+		v.errorf(path+".down", "kube-apiserver would be down until %s, not before the end of the run (metadata.duration %s)", at+r.Down, runFor)
+	}
 }

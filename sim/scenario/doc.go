@@ -13,7 +13,8 @@
 //	subscribers: per Knative Service that receives events: latency, errors, down
 //	            windows, replies
 //	actions:    timed changes: apply, patchTraffic, deletePod, cordonNode, killNode,
-//	            failWorkload, slowWorkload, restartDispatcher
+//	            failWorkload, slowWorkload, restartDispatcher,
+//	            restartControlPlane
 //	prices:     money per vCPU-second, GiB-second and request
 //	expect:     expectations in the language of package sim/expect
 //

@@ -34,7 +34,7 @@ func TestValidateInCode(t *testing.T) {
 		{"two generators", func(s *Scenario) { s.Traffic[0].Rate = &Rate{RPS: 1} },
 			[]string{"traffic[0]: expected one generator, got hey and rate; split them into separate traffic entries"}},
 		{"no operation", func(s *Scenario) { s.Actions[2].KillNode = nil },
-			[]string{"actions[2]: expected one of apply, patchTraffic, deletePod, cordonNode, killNode, failWorkload, slowWorkload, restartDispatcher"}},
+			[]string{"actions[2]: expected one of apply, patchTraffic, deletePod, cordonNode, killNode, failWorkload, slowWorkload, restartDispatcher, restartControlPlane"}},
 		{"unknown node", func(s *Scenario) { s.Actions[2].KillNode.Node = "knsim-worker-1" },
 			[]string{`actions[2].killNode.node: no node "knsim-worker-1" in the cluster (nodes: worker-1, worker-2, worker-3)`}},
 		{"default pool nodes", func(s *Scenario) { s.Cluster.Nodes = nil; s.Actions[2].KillNode.Node = "knsim-worker-3" }, nil},

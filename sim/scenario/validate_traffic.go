@@ -283,6 +283,8 @@ func (a *Action) validate(v *validator, path string, runFor Duration, nodes []st
 		}
 	case a.RestartDispatcher != nil:
 		a.RestartDispatcher.validate(v, path+".restartDispatcher")
+	case a.RestartControlPlane != nil:
+		a.RestartControlPlane.validate(v, path+".restartControlPlane", a.At, runFor)
 	}
 }
 
