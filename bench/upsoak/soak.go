@@ -41,6 +41,11 @@ type Options struct {
 	// RPS and Workers pace the HTTP requests through the gateway;
 	// EventRate and EventWorkers the CloudEvents into the broker.
 	RPS, Workers, EventRate, EventWorkers int
+	// ServiceTime is how long each in-process container holds a request
+	// (knsim up --service-time): with the rates it sets the requests in
+	// flight, so that the Service scales out under the load and back in
+	// after it.
+	ServiceTime time.Duration
 	// GC is the child's --gc-memory-limit; "default" (GOGC=100) lets a
 	// leak show in the resident size.
 	GC string
@@ -54,6 +59,9 @@ func (o Options) check() error {
 	var errs []error
 	if o.Knsim == "" || o.Dir == "" {
 		errs = append(errs, errors.New("the knsim binary and a folder are required"))
+	}
+	if o.ServiceTime < 0 {
+		errs = append(errs, fmt.Errorf("service time must not be negative, got %s", o.ServiceTime))
 	}
 	for name, d := range map[string]time.Duration{"before": o.Before, "load": o.Load, "after": o.After, "every": o.Every} {
 		if d <= 0 {
@@ -121,6 +129,7 @@ func startChild(ctx context.Context, o Options) (*child, error) {
 		"--broker-port", strconv.Itoa(ports[1]),
 		"--debug-addr", "127.0.0.1:"+strconv.Itoa(ports[2]),
 		"--gc-memory-limit", o.GC,
+		"--service-time", o.ServiceTime.String(),
 		"--nodes", "2", "--pod-startup", "500ms")
 	c.cmd.Stderr = logFile
 	c.cmd.SysProcAttr = dieWithParent()
