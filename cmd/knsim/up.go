@@ -172,7 +172,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.StringVar(&o.maxEventBody, "max-event-body", resource.NewQuantity(wire.DefaultMaxBodyBytes, resource.BinarySI).String(), "the event-size limit of the broker and channel ingresses (413 above it)")
 	f.IntVar(&o.activatorMaxWaiting, "activator-max-waiting", activator.DefaultMaxWaiting, "requests the activator holds over all revisions while they wait for pods (503 beyond)")
 	f.Int64Var(&o.brokerMaxPending, "broker-max-pending", broker.DefaultMaxPendingEvents, "events the broker ingress has accepted and not yet delivered, retried or dead-lettered (503 beyond)")
-	f.StringVar(&o.natsTokenFile, "nats-token-file", "knsim.nats-token", "where to write the embedded NATS server's client token, random at each start (mode 0600; nats --token \"$(cat FILE)\")")
+	f.StringVar(&o.natsTokenFile, "nats-token-file", "knsim.nats-token", "where to write the embedded NATS server's client token, random at each start (mode 0600; nats --token \"$(cat FILE)\"); \"\" writes none")
 	f.StringVar(&o.debugAddr, "debug-addr", "", "serve Go's pprof (goroutines, heap, CPU) on this loopback address, e.g. 127.0.0.1:6060 (default off)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
 	return cmd
@@ -263,7 +263,7 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	plane, events := shells.Serving, shells.Eventing
 	natsLine := "durable channels on NATS JetStream at " + events.Durable().ServerURL()
-	if tok := events.Durable().ServerToken(); tok != "" {
+	if tok := events.Durable().ServerToken(); tok != "" && o.natsTokenFile != "" {
 		if err := writeKubeconfig(o.natsTokenFile, []byte(tok)); err != nil {
 			return errors.Join(fmt.Errorf("writing the NATS token: %w", err), shells.Close(), w.Stop())
 		}
