@@ -48,7 +48,7 @@ SWEEP_REPORT_ARGS ?= --objective cost --constraint 'coldstarts.rate < 0.001'
 # the day-long Azure trace too.
 CONTROL_PLANE ?= memory
 
-.PHONY: all run report up test test-unit test-race envtest generate rbac lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz gate bench-compare
+.PHONY: all run report up test test-unit test-race envtest generate rbac lint vet fmt bench bench-fleet build clean-envtest help knative-ref fuzz gate bench-compare soak
 
 all: build
 
@@ -187,6 +187,11 @@ bench: ## run the Go benchmarks and a short fleet benchmark
 
 bench-fleet: ## run the fleet benchmark (20 to 200 Services x 1h, 24h) and print its Markdown table
 	$(GO) run ./bench/fleet/cmd/fleet -markdown
+
+SOAKTIME ?= 5m
+
+soak: envtest ## soak knsim up under HTTP and CloudEvents load for SOAKTIME (default 5m); exit 1 on a leak (docs/reliability.md)
+	$(GO) run ./bench/upsoak/cmd/upsoak -duration $(SOAKTIME)
 
 # The performance gates (docs/gates.md): each gate file's scenarios over its
 # seeds, compared with bench/baselines/; fails on a regression (exit 1) and

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,6 +28,7 @@ import (
 	"github.com/knsim/knsim/system/eventing/broker"
 	"github.com/knsim/knsim/system/eventing/jetstream"
 	"github.com/knsim/knsim/system/eventing/wire"
+	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/ingress"
 	"github.com/knsim/knsim/system/shell"
 	"github.com/knsim/knsim/system/shell/eventingshell"
@@ -61,6 +64,12 @@ type upOptions struct {
 	maxRequestBody, maxEventBody string
 	activatorMaxWaiting          int
 	brokerMaxPending             int64
+	// natsTokenFile receives the embedded NATS server's client token
+	// (mode 0600), for NATS clients other than knsim's own.
+	natsTokenFile string
+	// debugAddr serves net/http/pprof on loopback ("": off), so that a
+	// soak test or a person can read goroutines and heap of the process.
+	debugAddr string
 }
 
 // limits parses the server-limit flags into the shells' settings.
@@ -163,6 +172,8 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.StringVar(&o.maxEventBody, "max-event-body", resource.NewQuantity(wire.DefaultMaxBodyBytes, resource.BinarySI).String(), "the event-size limit of the broker and channel ingresses (413 above it)")
 	f.IntVar(&o.activatorMaxWaiting, "activator-max-waiting", activator.DefaultMaxWaiting, "requests the activator holds over all revisions while they wait for pods (503 beyond)")
 	f.Int64Var(&o.brokerMaxPending, "broker-max-pending", broker.DefaultMaxPendingEvents, "events the broker ingress has accepted and not yet delivered, retried or dead-lettered (503 beyond)")
+	f.StringVar(&o.natsTokenFile, "nats-token-file", "knsim.nats-token", "where to write the embedded NATS server's client token, random at each start (mode 0600; nats --token \"$(cat FILE)\"); \"\" writes none")
+	f.StringVar(&o.debugAddr, "debug-addr", "", "serve Go's pprof (goroutines, heap, CPU) on this loopback address, e.g. 127.0.0.1:6060 (default off)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
 	return cmd
 }
@@ -185,6 +196,9 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	if o.brokerPort < 0 || o.brokerPort > 65535 {
 		return fmt.Errorf("--broker-port must be in 0..65535, got %d", o.brokerPort)
+	}
+	if err := checkDebugAddr(o.debugAddr); err != nil {
+		return err
 	}
 	requestBody, eventBody, err := o.limits()
 	if err != nil {
@@ -248,13 +262,30 @@ func (o upOptions) run(ctx context.Context) error {
 		return errors.Join(err, w.Stop())
 	}
 	plane, events := shells.Serving, shells.Eventing
+	natsLine := "durable channels on NATS JetStream at " + events.Durable().ServerURL()
+	if tok := events.Durable().ServerToken(); tok != "" && o.natsTokenFile != "" {
+		if err := writeKubeconfig(o.natsTokenFile, []byte(tok)); err != nil {
+			return errors.Join(fmt.Errorf("writing the NATS token: %w", err), shells.Close(), w.Stop())
+		}
+		tf, _ := filepath.Abs(o.natsTokenFile)
+		natsLine += " (token in " + tf + ")"
+	}
+	debugLine := ""
+	if o.debugAddr != "" {
+		stopDebug, addr, err := serveDebug(o.debugAddr)
+		if err != nil {
+			return errors.Join(err, shells.Close(), w.Stop())
+		}
+		defer stopDebug()
+		debugLine = "Debug: Go's pprof on http://" + addr + "/debug/pprof/ (goroutines: /debug/pprof/goroutine?debug=1)\n"
+	}
 	abs, _ := filepath.Abs(o.kubeconfig)
 	gw := plane.Addr()
 	fmt.Printf(`knsim is up (%.1fs): Knative Serving on kube-apiserver %s
 and its data plane's gateway on http://%s
 Eventing: broker ingress on %s/<namespace>/<broker>, channels on %s
-(durable channels on NATS JetStream at %s, store %s)
-%s
+(%s, store %s)
+%s%s
   export KUBECONFIG=%s
   kubectl apply -f helloworld-go.yaml
   kubectl get ksvc,rev,rt,kpa,sks
@@ -270,7 +301,7 @@ Controllers, webhook and shells run as the ServiceAccount knative-serving/knsim-
 (ClusterRole knsim-controller, system/config/rbac); the kubeconfig is cluster admin (mode 0600).
 %s
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw,
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), natsLine, events.Durable().StoreDir(), stateLine(stateDir), debugLine, abs, gw, gw,
 		memoryLine(policy, strings.HasSuffix(gcDesc, "(from the environment)")))
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
@@ -313,8 +344,9 @@ func logLevel(verbose bool) zapcore.Level {
 	return zapcore.ErrorLevel
 }
 
-// writeKubeconfig writes the admin kubeconfig, which holds a client key,
-// readable and writable by its owner only (0600). It writes a temporary file
+// writeKubeconfig writes the admin kubeconfig, which holds a client key, or
+// another secret (the NATS token), readable and writable by its owner
+// only (0600). It writes a temporary file
 // of mode 0600 beside path and renames it over path, so a file already there
 // is replaced whatever its mode, and a reader never sees half a kubeconfig.
 func writeKubeconfig(path string, data []byte) error {
@@ -337,4 +369,51 @@ func writeKubeconfig(path string, data []byte) error {
 		return errors.Join(err, os.Remove(tmp))
 	}
 	return nil
+}
+
+// checkDebugAddr accepts "" (off) or host:port with a loopback host: pprof
+// shows the process's memory and must not leave the machine.
+func checkDebugAddr(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--debug-addr %q: want host:port, e.g. 127.0.0.1:6060: %w", addr, err)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("--debug-addr %q: port must be in 0..65535", addr)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--debug-addr %q: the host must be a loopback address (127.0.0.1, ::1 or localhost)", addr)
+	}
+	return nil
+}
+
+// serveDebug serves net/http/pprof on addr until the returned stop; it
+// returns the bound address (a port 0 picks a free one).
+func serveDebug(addr string) (stop func(), bound string, err error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index) // also serves goroutine, heap, allocs, ...
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv, err := httpserve.New(mux, httpserve.Limits{})
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("--debug-addr: %w", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln) // ends with Close
+	}()
+	return func() {
+		_ = srv.Close()
+		<-done
+	}, ln.Addr().String(), nil
 }

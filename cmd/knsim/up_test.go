@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,4 +150,62 @@ func TestUpLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCheckDebugAddr: pprof is served on loopback only, and a bad address
+// is named in the error.
+func TestCheckDebugAddr(t *testing.T) {
+	for _, tc := range []struct {
+		name, addr, wantErr string
+	}{
+		{name: "off", addr: ""},
+		{name: "IPv4 loopback", addr: "127.0.0.1:6060"},
+		{name: "any free port", addr: "127.0.0.1:0"},
+		{name: "IPv6 loopback", addr: "[::1]:6060"},
+		{name: "localhost", addr: "localhost:6060"},
+		{name: "all interfaces", addr: ":6060", wantErr: `--debug-addr ":6060": the host must be a loopback address`},
+		{name: "public address", addr: "192.0.2.1:6060", wantErr: "the host must be a loopback address"},
+		{name: "no port", addr: "127.0.0.1", wantErr: `--debug-addr "127.0.0.1": want host:port`},
+		{name: "port out of range", addr: "127.0.0.1:70000", wantErr: "port must be in 0..65535"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkDebugAddr(tc.addr)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && !strings.Contains(got, tc.wantErr) {
+				t.Errorf("checkDebugAddr(%q) = %q, want %q", tc.addr, got, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestServeDebug: the debug listener answers pprof's goroutine profile,
+// whose first line gives the count a soak test reads, and stops.
+func TestServeDebug(t *testing.T) {
+	stop, addr, err := serveDebug("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + addr + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		stop()
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	http.DefaultClient.CloseIdleConnections()
+	stop()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), "goroutine profile: total ") {
+		t.Errorf("status %d, body starts %q; want 200 and the goroutine total", resp.StatusCode, firstLine(string(body)))
+	}
+	if _, err := http.Get("http://" + addr + "/debug/pprof/"); err == nil {
+		t.Error("the debug listener still answers after stop")
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

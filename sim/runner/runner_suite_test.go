@@ -6,6 +6,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"go.uber.org/goleak"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
@@ -13,6 +14,18 @@ import (
 	"github.com/knsim/knsim/sim/runner"
 	"github.com/knsim/knsim/sim/scenario"
 )
+
+// TestMain fails the package's tests when they leave goroutines behind:
+// its runs start control planes (envtest's kube-apiserver and etcd, or the
+// memory plane), controllers, the cluster emulation and real-mode
+// servers, whose every goroutine must end with the run.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// ginkgo/v2: the interrupt handler watches for signals for the
+		// whole process once RunSpecs has started.
+		goleak.IgnoreTopFunction("github.com/onsi/ginkgo/v2/internal/interrupt_handler.(*InterruptHandler).registerForInterrupts.func2"),
+	)
+}
 
 func TestRunner(t *testing.T) {
 	RegisterFailHandler(Fail)

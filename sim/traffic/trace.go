@@ -70,10 +70,16 @@ func ParseAzureTrace(name string, r io.Reader) ([]TraceFunction, error) {
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			// FieldPos panics when the failed read has no field (an
+			// unterminated quote): the line comes from the parse error.
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s:%d: %w", name, pe.StartLine, err)
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		f := TraceFunction{Owner: rec[0], App: rec[1], Function: rec[2], Trigger: rec[3], PerMinute: make([]int, MinutesPerDay)}
 		for i, v := range rec[4:] {
 			n, err := ParseCount(v)

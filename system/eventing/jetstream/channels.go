@@ -126,6 +126,7 @@ func New(cfg Config) (*Channels, error) {
 			return nil, fmt.Errorf("jetstream channels: %w", err)
 		}
 		url = c.srv.ClientURL()
+		opts = append(opts, c.srv.ClientAuth())
 		if cfg.InProcess {
 			opts = append(opts, nats.InProcessServer(c.srv.NATS()))
 		}
@@ -149,6 +150,16 @@ func (c *Channels) ServerURL() string {
 		return c.srv.ClientURL()
 	}
 	return c.cfg.URL
+}
+
+// ServerToken is the embedded server's client token ("" with an external
+// URL): a NATS client such as the nats CLI needs it (--token). It is a
+// secret; knsim never logs it.
+func (c *Channels) ServerToken() string {
+	if c.srv != nil {
+		return c.srv.Token()
+	}
+	return ""
 }
 
 // StoreDir is the embedded server's store folder ("" with an external URL).

@@ -18,6 +18,7 @@ import (
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/eventing/wire"
+	"github.com/nats-io/nats.go"
 )
 
 func TestConfigResolve(t *testing.T) {
@@ -424,7 +425,7 @@ func TestPublishTooLargeForServer(t *testing.T) {
 	}
 	t.Cleanup(srv.Shutdown)
 	sub := newSink(t, nil)
-	c := newChannels(t, Config{URL: srv.ClientURL()})
+	c := newChannels(t, Config{URL: srv.ClientURL(), NATSOptions: []nats.Option{srv.ClientAuth()}})
 	if err := c.SetChannel("ns", "c", []Subscriber{{UID: "s", SubscriberURI: sub.URL()}}); err != nil {
 		t.Fatal(err)
 	}

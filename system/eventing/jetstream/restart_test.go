@@ -59,7 +59,7 @@ func TestDispatcherRestart(t *testing.T) {
 		{UID: "flaky", SubscriberURI: flaky.URL(), Delivery: retrying},
 		{UID: "hung", SubscriberURI: hung.URL(), Delivery: retrying},
 	}
-	cfg := Config{URL: srv.ClientURL(), DrainTimeout: 200 * time.Millisecond}
+	cfg := Config{URL: srv.ClientURL(), NATSOptions: []nats.Option{srv.ClientAuth()}, DrainTimeout: 200 * time.Millisecond}
 	g := eventually(t)
 
 	a, err := New(cfg)
@@ -158,7 +158,7 @@ func TestCrash(t *testing.T) {
 		}
 	})
 	subs := []Subscriber{{UID: "slow", SubscriberURI: slow.URL(), Delivery: retrying}}
-	cfg := Config{URL: srv.ClientURL(), AckWait: 300 * time.Millisecond, DrainTimeout: time.Second}
+	cfg := Config{URL: srv.ClientURL(), NATSOptions: []nats.Option{srv.ClientAuth()}, AckWait: 300 * time.Millisecond, DrainTimeout: time.Second}
 	g := eventually(t)
 
 	a := newChannels(t, cfg)
@@ -202,7 +202,7 @@ func TestServerRestartUnderLiveDispatcher(t *testing.T) {
 	// An ack or nak the dispatcher sends as the server goes down is lost;
 	// JetStream redelivers that event after AckWait, kept short here.
 	c := newChannels(t, Config{URL: s1.ClientURL(), AckWait: 500 * time.Millisecond,
-		NATSOptions: []nats.Option{nats.ReconnectWait(20 * time.Millisecond)}})
+		NATSOptions: []nats.Option{s1.ClientAuth(), nats.ReconnectWait(20 * time.Millisecond)}})
 	if err := c.SetChannel("ns", "c", subs); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,8 @@ func TestServerRestartUnderLiveDispatcher(t *testing.T) {
 	g.Eventually(sub.tried).Should(Equal(n))
 	s1.Shutdown()
 	health.up.Store(true)
-	s2, err := StartServer(ServerConfig{StoreDir: dir, Port: port})
+	// The same token: the dispatcher reconnects with the one it has.
+	s2, err := StartServer(ServerConfig{StoreDir: dir, Port: port, Token: s1.Token()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package jetstream
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
 )
 
 // DefaultMaxPayload is the embedded server's max_payload: 8 MiB, room for
@@ -35,6 +38,23 @@ type ServerConfig struct {
 	MaxPayload int32
 	// ReadyTimeout bounds the start; 0 means 10s.
 	ReadyTimeout time.Duration
+	// Token is the secret every client must present (nats.Token); "" means
+	// a random one for this start (see Server.Token). A given token must
+	// be at least MinTokenLength characters. It is never logged.
+	Token string
+}
+
+// MinTokenLength is the shortest token StartServer accepts: another local
+// user must not be able to guess it.
+const MinTokenLength = 16
+
+// newToken returns 32 random bytes, base64url: a fresh secret per start.
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // Server is an embedded nats-server with JetStream enabled.
@@ -76,6 +96,13 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 10 * time.Second
 	}
+	if cfg.Token == "" {
+		if cfg.Token, err = newToken(); err != nil {
+			return nil, fmt.Errorf("jetstream server: token: %w", err)
+		}
+	} else if len(cfg.Token) < MinTokenLength {
+		return nil, fmt.Errorf("jetstream server: token of %d characters: want at least %d", len(cfg.Token), MinTokenLength)
+	}
 	port := cfg.Port
 	if port == 0 {
 		port = server.RANDOM_PORT
@@ -91,6 +118,9 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		MaxPayload: cfg.MaxPayload,
 		NoLog:      true,
 		NoSigs:     true,
+		// Even on loopback another local user could connect: every
+		// client, in process or not, presents the token.
+		Authorization: cfg.Token,
 		// No HTTP monitoring, clustering or leaf nodes: one local server.
 		HTTPPort: 0,
 	}
@@ -127,11 +157,17 @@ func (s *Server) ClientURL() string {
 	return s.ns.ClientURL()
 }
 
+// Token is the secret clients present (nats.Token); keep it out of logs.
+func (s *Server) Token() string { return s.cfg.Token }
+
+// ClientAuth is the connection option that presents the token.
+func (s *Server) ClientAuth() nats.Option { return nats.Token(s.cfg.Token) }
+
 // StoreDir is the absolute store folder.
 func (s *Server) StoreDir() string { return s.cfg.StoreDir }
 
-// Config is the resolved configuration; with a random port its Port is
-// still 0 (the bound port is in ClientURL).
+// Config is the resolved configuration, its Token included; with a
+// random port its Port is still 0 (the bound port is in ClientURL).
 func (s *Server) Config() ServerConfig { return s.cfg }
 
 // NATS is the underlying server, for in-process connections.
