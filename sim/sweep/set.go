@@ -1,0 +1,33 @@
+package sweep
+
+import (
+	"fmt"
+
+	"github.com/knsim/knsim/sim/scenario"
+)
+
+// Set changes one setting of a loaded scenario, as a sweep parameter would:
+// path is an override path (services[NAME].annotations[KEY],
+// configmaps[NAME].KEY or a scenario field's YAML path) and value its new
+// value. The setting must exist in sc, and the stack must accept the
+// result (autoscaling annotations and config-autoscaler are checked as the
+// stack checks them); sc is then valid as a whole.
+func Set(sc *scenario.Scenario, path, value string) error {
+	o, err := parsePath(path)
+	if err != nil {
+		return err
+	}
+	if err := o.check(sc); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := o.apply(sc, value); err != nil {
+		return fmt.Errorf("%s: value %q: %w", path, value, err)
+	}
+	if err := checkStack(sc); err != nil {
+		return fmt.Errorf("%s=%s: %w", path, value, err)
+	}
+	if err := sc.Validate(); err != nil {
+		return fmt.Errorf("%s=%s: the scenario is no longer valid: %w", path, value, err)
+	}
+	return nil
+}
