@@ -12,13 +12,15 @@ import (
 // value. The setting must exist in sc, and the stack must accept the
 // result (autoscaling annotations and config-autoscaler are checked as the
 // stack checks them); sc is then valid as a whole.
+// A path the scenario lacks (no such Service, ConfigMap or field) is a
+// *MissingError.
 func Set(sc *scenario.Scenario, path, value string) error {
 	o, err := parsePath(path)
 	if err != nil {
 		return err
 	}
 	if err := o.check(sc); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return &MissingError{Path: path, Err: err}
 	}
 	if err := o.apply(sc, value); err != nil {
 		return fmt.Errorf("%s: value %q: %w", path, value, err)
@@ -31,3 +33,14 @@ func Set(sc *scenario.Scenario, path, value string) error {
 	}
 	return nil
 }
+
+// MissingError is Set's error for a setting the scenario does not have.
+type MissingError struct {
+	Path string
+	Err  error
+}
+
+func (e *MissingError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+// Unwrap returns the reason.
+func (e *MissingError) Unwrap() error { return e.Err }

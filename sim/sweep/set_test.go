@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -42,6 +43,7 @@ manifests:
 		name, path, value string
 		read              func(*scenario.Scenario) string
 		want, wantErr     string
+		missing           bool // a *MissingError
 	}{
 		{name: "annotation", path: "services[hello].annotations[autoscaling.knative.dev/target]", value: "7", read: annotation, want: "7"},
 		{name: "every Service", path: "services[*].annotations[autoscaling.knative.dev/target]", value: "3", read: annotation, want: "3"},
@@ -49,8 +51,9 @@ manifests:
 		{name: "scenario field", path: "workloads[hello].serviceTime.value", value: "150ms",
 			read: func(sc *scenario.Scenario) string { return sc.Workloads["hello"].ServiceTime.Value.String() }, want: "150ms"},
 		{name: "unknown Service", path: "services[nope].annotations[autoscaling.knative.dev/target]", value: "3",
-			wantErr: "no Knative Service default/nope in the scenario's manifests; they define default/hello"},
-		{name: "unknown annotation", path: "services[hello].annotations[autoscaling.knative.dev/targets]", value: "3", wantErr: "unknown annotation autoscaling.knative.dev/targets"},
+			wantErr: "no Knative Service default/nope in the scenario's manifests; they define default/hello", missing: true},
+		{name: "unknown annotation", path: "services[hello].annotations[autoscaling.knative.dev/targets]", value: "3", wantErr: "unknown annotation autoscaling.knative.dev/targets", missing: true},
+		{name: "missing workload", path: "workloads[other].serviceTime.value", value: "1s", wantErr: "workloads[other]", missing: true},
 		{name: "value the stack refuses", path: "services[hello].annotations[autoscaling.knative.dev/target]", value: "-1", wantErr: "Knative Service hello:"},
 		{name: "bad ConfigMap value", path: "configmaps[config-autoscaler].stable-window", value: "soon", wantErr: "stable-window"},
 		{name: "unknown path", path: "nodes[0].count", value: "3", wantErr: `unknown setting "nodes"`},
@@ -64,6 +67,10 @@ manifests:
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("Set: error %v, want one containing %q", err, tc.wantErr)
+				}
+				var me *MissingError
+				if got := errors.As(err, &me); got != tc.missing {
+					t.Errorf("Set: error %v is a *MissingError: %v, want %v", err, got, tc.missing)
 				}
 				return
 			}
