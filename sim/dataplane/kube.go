@@ -36,11 +36,15 @@ type kubeService struct {
 // few, so all are compared at every sync: the full reads of the control
 // plane do not name them in their delta.
 func (p *Plane) syncKube(now time.Time, snap *topology.Serving) {
-	for _, k := range p.kubeOrder {
-		if _, ok := snap.KubeServices[k]; !ok {
-			p.kube[k].setPods(now, nil)
+	// A Service gone is a name cluster DNS no longer resolves; the
+	// requests its pods hold still finish.
+	p.kubeOrder = slices.DeleteFunc(p.kubeOrder, func(k types.NamespacedName) bool {
+		if _, ok := snap.KubeServices[k]; ok {
+			return false
 		}
-	}
+		delete(p.kube, k)
+		return true
+	})
 	for k, info := range snap.KubeServices {
 		ks := p.kube[k]
 		if ks == nil {

@@ -134,6 +134,14 @@ func TestKubeProxySpread(t *testing.T) {
 	if diff := cmp.Diff(recs, again); diff != "" {
 		t.Errorf("same seed, other records (-first +second):\n%s", diff)
 	}
+	// A Service deleted is not found any more.
+	h := kubeHarness(t, []string{"d-a"}, nil, 1)
+	h.p.Sync(h.eng.Now(), &topology.Serving{Routes: []*servingv1.Route{route()}})
+	h.send(0, "deployment.default.svc.cluster.local")
+	h.eng.RunUntil(h.eng.Start().Add(time.Second))
+	if len(h.records) != 1 || h.records[0].Status != http.StatusNotFound {
+		t.Errorf("after the Service's deletion: %+v, want one 404", h.records)
+	}
 	other, _ := run(8)
 	if fmt.Sprint(other) == fmt.Sprint(by) {
 		t.Errorf("seeds 7 and 8 spread the same way %v: the pick is not seeded", by)
