@@ -33,6 +33,7 @@ type gateOptions struct {
 	trials         int
 	plant          float64
 	plantSet       bool
+	plantSettings  []string
 }
 
 // gateError is an error of the gate itself (a bad file, a failed run), told
@@ -82,6 +83,7 @@ when the gate could not run. --update-baseline writes the baseline instead;
 	f.BoolVar(&o.calibrate, "calibrate", false, "measure false alarms (unchanged code, other seeds) and power (service time planted) over --trials")
 	f.IntVar(&o.trials, "trials", 20, "calibration trials")
 	f.Float64Var(&o.plant, "plant", 1.10, "the factor on every service time of the planted regression (--calibrate); without --calibrate, runs the candidate with it, to check that the gate catches a slowdown")
+	f.StringArrayVar(&o.plantSettings, "plant-setting", nil, "plant a changed setting, PATH=VALUE with a sweep override path (services[NAME].annotations[KEY], configmaps[NAME].KEY, a scenario field); repeatable. With --calibrate it is the planted regression (service times unchanged unless --plant is given); without, the candidate runs with it")
 	return cmd
 }
 
@@ -98,14 +100,21 @@ func (o gateOptions) run(cmd *cobra.Command, files []string) error {
 	if o.controlPlane != "" && o.controlPlane != "memory" && o.controlPlane != "envtest" {
 		return fmt.Errorf("--control-plane must be envtest or memory, got %q", o.controlPlane)
 	}
-	if o.results != "" && (o.calibrate || o.seeds != 0 || o.firstSeed != 0 || o.plantSet) {
-		return errors.New("--results reads finished runs: it goes with neither --calibrate, --plant, --seeds nor --first-seed")
+	if o.results != "" && (o.calibrate || o.seeds != 0 || o.firstSeed != 0 || o.plantSet || len(o.plantSettings) > 0) {
+		return errors.New("--results reads finished runs: it goes with neither --calibrate, --plant, --plant-setting, --seeds nor --first-seed")
 	}
 	if o.plant <= 0 {
 		return fmt.Errorf("--plant must be above 0, got %g", o.plant)
 	}
 	if o.plantSet && o.updateBaseline {
 		return errors.New("--plant slows the candidate down: it does not go with --update-baseline")
+	}
+	if len(o.plantSettings) > 0 && o.updateBaseline {
+		return errors.New("--plant-setting changes the candidate: it does not go with --update-baseline")
+	}
+	plant, err := o.plantOf()
+	if err != nil {
+		return err
 	}
 	// Every gate file, and every scenario it names, is checked before
 	// anything runs.
@@ -121,6 +130,9 @@ func (o gateOptions) run(cmd *cobra.Command, files []string) error {
 				l.FirstSeed = o.firstSeed
 			}
 			_, err = l.LoadScenarios()
+			if err == nil && !plant.IsZero() && o.results == "" {
+				err = l.CheckPlant(plant)
+			}
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -136,7 +148,7 @@ func (o gateOptions) run(cmd *cobra.Command, files []string) error {
 	}
 	var failed []string
 	for _, l := range gates {
-		regressed, err := o.runGate(ctx, l, stdout, stderr)
+		regressed, err := o.runGate(ctx, l, plant, stdout, stderr)
 		if err != nil {
 			return fmt.Errorf("gate %s: %w", l.Name, err)
 		}
@@ -150,7 +162,25 @@ func (o gateOptions) run(cmd *cobra.Command, files []string) error {
 	return nil
 }
 
-func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, stdout, stderr io.Writer) (bool, error) {
+// plantOf is the regression --plant and --plant-setting plant: with
+// --calibrate, the service times stay as they are when only settings are
+// planted and --plant is not given.
+func (o gateOptions) plantOf() (gate.Plant, error) {
+	var p gate.Plant
+	for _, s := range o.plantSettings {
+		st, err := gate.ParseSetting(s)
+		if err != nil {
+			return p, fmt.Errorf("--plant-setting %w", err)
+		}
+		p.Settings = append(p.Settings, st)
+	}
+	if o.plantSet || (o.calibrate && len(p.Settings) == 0) {
+		p.Factor = o.plant
+	}
+	return p, nil
+}
+
+func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, plant gate.Plant, stdout, stderr io.Writer) (bool, error) {
 	ro := gate.RunOptions{Workers: o.workers, ControlPlane: o.controlPlane, Progress: stderr}
 	blPath := l.BaselinePath()
 	if o.baseline != "" {
@@ -162,7 +192,7 @@ func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, stdout, stderr
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return false, err
 		}
-		c, err := l.Calibrate(ctx, o.trials, o.plant, ro, stderr, bands)
+		c, err := l.Calibrate(ctx, o.trials, plant, ro, stderr, bands)
 		if err != nil {
 			return false, err
 		}
@@ -177,8 +207,8 @@ func (o gateOptions) runGate(ctx context.Context, l *gate.Loaded, stdout, stderr
 		m, err = l.FromResults(o.results)
 	} else {
 		ro.Out = filepath.Join(o.out, "runs")
-		if o.plantSet {
-			ro.Mutate = gate.ScaleServiceTime(o.plant)
+		if !plant.IsZero() {
+			ro.Mutate = plant.Apply
 		}
 		m, err = l.Run(ctx, ro)
 	}

@@ -88,6 +88,15 @@ func TestGateEndToEnd(t *testing.T) {
 	if _, err := runGate(t, "--plant", "1.3", "--out", out, gateFile); exitCode(err) != 1 {
 		t.Errorf("--plant 1.3: %v, want a regression (exit 1)", err)
 	}
+	// --plant-setting changes a setting of the candidate (here the service
+	// time's lognormal mu, e^0.26: 30 % longer): caught too.
+	if _, err := runGate(t, "--plant-setting", "workloads[tiny].serviceTime.mu=-2.04", "--out", out, gateFile); exitCode(err) != 1 {
+		t.Errorf("--plant-setting: %v, want a regression (exit 1)", err)
+	}
+	// A setting that changes nothing the gate watches passes.
+	if _, err := runGate(t, "--plant-setting", "services[tiny].annotations[autoscaling.knative.dev/window]=90s", "--out", out, gateFile); err != nil {
+		t.Errorf("--plant-setting of an unwatched setting: %v, want a pass", err)
+	}
 
 	scen := filepath.Join(dir, "tiny.yaml")
 	b, err := os.ReadFile(scen)
@@ -148,6 +157,10 @@ func TestGateErrors(t *testing.T) {
 		{"no baseline", []string{"--baseline", filepath.Join(dir, "none.json"), filepath.Join(dir, "tiny.gate.yaml")}, "write one with knsim gate --update-baseline"},
 		{"bad flag mix", []string{"--results", dir, "--calibrate", bad}, "--results reads finished runs"},
 		{"plant and update", []string{"--plant", "2", "--update-baseline", bad}, "does not go with --update-baseline"},
+		{"plant-setting and update", []string{"--plant-setting", "a=b", "--update-baseline", bad}, "does not go with --update-baseline"},
+		{"plant-setting without =", []string{"--plant-setting", "services[tiny].annotations[autoscaling.knative.dev/window]", filepath.Join(dir, "tiny.gate.yaml")}, `--plant-setting "services[tiny].annotations[autoscaling.knative.dev/window]": want PATH=VALUE`},
+		{"plant-setting of no scenario", []string{"--plant-setting", "services[nope].annotations[autoscaling.knative.dev/window]=90s", filepath.Join(dir, "tiny.gate.yaml")}, "fits no scenario of gate tiny"},
+		{"plant-setting the stack refuses", []string{"--plant-setting", "services[tiny].annotations[autoscaling.knative.dev/window]=1ms", filepath.Join(dir, "tiny.gate.yaml")}, "planted setting services[tiny].annotations[autoscaling.knative.dev/window]=1ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

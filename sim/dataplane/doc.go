@@ -10,4 +10,9 @@
 // the activator's waiting requests, also whenever a request waits), each
 // revision's load (system/telemetry.RevisionLoad) and a record of every
 // request to the runner, and hands that record to the request's sender.
+//
+// A request to a plain Kubernetes Service's cluster-DNS name (kube.go) goes
+// as kube-proxy sends it: straight to one of the Ready pods the Service
+// selects, picked at random, into a bare container (no queue-proxy, no
+// activator, no autoscaler stats), one hop each way.
 package dataplane

@@ -26,7 +26,8 @@ type Config struct {
 	Engine *engine.Engine
 	// Hop is the network latency of each hop, each way (default 500µs).
 	Hop time.Duration
-	// Workloads by "namespace/service"; others use DefaultWorkload.
+	// Workloads by "namespace/service" (a Knative Service, or a plain
+	// Kubernetes Service for its pods); others use DefaultWorkload.
 	Workloads       map[string]container.Workload
 	DefaultWorkload container.Workload
 	// Metrics receives the per-second stats and pokes (optional).
@@ -50,6 +51,10 @@ type Plane struct {
 	routeRand *rand.Rand
 	podRand   *rand.Rand
 	nextID    uint64
+	// kube are the plain Kubernetes Services (kube.go); kubeOrder their
+	// keys, sorted by topology.CompareKeys.
+	kube      map[types.NamespacedName]*kubeService
+	kubeOrder []types.NamespacedName
 }
 
 // New validates cfg and starts the per-second stats reporting.
@@ -83,6 +88,7 @@ func New(cfg Config) (*Plane, error) {
 		faults:    map[string]fault.Fault{},
 		faultRand: cfg.Engine.Rand("dataplane/faults"),
 		podRand:   cfg.Engine.Rand("dataplane/kube-proxy"),
+		kube:      map[types.NamespacedName]*kubeService{},
 	}
 	p.eng.Schedule(p.eng.Now().Add(queue.ReportingPeriod), p.report)
 	return p, nil
@@ -122,6 +128,7 @@ func (p *Plane) SyncDelta(now time.Time, snap *topology.Serving, d topology.Delt
 			rev.setPods(now, info.ReadyPods)
 		}
 	}
+	p.syncKube(now, snap)
 }
 
 // Send implements traffic.Sender: a request reaches the gateway at now.
@@ -132,6 +139,12 @@ func (p *Plane) Send(now time.Time, host string, done func(rec telemetry.Record)
 	req := &request{id: p.nextID, start: now, host: host, done: done, path: telemetry.PathGateway}
 	t, err := p.router.Route(host, p.routeRand.Float64())
 	if err != nil {
+		// Not a Knative host: a plain Service's cluster-DNS name goes
+		// through kube-proxy (kube.go).
+		if ks := p.kubeServiceFor(host); ks != nil {
+			p.sendKube(now, req, ks)
+			return
+		}
 		p.respond(now, req, http.StatusNotFound, 1)
 		return
 	}
@@ -164,6 +177,9 @@ func (p *Plane) respond(now time.Time, req *request, status, hops int) {
 			AppStart: req.appStart, AppEnd: req.appEnd}
 		if req.rev != nil {
 			rec.Namespace, rec.Revision, rec.Service = req.rev.key.Namespace, req.rev.key.Name, req.rev.info.Service
+		}
+		if req.kube != nil {
+			rec.Namespace, rec.Service = req.kube.key.Namespace, req.kube.key.Name
 		}
 		if req.pod != nil {
 			rec.Pod = req.pod.name
@@ -223,6 +239,11 @@ func (p *Plane) InFlight() int {
 		n += r.throttler.Waiting()
 		for _, pod := range r.pods {
 			n += pod.app.Working() + pod.app.Waiting() + len(pod.waiting)
+		}
+	}
+	for _, ks := range p.kube {
+		for _, pod := range ks.pods {
+			n += pod.held
 		}
 	}
 	return n

@@ -25,6 +25,7 @@ type request struct {
 	host         string
 	done         func(telemetry.Record)
 	rev          *revision
+	kube         *kubeService // the plain Service, for requests through kube-proxy
 	pod          *pod
 	viaActivator bool
 	coldStart    bool

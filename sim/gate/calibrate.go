@@ -51,6 +51,8 @@ func scaleDistribution(d distribution.Distribution, f float64) distribution.Dist
 type Calibration struct {
 	Trials int
 	Seeds  int
+	// Plant says what the planted regression changed.
+	Plant string
 	// FalseAlarms counts the no-change trials that reported a regression;
 	// FalseRows lists their regressing rows.
 	FalseAlarms int
@@ -67,6 +69,9 @@ type Calibration struct {
 	// Noise holds, per "scenario metric", the |change| the no-change
 	// trials estimated: the noise a minimum effect must stand above.
 	Noise map[string][]float64
+	// Effect holds, per "scenario metric", the change the planted trials
+	// estimated on the same seeds: how much the plant really moved it.
+	Effect map[string][]float64
 	// Verdicts counts every row's verdict, per half of the calibration.
 	NoChange, Planted map[Verdict]int
 }
@@ -80,14 +85,20 @@ type Calibration struct {
 //     code with other seeds; the pairs are therefore independent, as after a
 //     change that consumes random numbers in another order. Any regression
 //     is a false alarm.
-//   - Planted: baseline block t against the same seeds with every
-//     workload's service time factor times longer; the gate should report a
-//     regression.
+//   - Planted: baseline block t against the same seeds with the plant
+//     applied (every workload's service time longer, settings changed);
+//     the gate should report a regression.
 //
 // The runs of the blocks are shared between the halves: 3 x trials x K runs
 // per scenario in all. The fixed bands of bands (the committed baseline; nil
 // for none) apply as they would in the gate.
-func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o RunOptions, log io.Writer, bands *Baseline) (*Calibration, error) {
+func (l *Loaded) Calibrate(ctx context.Context, trials int, plant Plant, o RunOptions, log io.Writer, bands *Baseline) (*Calibration, error) {
+	if plant.IsZero() {
+		return nil, fmt.Errorf("calibration: the plant changes nothing")
+	}
+	if err := l.CheckPlant(plant); err != nil {
+		return nil, err
+	}
 	k := l.Seeds
 	block := func(b int) []uint64 {
 		out := make([]uint64, k)
@@ -107,13 +118,13 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 		return nil, err
 	}
 	o.Seeds = all[:trials*k]
-	o.Mutate = ScaleServiceTime(factor)
-	fmt.Fprintf(log, "calibration: %d runs with service times x%g\n", len(o.Seeds)*len(l.Scenarios), factor)
+	o.Mutate = plant.Apply
+	fmt.Fprintf(log, "calibration: %d runs with %s\n", len(o.Seeds)*len(l.Scenarios), plant)
 	slow, err := l.Run(ctx, o)
 	if err != nil {
 		return nil, err
 	}
-	c := &Calibration{Trials: trials, Seeds: k, NoChange: map[Verdict]int{}, Planted: map[Verdict]int{}, ByMetric: map[string]*[3]int{}, Noise: map[string][]float64{}}
+	c := &Calibration{Trials: trials, Seeds: k, Plant: plant.String(), NoChange: map[Verdict]int{}, Planted: map[Verdict]int{}, ByMetric: map[string]*[3]int{}, Noise: map[string][]float64{}, Effect: map[string][]float64{}}
 	count := func(rows []Row, half int) {
 		for _, r := range rows {
 			key := r.Scenario + " " + r.Metric
@@ -125,6 +136,9 @@ func (l *Loaded) Calibrate(ctx context.Context, trials int, factor float64, o Ru
 			}
 			if half == 0 && r.Change != nil {
 				c.Noise[key] = append(c.Noise[key], math.Abs(*r.Change))
+			}
+			if half == 1 && r.Change != nil {
+				c.Effect[key] = append(c.Effect[key], *r.Change)
 			}
 		}
 	}
@@ -192,9 +206,10 @@ func (c *Calibration) WriteMarkdown(w io.Writer) {
 	pct := func(n int) string {
 		return fmt.Sprintf("%d / %d (%.0f%%)", n, c.Trials, 100*float64(n)/float64(c.Trials))
 	}
+	fmt.Fprintf(w, "planted: %s\n\n", c.Plant)
 	fmt.Fprintf(w, "| trials | seeds (K) | false regressions (no change, other seeds) | regressions found (planted, same seeds) | regressions found (planted, other seeds) |\n|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(w, "| %d | %d | %s | %s | %s |\n\n", c.Trials, c.Seeds, pct(c.FalseAlarms), pct(c.Detected), pct(c.DetectedShuffled))
-	fmt.Fprintf(w, "| scenario metric | noise: median, max \\|change\\| (no change) | false regressions | found (same seeds) | found (other seeds) |\n|---|---:|---:|---:|---:|\n")
+	fmt.Fprintf(w, "| scenario metric | noise: median, max \\|change\\| (no change) | planted: median change | false regressions | found (same seeds) | found (other seeds) |\n|---|---:|---:|---:|---:|---:|\n")
 	keys := slices.Sorted(maps.Keys(c.ByMetric))
 	for _, k := range keys {
 		v := c.ByMetric[k]
@@ -202,7 +217,11 @@ func (c *Calibration) WriteMarkdown(w io.Writer) {
 		if n := c.Noise[k]; len(n) > 0 {
 			noise = fmt.Sprintf("%.1f%%, %.1f%%", 100*Median(n), 100*slices.Max(n))
 		}
-		fmt.Fprintf(w, "| %s | %s | %d | %d | %d |\n", k, noise, v[0], v[1], v[2])
+		effect := "–"
+		if e := c.Effect[k]; len(e) > 0 {
+			effect = fmt.Sprintf("%+.1f%%", 100*Median(e))
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %d |\n", k, noise, effect, v[0], v[1], v[2])
 	}
 	fmt.Fprintln(w)
 	for _, half := range []struct {

@@ -52,7 +52,7 @@ func TestCalibrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	c, err := l.Calibrate(context.Background(), 2, 1.3, RunOptions{Workers: 2}, &log, nil)
+	c, err := l.Calibrate(context.Background(), 2, Plant{Factor: 1.3}, RunOptions{Workers: 2}, &log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,8 +30,8 @@ type RunOptions struct {
 	// included, so --results can read them back).
 	Out string
 	// Mutate, when set, changes every scenario before it runs (calibration
-	// plants a regression this way).
-	Mutate func(*scenario.Scenario)
+	// plants a regression this way: Plant.Apply); an error fails the run.
+	Mutate func(*scenario.Scenario) error
 }
 
 // LoadScenarios loads every scenario of the gate, so that a bad one fails
@@ -151,7 +151,9 @@ func (l *Loaded) runOne(ctx context.Context, i int, seed uint64, cp string, o Ru
 		sc.Expect = append(sc.Expect, Probe(m))
 	}
 	if o.Mutate != nil {
-		o.Mutate(sc)
+		if err := o.Mutate(sc); err != nil {
+			return nil, err
+		}
 	}
 	res, err := runner.Run(ctx, sc, runner.Options{Seed: &seed, ControlPlane: scenario.ControlPlane(cp)})
 	if err != nil {

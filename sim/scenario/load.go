@@ -225,7 +225,9 @@ func (s *Scenario) resolve(skip func(path string) bool) ErrorList {
 			return
 		}
 		for _, o := range m.Objects {
-			if o.GetKind() == "Service" && strings.HasPrefix(o.GetAPIVersion(), "serving.knative.dev/") {
+			// Plain Kubernetes Services (v1) count too: the data plane
+			// routes to their pods through kube-proxy.
+			if o.GetKind() == "Service" && (strings.HasPrefix(o.GetAPIVersion(), "serving.knative.dev/") || o.GetAPIVersion() == "v1") {
 				ns := o.GetNamespace()
 				if ns == "" {
 					ns = "default"

@@ -29,10 +29,13 @@ type RevisionInfo struct {
 }
 
 // Serving is the Serving control plane's state as the data-plane shells
-// see it: the Routes and every revision, by namespace and name.
+// see it: the Routes and every revision, by namespace and name, and the
+// plain Kubernetes Services that select pods (nil when there are none), for
+// requests that go through kube-proxy rather than Knative.
 type Serving struct {
-	Routes    []*servingv1.Route
-	Revisions map[types.NamespacedName]RevisionInfo
+	Routes       []*servingv1.Route
+	Revisions    map[types.NamespacedName]RevisionInfo
+	KubeServices map[types.NamespacedName]KubeService
 }
 
 // ReadServing takes a Serving snapshot from the control plane's store.
@@ -75,13 +78,18 @@ func ReadServing(ctx context.Context, c client.Reader) (*Serving, error) {
 		slices.Sort(names)
 		snap.Revisions[k] = revisionInfo(r, proxy[k], names)
 	}
+	kube, err := readKubeServices(ctx, c, pods.Items)
+	if err != nil {
+		return nil, err
+	}
+	snap.KubeServices = kube
 	return snap, nil
 }
 
 // Clone returns a copy of the snapshot that later tracker updates leave
 // alone.
 func (s *Serving) Clone() *Serving {
-	return &Serving{Routes: slices.Clone(s.Routes), Revisions: maps.Clone(s.Revisions)}
+	return &Serving{Routes: slices.Clone(s.Routes), Revisions: maps.Clone(s.Revisions), KubeServices: maps.Clone(s.KubeServices)}
 }
 
 func podReady(p *corev1.Pod) bool {

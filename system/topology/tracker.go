@@ -18,13 +18,15 @@ import (
 )
 
 // Changes names the objects written since a Tracker last looked, by kind.
+// Services are plain Kubernetes Services (KubeService).
 type Changes struct {
 	Routes, Revisions, ServerlessServices, Pods []types.NamespacedName
+	Services                                    []types.NamespacedName
 }
 
 // Empty reports whether nothing the data plane sees changed.
 func (c Changes) Empty() bool {
-	return len(c.Routes)+len(c.Revisions)+len(c.ServerlessServices)+len(c.Pods) == 0
+	return len(c.Routes)+len(c.Revisions)+len(c.ServerlessServices)+len(c.Pods)+len(c.Services) == 0
 }
 
 // Delta is what one Tracker update changed in the snapshot.
@@ -34,6 +36,9 @@ type Delta struct {
 	// Revisions are the revisions whose RevisionInfo may have changed (or
 	// that are gone from Serving.Revisions), sorted by CompareKeys.
 	Revisions []types.NamespacedName
+	// KubeServices are the plain Services whose KubeService may have
+	// changed (or that are gone from Serving.KubeServices), sorted.
+	KubeServices []types.NamespacedName
 }
 
 // Tracker keeps a Serving snapshot up to date from the objects that
@@ -48,6 +53,8 @@ type Tracker struct {
 	// podRev is the revision of each ready pod, ready its ready pods.
 	podRev map[types.NamespacedName]types.NamespacedName
 	ready  map[types.NamespacedName]map[string]bool
+	// kube follows the plain Kubernetes Services (kube.go).
+	kube *kubeTracker
 }
 
 // NewTracker reads the whole snapshot once.
@@ -59,12 +66,14 @@ func NewTracker(ctx context.Context, c client.Reader) (*Tracker, *Serving, error
 		proxy:  map[types.NamespacedName]bool{},
 		podRev: map[types.NamespacedName]types.NamespacedName{},
 		ready:  map[types.NamespacedName]map[string]bool{},
+		kube:   newKubeTracker(),
 	}
 	var routes servingv1.RouteList
 	var revs servingv1.RevisionList
 	var sks networkingv1alpha1.ServerlessServiceList
 	var pods corev1.PodList
-	for _, l := range []client.ObjectList{&routes, &revs, &sks, &pods} {
+	var svcs corev1.ServiceList
+	for _, l := range []client.ObjectList{&routes, &revs, &sks, &pods, &svcs} {
 		if err := c.List(ctx, l); err != nil {
 			return nil, nil, fmt.Errorf("reading data-plane state: %w", err)
 		}
@@ -83,6 +92,12 @@ func NewTracker(ctx context.Context, c client.Reader) (*Tracker, *Serving, error
 	}
 	for i := range pods.Items {
 		t.setPod(keyOf(&pods.Items[i]), &pods.Items[i])
+		t.kube.setPod(keyOf(&pods.Items[i]), &pods.Items[i])
+	}
+	for i := range svcs.Items {
+		k := keyOf(&svcs.Items[i])
+		t.kube.setService(k, &svcs.Items[i])
+		t.kube.refresh(&t.snap, k)
 	}
 	t.rebuildRoutes()
 	for _, k := range ch.Revisions {
@@ -100,6 +115,7 @@ func keyOf(o client.Object) types.NamespacedName {
 func (t *Tracker) Update(ctx context.Context, c client.Reader, ch Changes) (*Serving, Delta, error) {
 	var d Delta
 	dirty := map[types.NamespacedName]bool{}
+	kdirty := map[types.NamespacedName]bool{} // plain Services
 	for _, k := range ch.Routes {
 		rt := &servingv1.Route{}
 		if err := getOrGone(ctx, c, k, rt); err != nil {
@@ -144,6 +160,17 @@ func (t *Tracker) Update(ctx context.Context, c client.Reader, ch Changes) (*Ser
 		if rev, ok := t.setPod(k, pod); ok {
 			dirty[rev] = true
 		}
+		for _, s := range t.kube.setPod(k, pod) {
+			kdirty[s] = true
+		}
+	}
+	for _, k := range ch.Services {
+		svc := &corev1.Service{}
+		if err := getOrGone(ctx, c, k, svc); err != nil {
+			return nil, d, err
+		}
+		t.kube.setService(k, svc)
+		kdirty[k] = true
 	}
 	if d.Routes {
 		t.rebuildRoutes()
@@ -151,6 +178,12 @@ func (t *Tracker) Update(ctx context.Context, c client.Reader, ch Changes) (*Ser
 	d.Revisions = slices.SortedFunc(maps.Keys(dirty), CompareKeys)
 	for _, k := range d.Revisions {
 		t.refresh(k)
+	}
+	if len(kdirty) > 0 {
+		d.KubeServices = slices.SortedFunc(maps.Keys(kdirty), CompareKeys)
+		for _, k := range d.KubeServices {
+			t.kube.refresh(&t.snap, k)
+		}
 	}
 	return &t.snap, d, nil
 }

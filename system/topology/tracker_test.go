@@ -67,6 +67,8 @@ func (w *world) note(o client.Object) {
 		w.ch.ServerlessServices = append(w.ch.ServerlessServices, k)
 	case *corev1.Pod:
 		w.ch.Pods = append(w.ch.Pods, k)
+	case *corev1.Service:
+		w.ch.Services = append(w.ch.Services, k)
 	default:
 		w.t.Fatalf("note: %T", o)
 	}
