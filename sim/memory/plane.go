@@ -94,6 +94,8 @@ func (p *Plane) noteChange(ch change) {
 		p.changes.Revisions = append(p.changes.Revisions, ch.key)
 	case sksKind:
 		p.changes.ServerlessServices = append(p.changes.ServerlessServices, ch.key)
+	case kubeServiceKind:
+		p.changes.Services = append(p.changes.Services, ch.key)
 	case podKind:
 		p.changes.Pods = append(p.changes.Pods, ch.key)
 		if ch.after == nil {
@@ -126,13 +128,16 @@ func (p *Plane) ServingChanges() topology.Changes {
 
 // The kinds the data plane's view is made of.
 var (
-	routeKind     = servingv1.SchemeGroupVersion.WithKind("Route").GroupKind()
-	revisionKind  = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
-	sksKind       = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
-	podKind       = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
-	nodeGVK       = corev1.SchemeGroupVersion.WithKind("Node")
-	deploymentGVK = appsv1.SchemeGroupVersion.WithKind("Deployment")
-	nodeKind      = nodeGVK.GroupKind()
+	routeKind    = servingv1.SchemeGroupVersion.WithKind("Route").GroupKind()
+	revisionKind = servingv1.SchemeGroupVersion.WithKind("Revision").GroupKind()
+	sksKind      = networkingv1alpha1.SchemeGroupVersion.WithKind("ServerlessService").GroupKind()
+	podKind      = corev1.SchemeGroupVersion.WithKind("Pod").GroupKind()
+	// kubeServiceKind is a plain Kubernetes Service, which kube-proxy
+	// routes to.
+	kubeServiceKind = corev1.SchemeGroupVersion.WithKind("Service").GroupKind()
+	nodeGVK         = corev1.SchemeGroupVersion.WithKind("Node")
+	deploymentGVK   = appsv1.SchemeGroupVersion.WithKind("Deployment")
+	nodeKind        = nodeGVK.GroupKind()
 )
 
 // Touch makes everything due at the next Settle; call it after changing

@@ -200,3 +200,26 @@ func TestPendingPodBindsWhenCapacityFrees(t *testing.T) {
 		t.Fatalf("web's unbound pods once a node freed = %d, want 0", got)
 	}
 }
+
+func TestServingChangesNamePlainServices(t *testing.T) {
+	var events []entry
+	p, _ := start(t, 1, &events)
+	ctx := context.Background()
+	p.ServingChanges() // what start-up wrote
+	svc := &corev1.Service{}
+	svc.Name, svc.Namespace = "deployment", "default"
+	svc.Spec.Selector = map[string]string{"app": "deployment"}
+	svc.Spec.Ports = []corev1.ServicePort{{Port: 80}}
+	if err := p.Client.Create(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	got := p.ServingChanges().Services
+	want := []string{"default/deployment"}
+	var names []string
+	for _, k := range got {
+		names = append(names, k.String())
+	}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("ServingChanges().Services after creating a plain Service (-want +got):\n%s", diff)
+	}
+}
