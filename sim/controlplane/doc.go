@@ -8,4 +8,8 @@
 // when it is killed (Linux, package childguard), and the folders they use
 // are in a run folder that Stop removes and that a later Start removes if
 // its process was killed.
+//
+// kube-apiserver runs with settings that cut its CPU for knsim's load
+// without changing the API (tuning.go: its GOGC, watch-cache feature
+// gates); docs/performance.md has what each bought.
 package controlplane
