@@ -7,6 +7,7 @@
 //	go run ./bench/controlplane/cmd/envtestspeed            # both, once
 //	go run ./bench/controlplane/cmd/envtestspeed -runs 3    # best and worst of 3
 //	go run ./bench/controlplane/cmd/envtestspeed -services 0 -scenario scenarios/pod-kill.yaml
+//	go run ./bench/controlplane/cmd/envtestspeed -scenario none -apiserverprofile api.pprof -requests 15
 package main
 
 import (
