@@ -8,18 +8,19 @@ import (
 )
 
 // apiserverGOGC is kube-apiserver's GOGC unless knsim's environment sets
-// one: its heap stays small (100 to 200 MiB) while every write allocates
-// its decoded, converted and encoded copies, so at Go's default of 100 its
-// collector took about a fifth of its CPU. At 400 it used 8 to 12 % less
-// CPU for 100 Services applied at once (docs/performance.md).
+// one: every write allocates its decoded, converted and encoded copies,
+// and at Go's default of 100 the collector's background marking alone was
+// 12 % of its CPU profile. At 400 it used about 10 % less CPU for 100
+// Services applied at once (12 % with the feature gates below), for a
+// peak RSS of about 990 MiB instead of 490 MiB (docs/performance.md).
 const apiserverGOGC = "400"
 
 // apiserverFeatureGates turn off kube-apiserver's watch-cache machinery
-// that no knsim client uses: snapshots of the watch cache kept at every
-// resourceVersion for lists at an older one (knsim's informers list at the
-// newest), the periodic comparison of the cache with etcd, and decoding
-// watch events on several goroutines (more scheduling than work on two
-// cores). The API and its semantics are unchanged; lists at an older
+// that knsim's load does not need: snapshots of the watch cache kept at
+// every resourceVersion for lists at an older one (knsim's clients list
+// at the newest or at any), the periodic comparison of the cache with
+// etcd, and decoding watch events on several goroutines (more scheduling
+// than work on two cores). The API and its semantics are unchanged; lists at an older
 // resourceVersion are served from etcd, as without the cache.
 var apiserverFeatureGates = []string{
 	"ConcurrentWatchObjectDecode=false",
