@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -137,6 +138,13 @@ type ServicesConfig struct {
 	Timeout time.Duration
 	// AssetsDir holds the envtest binaries (default controlplane.AssetsDir()).
 	AssetsDir string
+	// APIServerProfile, when set, receives a CPU profile of kube-apiserver
+	// over the first ProfileFor of the measurement (default 10 s).
+	APIServerProfile io.Writer
+	// ProfileFor is how long APIServerProfile profiles.
+	ProfileFor time.Duration
+	// CountRequests has ServicesResult.Requests filled in.
+	CountRequests bool
 }
 
 // ServicesResult is how long Services took to become Ready.
@@ -156,6 +164,9 @@ type ServicesResult struct {
 	Virtual time.Duration
 	// Writes counts the control plane's writes until then.
 	Writes uint64
+	// Requests counts kube-apiserver's answers until then, when
+	// ServicesConfig.CountRequests asks for them.
+	Requests Requests
 	// CPU is what the processes used during Elapsed.
 	CPU CPU
 }
@@ -194,6 +205,21 @@ func Services(ctx context.Context, cfg ServicesConfig) (ServicesResult, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	profiled := make(chan error, 1)
+	if cfg.APIServerProfile != nil {
+		if cfg.ProfileFor == 0 {
+			cfg.ProfileFor = 10 * time.Second
+		}
+		go func() { profiled <- profileAPIServer(ctx, w.ControlPlane.Config, cfg.ProfileFor, cfg.APIServerProfile) }()
+	} else {
+		profiled <- nil
+	}
+	var requests Requests
+	if cfg.CountRequests {
+		if requests, err = requestCounts(ctx, w.ControlPlane.Config); err != nil {
+			return res, err
+		}
+	}
 	began, writes, virtual := cpuNow(), w.Writes(), w.Now()
 	start = time.Now()
 	// At once: several creates in flight, as parallel `kubectl apply`s
@@ -226,6 +252,16 @@ func Services(ctx context.Context, cfg ServicesConfig) (ServicesResult, error) {
 	res.CPU = cpuNow().sub(began)
 	res.Writes = w.Writes() - writes
 	res.Virtual = w.Now().Sub(virtual)
+	if cfg.CountRequests {
+		after, err := requestCounts(ctx, w.ControlPlane.Config)
+		if err != nil {
+			return res, err
+		}
+		res.Requests = after.sub(requests)
+	}
+	if err := <-profiled; err != nil {
+		return res, fmt.Errorf("profiling kube-apiserver: %w", err)
+	}
 	return res, nil
 }
 

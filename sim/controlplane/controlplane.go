@@ -138,7 +138,7 @@ func Start(opts Options) (*ControlPlane, error) {
 	if childguard.Supported() {
 		bin := cp.run.sub("bin")
 		if etcdBin, err = childguard.Wrap(bin, etcdBin); err == nil {
-			apiBin, err = childguard.Wrap(bin, apiBin)
+			apiBin, err = childguard.Wrap(bin, apiBin, apiserverEnv()...)
 		}
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("controlplane: %w", err), cp.release())
@@ -152,6 +152,7 @@ func Start(opts Options) (*ControlPlane, error) {
 	}
 	env.ControlPlane.Etcd = &envtest.Etcd{DataDir: etcdData, Path: etcdBin}
 	env.ControlPlane.APIServer = &envtest.APIServer{CertDir: cp.run.sub("apiserver"), Path: apiBin}
+	configureAPIServer(env.ControlPlane.APIServer)
 	if err := os.MkdirAll(env.ControlPlane.APIServer.CertDir, 0o700); err != nil {
 		return nil, errors.Join(fmt.Errorf("controlplane: %w", err), cp.release())
 	}

@@ -13,4 +13,8 @@
 // on the same etcd, address and certificates while everything else keeps
 // running (restart.go), for chaos scenarios: clients and informers carry
 // on once it is back.
+//
+// kube-apiserver runs with settings that cut its CPU for knsim's load
+// without changing the API (tuning.go: its GOGC, watch-cache feature
+// gates); docs/performance.md has what each bought.
 package controlplane

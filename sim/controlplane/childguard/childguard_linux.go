@@ -16,17 +16,18 @@ func Supported() bool { return true }
 // init runs the launcher when this process was started as one: it never
 // returns then.
 func init() {
-	target, parent, ok := launchTarget(os.Args[0])
+	target, parent, env, ok := launchTarget(os.Args[0])
 	if !ok {
 		return
 	}
-	os.Exit(launch(target, parent))
+	os.Exit(launch(target, parent, env))
 }
 
-// launch asks for SIGKILL on parent death and execs target; it returns
+// launch asks for SIGKILL on parent death and execs target with env added
+// to the environment; it returns
 // an exit code only when that fails. During init the main goroutine runs
 // on the main thread, so the setting and the exec apply to it.
-func launch(target string, parent int) int {
+func launch(target string, parent int, env []string) int {
 	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
 		fmt.Fprintf(os.Stderr, "knsim launcher: prctl: %v\n", err)
 		return 127
@@ -38,7 +39,7 @@ func launch(target string, parent int) int {
 		return 127
 	}
 	argv := append([]string{target}, os.Args[1:]...)
-	err := syscall.Exec(target, argv, os.Environ())
+	err := syscall.Exec(target, argv, withEnv(os.Environ(), env))
 	fmt.Fprintf(os.Stderr, "knsim launcher: exec %s: %v\n", target, err)
 	return 127
 }

@@ -7,6 +7,7 @@
 //	go run ./bench/controlplane/cmd/envtestspeed            # both, once
 //	go run ./bench/controlplane/cmd/envtestspeed -runs 3    # best and worst of 3
 //	go run ./bench/controlplane/cmd/envtestspeed -services 0 -scenario scenarios/pod-kill.yaml
+//	go run ./bench/controlplane/cmd/envtestspeed -scenario none -apiserverprofile api.pprof -requests 15
 package main
 
 import (
@@ -30,6 +31,9 @@ func main() {
 	services := flag.Int("services", 100, "Knative Services to apply at once (0 skips)")
 	runs := flag.Int("runs", 1, "repeat each measurement this many times, each with its own envtest")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of knsim's process to this file")
+	apiprofile := flag.String("apiserverprofile", "", "write a CPU profile of kube-apiserver over the Services' first -profilefor to this file (last run's)")
+	profileFor := flag.Duration("profilefor", 10*time.Second, "how long -apiserverprofile profiles")
+	requests := flag.Int("requests", 0, "print kube-apiserver's this many most frequent answers during the Services' measurement")
 	flag.Parse()
 	ctrllog.SetLogger(logr.Discard())
 	if *cpuprofile != "" {
@@ -63,11 +67,23 @@ func main() {
 	if *services > 0 {
 		var walls []time.Duration
 		for range *runs {
-			res, err := controlplanebench.Services(ctx, controlplanebench.ServicesConfig{Services: *services})
+			cfg := controlplanebench.ServicesConfig{Services: *services, ProfileFor: *profileFor, CountRequests: *requests > 0}
+			if *apiprofile != "" {
+				f, err := os.Create(*apiprofile)
+				if err != nil {
+					fail(err)
+				}
+				defer f.Close()
+				cfg.APIServerProfile = f
+			}
+			res, err := controlplanebench.Services(ctx, cfg)
 			if err != nil {
 				fail(err)
 			}
 			fmt.Printf("services:  %s\n", res)
+			for _, line := range res.Requests.Top(*requests) {
+				fmt.Printf("           %s\n", line)
+			}
 			walls = append(walls, res.Elapsed)
 		}
 		summary(fmt.Sprintf("%d Services Ready", *services), walls, controlplanebench.ServicesTarget)
