@@ -23,6 +23,7 @@ import (
 	"github.com/knsim/knsim/sim/traffic"
 	"github.com/knsim/knsim/system/apis/duck"
 	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 	"github.com/knsim/knsim/system/source"
@@ -38,6 +39,9 @@ type events struct {
 	plane *eventplane.Plane
 	// targets are the event workloads' resolved URIs ("" until resolved).
 	targets []string
+	// retries are the event workloads' retry policies (their delivery
+	// blocks over Knative's source adapter defaults).
+	retries []delivery.Policy
 
 	mu       sync.Mutex // guards emitted: sources emit from controller goroutines
 	emitted  []emission
@@ -154,6 +158,14 @@ func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time)
 		return err
 	}
 	e.plane = p
+	e.retries = make([]delivery.Policy, len(e.sc.Events))
+	for i := range e.sc.Events {
+		pol, err := e.sc.Events[i].Delivery.Policy()
+		if err != nil {
+			return fmt.Errorf("events[%d].delivery: %w", i, err)
+		}
+		e.retries[i] = pol
+	}
 	for i := range e.sc.Events {
 		if err := e.schedule(i, start); err != nil {
 			return err
@@ -210,7 +222,7 @@ func (e *events) schedule(i int, start time.Time) error {
 			ev.DataEncoded = []byte(w.Data)
 			size = int64(len(w.Data))
 		}
-		e.plane.Produce(now, e.targets[i], ev, size)
+		e.plane.ProduceWith(now, e.targets[i], ev, size, e.retries[i])
 	}
 	for _, g := range gens {
 		if err := g.Validate(); err != nil {

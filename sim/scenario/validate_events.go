@@ -108,6 +108,7 @@ func (e *EventWorkload) validate(v *validator, path string, runFor Duration, i i
 		v.errorf(path+".dataSize", "data and dataSize exclude each other: the events carry data, or data of a drawn size")
 	}
 	e.DataSize.validate(v, path+".dataSize")
+	e.Delivery.validate(v, path+".delivery")
 }
 
 func validExtensionName(k string) bool {
