@@ -109,6 +109,7 @@ func (p *Plane) afterBroker(now time.Time, resp broker.Response, born time.Time)
 	switch {
 	case resp.Accepted():
 		p.count(Record{Kind: Accepted, At: now})
+		p.ingressed(now, true, resp.Broker.Namespace, resp.Broker.Name, resp.Event)
 	case resp.Reason == broker.ReasonTTL:
 		p.count(Record{Kind: DroppedTTL, At: now})
 		return
@@ -149,6 +150,7 @@ func (p *Plane) toChannel(now time.Time, host, path string, ev *cloudevents.Even
 		return resp.Status
 	}
 	p.count(Record{Kind: Accepted, At: now})
+	p.ingressed(now, false, resp.Channel.Namespace, resp.Channel.Name, resp.Event)
 	if owner == nil {
 		owner = p.memory
 	}

@@ -49,6 +49,9 @@ type events struct {
 
 	records []eventplane.Record
 	stats   *eventplane.Stats
+
+	// types are the EventTypes to auto-create (eventtypes.go).
+	types autoTypes
 }
 
 // emission is one event a source handed to the Emitter.
@@ -153,7 +156,8 @@ func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time)
 		behaviours[ns+"/"+name] = b
 	}
 	p, err := eventplane.New(eventplane.Config{Engine: eng, Sender: sender, Behaviours: behaviours,
-		OnRecord: func(r eventplane.Record) { e.records = append(e.records, r) }})
+		OnRecord:  func(r eventplane.Record) { e.records = append(e.records, r) },
+		OnIngress: e.types.note})
 	if err != nil {
 		return err
 	}
