@@ -52,6 +52,9 @@ type events struct {
 
 	// types are the EventTypes to auto-create (eventtypes.go).
 	types autoTypes
+	// producers are the event loops of ContainerSources' Ready pods, by
+	// namespace/pod (producers.go).
+	producers map[string]*podProducer
 }
 
 // emission is one event a source handed to the Emitter.
@@ -263,7 +266,7 @@ func (e *events) sync(ctx context.Context, c client.Client) error {
 		}
 		e.targets[i] = uri
 	}
-	return nil
+	return e.syncProducers(ctx, c)
 }
 
 // drain produces what the sources emitted since the last settle.

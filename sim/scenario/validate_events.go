@@ -37,6 +37,10 @@ func (s *Scenario) validateEvents(v *validator) {
 	for i := range s.Events {
 		s.Events[i].validate(v, fmt.Sprintf("events[%d]", i), s.Metadata.Duration, i, names)
 	}
+	for _, image := range sortedKeys(s.Producers) {
+		p := s.Producers[image]
+		p.validate(v, "producers["+image+"]", image)
+	}
 	canonical := map[string]string{}
 	for _, name := range sortedKeys(s.Subscribers) {
 		path := "subscribers[" + name + "]"
