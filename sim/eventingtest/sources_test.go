@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/apis/duck"
-	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	eventingv1beta2 "github.com/knsim/knsim/system/apis/eventing/v1beta2"
 	sourcesv1 "github.com/knsim/knsim/system/apis/sources/v1"
 	"github.com/knsim/knsim/system/source"
 )
@@ -166,14 +166,14 @@ var _ = Describe("EventType", func() {
 	It("is Ready once the Broker it references exists", func(ctx SpecContext) {
 		createNamespace(ctx, "types")
 		Expect(applyYAML(ctx, `
-apiVersion: eventing.knative.dev/v1
+apiVersion: eventing.knative.dev/v1beta2
 kind: EventType
 metadata: {name: comment, namespace: types}
 spec:
   type: com.example.comment
   reference: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: comments}
 `)).To(Succeed())
-		et := &eventingv1.EventType{}
+		et := &eventingv1beta2.EventType{}
 		Eventually(func(g Gomega) {
 			g.Expect(c.Get(ctx, client.ObjectKey{Namespace: "types", Name: "comment"}, et)).To(Succeed())
 			g.Expect(et.Status.GetCondition("Ready").IsFalse()).To(BeTrue(), "conditions: %+v", et.Status.Conditions)
@@ -183,6 +183,6 @@ apiVersion: eventing.knative.dev/v1
 kind: Broker
 metadata: {name: comments, namespace: types}
 `)).To(Succeed())
-		ready(ctx, "types", "comment", et, func(o *eventingv1.EventType) *duck.Status { return &o.Status })
+		ready(ctx, "types", "comment", et, func(o *eventingv1beta2.EventType) *duck.Status { return &o.Status })
 	})
 })

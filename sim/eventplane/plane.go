@@ -54,6 +54,8 @@ type Config struct {
 	Hop time.Duration
 	// OnRecord, when set, sees every counted occurrence as it happens.
 	OnRecord func(Record)
+	// OnIngress, when set, sees every event a Broker or channel takes.
+	OnIngress func(Ingressed)
 }
 
 // Plane is the simulated eventing data plane. Its files follow its roles:

@@ -206,6 +206,35 @@ func TestPlane(t *testing.T) {
 			}
 		},
 	}, {
+		name:     "a direct send to a Service retries 503 as Knative's source adapters do (100ms, 200ms)",
+		services: map[string]*fakeService{"sink": {Latency: 5 * time.Millisecond, Statuses: []int{503, 503, 200}}},
+		topology: func(*testing.T) *topology.Eventing { return oneBroker() },
+		sends:    []send{{uri: uri("sink"), ev: newEvent("d-1", "x", nil)}},
+		runFor:   5 * time.Second,
+		want:     Stats{Produced: 1, Delivered: 1, Retries: 2},
+		check: func(t *testing.T, _ *Plane, recs []Record) {
+			// hop 1ms; attempts at 1ms, 1+5+100 ms, 106+5+200 ms; 2xx at 316 ms.
+			for _, r := range recs {
+				if r.Kind == Delivered && r.Latency != 316*time.Millisecond {
+					t.Errorf("latency %s, want 316ms (the SDK's 50ms*2^k: 100ms, 200ms)", r.Latency)
+				}
+			}
+		},
+	}, {
+		name:     "a direct send's 500 is not retried (not in the SDK's retriable statuses) and is lost",
+		services: map[string]*fakeService{"sink": {Statuses: []int{500, 200}}},
+		topology: func(*testing.T) *topology.Eventing { return oneBroker() },
+		sends:    []send{{uri: uri("sink"), ev: newEvent("d-1", "x", nil)}},
+		runFor:   5 * time.Second,
+		want:     Stats{Produced: 1, Lost: 1},
+	}, {
+		name:     "a direct send gives up after 5 retries",
+		services: map[string]*fakeService{"sink": {Statuses: []int{502}}},
+		topology: func(*testing.T) *topology.Eventing { return oneBroker() },
+		sends:    []send{{uri: uri("sink"), ev: newEvent("d-1", "x", nil)}},
+		runFor:   10 * time.Second,
+		want:     Stats{Produced: 1, Retries: 5, Lost: 1},
+	}, {
 		name:     "an always-failing subscriber's events are dead-lettered",
 		services: map[string]*fakeService{"broken": {Statuses: []int{500}}, "dls": {}},
 		topology: func(t *testing.T) *topology.Eventing {
@@ -371,8 +400,10 @@ func TestPlane(t *testing.T) {
 		services: map[string]*fakeService{"display": {Latency: 20 * time.Millisecond}},
 		topology: func(t *testing.T) *topology.Eventing { return &topology.Eventing{} },
 		sends:    []send{{uri: uri("display"), ev: newEvent("p", "ping", nil)}, {uri: uri("nobody"), ev: newEvent("q", "ping", nil)}},
-		runFor:   time.Second,
-		want:     Stats{Produced: 2, Delivered: 1, Lost: 1},
+		// The gateway's 404 for an unknown host is one the adapters retry
+		// (5 times, 3.1 s of backoff) before the event is lost.
+		runFor: 5 * time.Second,
+		want:   Stats{Produced: 2, Delivered: 1, Retries: 5, Lost: 1},
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, tc.run)

@@ -13,14 +13,32 @@ import (
 	"github.com/knsim/knsim/system/eventing/channel"
 	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/network"
+	"github.com/knsim/knsim/system/source"
 )
+
+// adapterDefault is how Knative's source adapters retry (5 retries, 50 ms
+// exponential), for producers that set nothing else.
+var adapterDefault = func() delivery.Policy {
+	pol, err := source.AdapterPolicy(nil)
+	if err != nil {
+		panic(err) // the constant default always parses
+	}
+	return pol
+}()
 
 // Routing: where a producer's event, an attempt or a reply goes (the
 // broker ingress, a channel, or a Service through the Serving data plane).
 
 // Produce sends a producer's event (of dataSize bytes of data) to uri at
-// now; the plane takes ownership of ev.
+// now, retrying a direct send to a Service as Knative's source adapters do
+// (source.AdapterPolicy); the plane takes ownership of ev.
 func (p *Plane) Produce(now time.Time, uri string, ev cloudevents.Event, dataSize int64) {
+	p.ProduceWith(now, uri, ev, dataSize, adapterDefault)
+}
+
+// ProduceWith is Produce with the producer's retry policy for a direct
+// send to a Service (see source.AdapterPolicy).
+func (p *Plane) ProduceWith(now time.Time, uri string, ev cloudevents.Event, dataSize int64, retry delivery.Policy) {
 	p.count(Record{Kind: Produced, At: now})
 	u, err := url.Parse(uri)
 	if uri == "" || err != nil || u.Hostname() == "" {
@@ -39,8 +57,8 @@ func (p *Plane) Produce(now time.Time, uri string, ev cloudevents.Event, dataSiz
 				p.count(Record{Kind: Rejected, At: at})
 				return
 			}
-			d := delivery.New(&ev, uri, delivery.NoRetry(), delivery.Options{})
-			p.startJob(at, newJob{d: d, owner: p.source, born: now, route: "source"})
+			d := delivery.New(&ev, uri, retry, source.AdapterOptions())
+			p.startJob(at, newJob{d: d, opts: source.AdapterOptions(), owner: p.source, born: now, route: "source"})
 		}
 	})
 }
@@ -91,6 +109,7 @@ func (p *Plane) afterBroker(now time.Time, resp broker.Response, born time.Time)
 	switch {
 	case resp.Accepted():
 		p.count(Record{Kind: Accepted, At: now})
+		p.ingressed(now, true, resp.Broker.Namespace, resp.Broker.Name, resp.Event)
 	case resp.Reason == broker.ReasonTTL:
 		p.count(Record{Kind: DroppedTTL, At: now})
 		return
@@ -131,6 +150,7 @@ func (p *Plane) toChannel(now time.Time, host, path string, ev *cloudevents.Even
 		return resp.Status
 	}
 	p.count(Record{Kind: Accepted, At: now})
+	p.ingressed(now, false, resp.Channel.Namespace, resp.Channel.Name, resp.Event)
 	if owner == nil {
 		owner = p.memory
 	}

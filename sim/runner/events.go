@@ -23,6 +23,7 @@ import (
 	"github.com/knsim/knsim/sim/traffic"
 	"github.com/knsim/knsim/system/apis/duck"
 	"github.com/knsim/knsim/system/container"
+	"github.com/knsim/knsim/system/eventing/delivery"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 	"github.com/knsim/knsim/system/source"
@@ -38,6 +39,9 @@ type events struct {
 	plane *eventplane.Plane
 	// targets are the event workloads' resolved URIs ("" until resolved).
 	targets []string
+	// retries are the event workloads' retry policies (their delivery
+	// blocks over Knative's source adapter defaults).
+	retries []delivery.Policy
 
 	mu       sync.Mutex // guards emitted: sources emit from controller goroutines
 	emitted  []emission
@@ -45,6 +49,12 @@ type events struct {
 
 	records []eventplane.Record
 	stats   *eventplane.Stats
+
+	// types are the EventTypes to auto-create (eventtypes.go).
+	types autoTypes
+	// producers are the event loops of ContainerSources' Ready pods, by
+	// namespace/pod (producers.go).
+	producers map[string]*podProducer
 }
 
 // emission is one event a source handed to the Emitter.
@@ -149,11 +159,20 @@ func (e *events) setUp(eng *engine.Engine, dp *dataplane.Plane, start time.Time)
 		behaviours[ns+"/"+name] = b
 	}
 	p, err := eventplane.New(eventplane.Config{Engine: eng, Sender: sender, Behaviours: behaviours,
-		OnRecord: func(r eventplane.Record) { e.records = append(e.records, r) }})
+		OnRecord:  func(r eventplane.Record) { e.records = append(e.records, r) },
+		OnIngress: e.types.note})
 	if err != nil {
 		return err
 	}
 	e.plane = p
+	e.retries = make([]delivery.Policy, len(e.sc.Events))
+	for i := range e.sc.Events {
+		pol, err := e.sc.Events[i].Delivery.Policy()
+		if err != nil {
+			return fmt.Errorf("events[%d].delivery: %w", i, err)
+		}
+		e.retries[i] = pol
+	}
 	for i := range e.sc.Events {
 		if err := e.schedule(i, start); err != nil {
 			return err
@@ -210,7 +229,7 @@ func (e *events) schedule(i int, start time.Time) error {
 			ev.DataEncoded = []byte(w.Data)
 			size = int64(len(w.Data))
 		}
-		e.plane.Produce(now, e.targets[i], ev, size)
+		e.plane.ProduceWith(now, e.targets[i], ev, size, e.retries[i])
 	}
 	for _, g := range gens {
 		if err := g.Validate(); err != nil {
@@ -247,7 +266,7 @@ func (e *events) sync(ctx context.Context, c client.Client) error {
 		}
 		e.targets[i] = uri
 	}
-	return nil
+	return e.syncProducers(ctx, c)
 }
 
 // drain produces what the sources emitted since the last settle.

@@ -270,9 +270,11 @@ func (r *run) settle(ctx context.Context) error {
 		if err := r.ev.sync(ctx, r.b.Client()); err != nil { // events: topology (events.go)
 			return err
 		}
+		r.ev.types.recheck() // config-features may have changed (eventtypes.go)
 	}
 	r.ev.drain(r.eng.Now()) // events: what sources emitted while settling (events.go)
-	return nil
+	// events: eventtype-auto-create (eventtypes.go)
+	return r.ev.types.create(ctx, r.b.Client())
 }
 
 // servingChanges is a control plane that names the objects written since

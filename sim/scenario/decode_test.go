@@ -41,7 +41,7 @@ func TestParseErrorsInline(t *testing.T) {
 				"x.yaml:2:24: workloads[default/hello]: no Knative Service default/hello in the manifests"}},
 		{"unknown field does not hide other errors", "metadata: {name: x}\nbogus: 1\n",
 			[]string{`x.yaml:1:1: metadata.duration: is required: how long the run lasts, e.g. "90s"`,
-				`x.yaml:2:1: unknown field "bogus"; expected one of: metadata, cluster, workloads, manifests, traffic, events, subscribers, actions, prices, expect`}},
+				`x.yaml:2:1: unknown field "bogus"; expected one of: metadata, cluster, workloads, manifests, traffic, events, subscribers, producers, actions, prices, expect`}},
 		{"root scalar", "hello\n",
 			[]string{`x.yaml:1:1: expected a mapping with metadata, cluster, workloads, manifests, traffic, actions, prices and expect, got "hello"`}},
 	}

@@ -46,6 +46,11 @@ type EventWorkload struct {
 	// data): a plain size such as 512 or 2Ki, or {type: uniform, min, max}
 	// or {type: exponential, mean}. Events over 4Mi are refused with 413.
 	DataSize SizeDistribution `json:"dataSize,omitzero"`
+	// Delivery is how the producer retries a send to a Service that
+	// failed, as a Knative source adapter's CloudEvents client does; what
+	// it leaves out is the adapters' default (retry 5, exponential,
+	// PT0.05S, no timeout).
+	Delivery *EventDelivery `json:"delivery,omitempty"`
 }
 
 // Kind names the workload's generator: "rate" or "trace" ("" when none or

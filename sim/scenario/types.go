@@ -29,6 +29,10 @@ type Scenario struct {
 	// Subscribers models how the Knative Services that receive events
 	// behave, keyed by Knative Service ("name" or "namespace/name").
 	Subscribers map[string]Subscriber `json:"subscribers,omitempty"`
+	// Producers model what the containers of ContainerSources do, keyed
+	// by container image: the events each Ready pod of a ContainerSource
+	// with that image sends to the source's sink (see producers.go).
+	Producers map[string]Producer `json:"producers,omitempty"`
 	// Actions change the world at set times.
 	Actions []Action `json:"actions,omitempty"`
 	// Prices turn resource use into cost.

@@ -37,6 +37,10 @@ func (s *Scenario) validateEvents(v *validator) {
 	for i := range s.Events {
 		s.Events[i].validate(v, fmt.Sprintf("events[%d]", i), s.Metadata.Duration, i, names)
 	}
+	for _, image := range sortedKeys(s.Producers) {
+		p := s.Producers[image]
+		p.validate(v, "producers["+image+"]", image)
+	}
 	canonical := map[string]string{}
 	for _, name := range sortedKeys(s.Subscribers) {
 		path := "subscribers[" + name + "]"
@@ -108,6 +112,7 @@ func (e *EventWorkload) validate(v *validator, path string, runFor Duration, i i
 		v.errorf(path+".dataSize", "data and dataSize exclude each other: the events carry data, or data of a drawn size")
 	}
 	e.DataSize.validate(v, path+".dataSize")
+	e.Delivery.validate(v, path+".delivery")
 }
 
 func validExtensionName(k string) bool {

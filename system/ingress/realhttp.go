@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 )
@@ -43,6 +44,8 @@ type Gateway struct {
 	mu     sync.Mutex
 	router *Router
 	rng    *rand.Rand
+	// byTagHeader is config-features' tag-header-based-routing.
+	byTagHeader atomic.Bool
 }
 
 type targetKey struct{}
@@ -90,10 +93,19 @@ func (g *Gateway) Delete(namespace, name string) {
 	g.router.Delete(namespace, name)
 }
 
-// route picks a Target for host.
-func (g *Gateway) route(host string) (Target, error) {
+// RouteByTagHeader turns routing by the Knative-Serving-Tag header on or
+// off (Serving's tag-header-based-routing feature flag); it is off until
+// set.
+func (g *Gateway) RouteByTagHeader(on bool) { g.byTagHeader.Store(on) }
+
+// route picks a Target for host, and for the tag the request names when
+// routing by tag header is on.
+func (g *Gateway) route(host, tag string) (Target, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if tag != "" && g.byTagHeader.Load() {
+		return g.router.RouteTag(host, tag, g.rng.Float64())
+	}
 	return g.router.Route(host, g.rng.Float64())
 }
 
@@ -105,9 +117,10 @@ func TargetFrom(ctx context.Context) (Target, bool) {
 
 // ServeHTTP implements http.Handler.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	t, err := g.route(r.Host)
+	tag := r.Header.Get(TagHeaderName)
+	t, err := g.route(r.Host, tag)
 	if nf := (*NotFoundError)(nil); errors.As(err, &nf) && g.onMiss != nil && g.onMiss(r) {
-		t, err = g.route(r.Host)
+		t, err = g.route(r.Host, tag)
 	}
 	if err != nil {
 		code := http.StatusInternalServerError

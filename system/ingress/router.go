@@ -136,6 +136,26 @@ func (r *Router) Route(host string, u float64) (Target, error) {
 	return Target{Namespace: key.Namespace, Route: key.Name, Revision: ru.targets[i].revision, Tag: ru.tag}, nil
 }
 
+// RouteTag is Route for a request that names a tag in its
+// Knative-Serving-Tag header, when tag-header-based-routing is enabled: on
+// a Route's main host, a tag of that Route sends the request to the tag's
+// revision; an unknown tag, or a request to a tag host, is routed as Route
+// does.
+func (r *Router) RouteTag(host, tag string, u float64) (Target, error) {
+	t, err := r.Route(host, u)
+	if err != nil || tag == "" || t.Tag != "" {
+		return t, err
+	}
+	key := types.NamespacedName{Namespace: t.Namespace, Name: t.Route}
+	for _, ru := range r.routes[key] {
+		if ru.tag == tag {
+			// Every host of one tag names the same revision.
+			return Target{Namespace: t.Namespace, Route: t.Route, Revision: ru.targets[0].revision, Tag: tag}, nil
+		}
+	}
+	return t, nil
+}
+
 // Hosts lists the served hosts, sorted.
 func (r *Router) Hosts() []string {
 	out := make([]string, 0, len(r.hosts))

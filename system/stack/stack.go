@@ -13,6 +13,7 @@ import (
 
 	autoscalingv1alpha1 "github.com/knsim/knsim/system/apis/autoscaling/v1alpha1"
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	eventingv1beta2 "github.com/knsim/knsim/system/apis/eventing/v1beta2"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
@@ -51,6 +52,7 @@ func Scheme() *runtime.Scheme {
 	utilruntime.Must(autoscalingv1alpha1.AddToScheme(s))
 	utilruntime.Must(networkingv1alpha1.AddToScheme(s))
 	utilruntime.Must(eventingv1.AddToScheme(s))
+	utilruntime.Must(eventingv1beta2.AddToScheme(s))
 	utilruntime.Must(messagingv1.AddToScheme(s))
 	utilruntime.Must(messagingv1alpha1.AddToScheme(s))
 	utilruntime.Must(flowsv1.AddToScheme(s))
@@ -223,7 +225,7 @@ var controllers = []controller{
 		setup: setupOnly(apiserversource.SetupWithManager),
 	}, {
 		name: "eventtype",
-		list: func() client.ObjectList { return &eventingv1.EventTypeList{} },
+		list: func() client.ObjectList { return &eventingv1beta2.EventTypeList{} },
 		bind: func(c client.Client, opts reconciler.Options, _ *multiscaler.Multiscaler) reconcile.Reconciler {
 			return &eventtype.Reconciler{Client: c, Options: opts}
 		},

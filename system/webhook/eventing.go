@@ -5,6 +5,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	eventingv1beta2 "github.com/knsim/knsim/system/apis/eventing/v1beta2"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	messagingv1alpha1 "github.com/knsim/knsim/system/apis/messaging/v1alpha1"
@@ -16,7 +17,7 @@ import (
 var EventingKinds = []schema.GroupVersionKind{
 	eventingv1.SchemeGroupVersion.WithKind("Broker"),
 	eventingv1.SchemeGroupVersion.WithKind("Trigger"),
-	eventingv1.SchemeGroupVersion.WithKind("EventType"),
+	eventingv1beta2.SchemeGroupVersion.WithKind("EventType"),
 	messagingv1.SchemeGroupVersion.WithKind("Channel"),
 	messagingv1.SchemeGroupVersion.WithKind("InMemoryChannel"),
 	messagingv1alpha1.SchemeGroupVersion.WithKind(messagingv1alpha1.NatsJetStreamChannelKind),
@@ -34,7 +35,7 @@ func registerEventing(mgr ctrl.Manager) []error {
 	return []error{
 		register(mgr, &eventingv1.Broker{}),
 		register(mgr, &eventingv1.Trigger{}),
-		register(mgr, &eventingv1.EventType{}),
+		register(mgr, &eventingv1beta2.EventType{}),
 		register(mgr, &messagingv1.Channel{}),
 		register(mgr, &messagingv1.InMemoryChannel{}),
 		register(mgr, &messagingv1alpha1.NatsJetStreamChannel{}),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/knsim/knsim/system/apis/duck"
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	eventingv1beta2 "github.com/knsim/knsim/system/apis/eventing/v1beta2"
 	"github.com/knsim/knsim/system/apis/fielderr"
 	flowsv1 "github.com/knsim/knsim/system/apis/flows/v1"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
@@ -32,7 +33,7 @@ func validateEventing(obj, old runtime.Object) *fielderr.FieldError {
 			errs = o.ValidateUpdate(prev)
 		}
 		return errs.Also(validateDelivery(o.Spec.Delivery, "spec.delivery"), filter.ValidateSpec(&o.Spec).ViaField("spec"))
-	case *eventingv1.EventType:
+	case *eventingv1beta2.EventType:
 		return o.Validate()
 	case *messagingv1.Channel:
 		errs := o.Validate()

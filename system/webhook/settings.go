@@ -16,6 +16,7 @@ import (
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
 	asconfig "github.com/knsim/knsim/system/autoscaler/config"
+	"github.com/knsim/knsim/system/config/features"
 )
 
 // Where the cluster settings admission depends on live, as in Knative.
@@ -34,7 +35,8 @@ const (
 )
 
 // Settings are the cluster settings some admission rules depend on. The
-// zero value is Knative's default: both off.
+// zero value is Knative's default: zero initial scale and cross-namespace
+// links refused, several containers accepted.
 type Settings struct {
 	// AllowZeroInitialScale is config-autoscaler's allow-zero-initial-scale
 	// (knative-serving): without it, initial-scale "0" is refused.
@@ -43,6 +45,10 @@ type Settings struct {
 	// (knative-eventing): without it, a Trigger or Subscription that names
 	// a namespace other than its own is refused.
 	CrossNamespaceEventLinks bool
+	// MultiContainerOff is config-features' multi-container (knative-serving)
+	// set to anything but enabled: a revision with several containers is
+	// refused.
+	MultiContainerOff bool
 }
 
 // settings hands out Settings' fields, reading each only when an object
@@ -70,13 +76,22 @@ func (s settings) allowZeroInitialScale() (bool, error) {
 	return cfg.AllowZeroInitialScale, nil
 }
 
-// crossNamespaceEventLinks reads config-features.
+// crossNamespaceEventLinks reads knative-eventing's config-features.
 func (s settings) crossNamespaceEventLinks() (bool, error) {
 	if s.reader == nil {
 		return false, nil
 	}
-	data, err := s.configMap(EventingNamespace, FeaturesConfigName)
-	return data[CrossNamespaceEventLinksKey] == "enabled", err
+	f, err := features.ReadEventing(s.ctx, s.reader)
+	return f.CrossNamespaceEventLinks.On(), err
+}
+
+// multiContainer reads knative-serving's config-features.
+func (s settings) multiContainer() (bool, error) {
+	if s.reader == nil {
+		return features.ServingDefaults().MultiContainer.On(), nil
+	}
+	f, err := features.ReadServing(s.ctx, s.reader)
+	return f.MultiContainer.On(), err
 }
 
 func (s settings) configMap(ns, name string) (map[string]string, error) {
@@ -95,11 +110,13 @@ type fixed Settings
 
 func (f fixed) allowZeroInitialScale() (bool, error)    { return f.AllowZeroInitialScale, nil }
 func (f fixed) crossNamespaceEventLinks() (bool, error) { return f.CrossNamespaceEventLinks, nil }
+func (f fixed) multiContainer() (bool, error)           { return !f.MultiContainerOff, nil }
 
 // settingsSource is settings or fixed.
 type settingsSource interface {
 	allowZeroInitialScale() (bool, error)
 	crossNamespaceEventLinks() (bool, error)
+	multiContainer() (bool, error)
 }
 
 // validateSettings checks the rules that depend on the cluster's
@@ -140,11 +157,11 @@ func containsFinding(list []*fielderr.FieldError, fe *fielderr.FieldError) bool 
 func settingFindings(s settingsSource, obj runtime.Object) ([]*fielderr.FieldError, error) {
 	switch o := obj.(type) {
 	case *servingv1.Service:
-		return initialScale(s, o.Spec.Template.Annotations, "spec.template.metadata.annotations")
+		return revisionFindings(s, o.Spec.Template.Annotations, "spec.template.metadata.annotations", len(o.Spec.Template.Spec.Containers), "spec.template.spec.containers")
 	case *servingv1.Configuration:
-		return initialScale(s, o.Spec.Template.Annotations, "spec.template.metadata.annotations")
+		return revisionFindings(s, o.Spec.Template.Annotations, "spec.template.metadata.annotations", len(o.Spec.Template.Spec.Containers), "spec.template.spec.containers")
 	case *servingv1.Revision:
-		return initialScale(s, o.Annotations, "metadata.annotations")
+		return revisionFindings(s, o.Annotations, "metadata.annotations", len(o.Spec.Containers), "spec.containers")
 	case *eventingv1.Trigger:
 		refs := map[string]*duck.KReference{"spec.subscriber.ref": o.Spec.Subscriber.Ref}
 		addDeadLetter(refs, o.Spec.Delivery)
@@ -161,6 +178,28 @@ func settingFindings(s settingsSource, obj runtime.Object) ([]*fielderr.FieldErr
 		return crossNamespace(s, o.Namespace, refs)
 	}
 	return nil, nil
+}
+
+// revisionFindings are the setting-dependent rules of a revision template:
+// initial scale, and its number of containers.
+func revisionFindings(s settingsSource, annotations map[string]string, path string, containers int, containersPath string) ([]*fielderr.FieldError, error) {
+	out, err := initialScale(s, annotations, path)
+	if err != nil {
+		return nil, err
+	}
+	if containers > 1 {
+		on, err := s.multiContainer()
+		if err != nil {
+			return nil, err
+		}
+		if !on {
+			// Knative's message (pkg/apis/serving/k8s_validation.go); Knative
+			// gives it no path, knsim names the containers.
+			out = append(out, &fielderr.FieldError{Message: fmt.Sprintf("multi-container is off, but found %d containers", containers),
+				Paths: []string{containersPath}})
+		}
+	}
+	return out, nil
 }
 
 func addDeadLetter(refs map[string]*duck.KReference, d *duck.DeliverySpec) {

@@ -28,6 +28,14 @@ func ksvc(name, initialScale string) *servingv1.Service {
 	return s
 }
 
+// twoContainers is a Service with a sidecar; the user container serves.
+func twoContainers() *servingv1.Service {
+	s := ksvc("sidecar", "")
+	s.Spec.Template.Spec.Containers[0].Ports = []corev1.ContainerPort{{ContainerPort: 8080}}
+	s.Spec.Template.Spec.Containers = append(s.Spec.Template.Spec.Containers, corev1.Container{Name: "sidecar", Image: "example.com/sidecar"})
+	return s
+}
+
 func configMap(ns, name string, data map[string]string) *corev1.ConfigMap {
 	return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Data: data}
 }
@@ -150,6 +158,22 @@ func TestAdmitSettings(t *testing.T) {
 	}, {
 		name: "Subscription in its own namespace",
 		obj:  crossSubscription(func(*messagingv1.Subscription) {}),
+	}, {
+		name: "cross-namespace-event-links Enabled, in Knative's any case",
+		cms:  []client.Object{configMap("knative-eventing", "config-features", map[string]string{"cross-namespace-event-links": "Enabled"})},
+		obj:  crossTrigger(),
+	}, {
+		name: "two containers: multi-container is enabled by default",
+		obj:  twoContainers(),
+	}, {
+		name: "two containers with multi-container disabled",
+		cms:  []client.Object{configMap("knative-serving", "config-features", map[string]string{"multi-container": "disabled"})},
+		obj:  twoContainers(),
+		want: "validation failed: multi-container is off, but found 2 containers: spec.template.spec.containers",
+	}, {
+		name: "one container with multi-container disabled",
+		cms:  []client.Object{configMap("knative-serving", "config-features", map[string]string{"multi-container": "disabled"})},
+		obj:  ksvc("one", ""),
 	}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,6 +200,12 @@ func TestAdmitDefaultSettings(t *testing.T) {
 	}
 	if err := AdmitWith(Settings{AllowZeroInitialScale: true, CrossNamespaceEventLinks: true}, ksvc("zero", "0"), nil); err != nil {
 		t.Errorf("AdmitWith(allow zero): %v", err)
+	}
+	if err := Admit(twoContainers(), nil); err != nil {
+		t.Errorf("Admit refused two containers, which Knative's default multi-container allows: %v", err)
+	}
+	if err := AdmitWith(Settings{MultiContainerOff: true}, twoContainers(), nil); err == nil {
+		t.Error("AdmitWith(multi-container off) accepted two containers")
 	}
 	if err := AdmitWith(Settings{CrossNamespaceEventLinks: true}, crossTrigger(), nil); err != nil {
 		t.Errorf("AdmitWith(cross-namespace): %v", err)

@@ -112,6 +112,10 @@ type Options struct {
 	// DeadLetterEvent is what gets dead-lettered on failure; nil means the
 	// delivered event. A reply forwarding dead-letters the original event.
 	DeadLetterEvent *cloudevents.Event
+	// Retriable, when set, decides which failed statuses are retried in
+	// place of the dispatcher's Retriable: a source adapter's CloudEvents
+	// client retries another set (see system/source).
+	Retriable func(status int) bool
 }
 
 // Delivery is the state machine of one event's delivery to one target. It
@@ -165,7 +169,11 @@ func (d *Delivery) Next(now time.Time, a Attempt) Decision {
 	if ok {
 		return d.finish(Decision{Action: Done, Status: status, Reply: reply})
 	}
-	retriable := a.Err != nil || Retriable(status)
+	isRetriable := Retriable
+	if d.opts.Retriable != nil {
+		isRetriable = d.opts.Retriable
+	}
+	retriable := a.Err != nil || isRetriable(status)
 	if retriable && d.attempts < d.policy.Attempts() {
 		return Decision{
 			Action:   Retry,

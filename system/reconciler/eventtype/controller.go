@@ -4,6 +4,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	eventingv1beta2 "github.com/knsim/knsim/system/apis/eventing/v1beta2"
 	messagingv1 "github.com/knsim/knsim/system/apis/messaging/v1"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
@@ -19,7 +20,7 @@ func SetupWithManager(mgr ctrl.Manager, opts reconciler.Options) error {
 		return err
 	}
 	r := &Reconciler{Client: mgr.GetClient(), Options: opts, Tracker: resolver.NewTracker()}
-	b := opts.NewController(mgr, Name, &eventingv1.EventType{})
+	b := opts.NewController(mgr, Name, &eventingv1beta2.EventType{})
 	ws, err := r.Tracker.Watches(mgr.GetScheme(), &eventingv1.Broker{}, &messagingv1.Channel{}, &messagingv1.InMemoryChannel{})
 	if err != nil {
 		return err

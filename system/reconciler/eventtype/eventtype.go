@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/knsim/knsim/system/apis/duck"
-	eventingv1 "github.com/knsim/knsim/system/apis/eventing/v1"
+	eventingv1beta2 "github.com/knsim/knsim/system/apis/eventing/v1beta2"
 	"github.com/knsim/knsim/system/reconciler"
 	"github.com/knsim/knsim/system/resolver"
 )
@@ -30,17 +30,17 @@ type Reconciler struct {
 
 // Reconcile implements reconcile.Reconciler.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	return reconciler.Driver[*eventingv1.EventType]{
+	return reconciler.Driver[*eventingv1beta2.EventType]{
 		Kind:          "eventtype",
-		New:           func() *eventingv1.EventType { return &eventingv1.EventType{} },
-		Status:        func(et *eventingv1.EventType) any { return &et.Status },
+		New:           func() *eventingv1beta2.EventType { return &eventingv1beta2.EventType{} },
+		Status:        func(et *eventingv1beta2.EventType) any { return &et.Status },
 		OnGone:        r.Tracker.Forget,
 		ReconcileKind: r.reconcileKind,
 	}.Reconcile(ctx, r.Client, req)
 }
 
 // reconcileKind checks that the reference exists.
-func (r *Reconciler) reconcileKind(ctx context.Context, et *eventingv1.EventType) (ctrl.Result, error) {
+func (r *Reconciler) reconcileKind(ctx context.Context, et *eventingv1beta2.EventType) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	conds := eventTypeConditions.Manage(&et.Status)
 	conds.InitializeConditions(now)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/knsim/knsim/system/activator"
 	servingv1 "github.com/knsim/knsim/system/apis/serving/v1"
+	"github.com/knsim/knsim/system/config/features"
 	"github.com/knsim/knsim/system/queue"
 	"github.com/knsim/knsim/system/topology"
 )
@@ -26,6 +27,11 @@ func (sh *Shell) syncOnce(ctx context.Context) error {
 	if err := sh.Sync(ctx, snap); err != nil {
 		return err
 	}
+	flags, err := features.ReadServing(ctx, sh.cfg.Client)
+	if err != nil {
+		return err
+	}
+	sh.gateway.RouteByTagHeader(flags.TagHeaderBasedRouting.On())
 	sh.readMu.Lock()
 	defer sh.readMu.Unlock()
 	if start.After(sh.lastRead) {

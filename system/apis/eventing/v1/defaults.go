@@ -38,10 +38,3 @@ func (t *Trigger) SetDefaults() {
 	messagingv1.DefaultDestination(&t.Spec.Subscriber, t.Namespace)
 	messagingv1.DefaultDelivery(t.Spec.Delivery, t.Namespace)
 }
-
-// SetDefaults defaults the namespace of the EventType's reference.
-func (e *EventType) SetDefaults() {
-	if e.Spec.Reference != nil && e.Spec.Reference.Namespace == "" {
-		e.Spec.Reference.Namespace = e.Namespace
-	}
-}

@@ -17,6 +17,5 @@ var (
 )
 
 func init() {
-	SchemeBuilder.Register(&Broker{}, &BrokerList{}, &Trigger{}, &TriggerList{},
-		&EventType{}, &EventTypeList{})
+	SchemeBuilder.Register(&Broker{}, &BrokerList{}, &Trigger{}, &TriggerList{})
 }

@@ -53,15 +53,3 @@ func (t *Trigger) ValidateUpdate(old *Trigger) *fielderr.FieldError {
 	}
 	return errs
 }
-
-// Validate requires the event type and a complete reference when one is set.
-func (e *EventType) Validate() *fielderr.FieldError {
-	var errs *fielderr.FieldError
-	if e.Spec.Type == "" {
-		errs = errs.Also(fielderr.ErrMissingField("type"))
-	}
-	if e.Spec.Reference != nil {
-		errs = errs.Also(messagingv1.ValidateKReference(*e.Spec.Reference).ViaField("reference"))
-	}
-	return errs.ViaField("spec")
-}

@@ -83,11 +83,3 @@ func TestBrokerValidation(t *testing.T) {
 		t.Errorf("class change: %q", got)
 	}
 }
-
-func TestEventTypeValidation(t *testing.T) {
-	et := &EventType{Spec: EventTypeSpec{Reference: &duck.KReference{Kind: "Broker", Name: "b"}}}
-	want := "missing field(s): spec.reference.apiVersion, spec.type"
-	if diff := cmp.Diff(want, errString(et.Validate())); diff != "" {
-		t.Errorf("Validate (-want +got):\n%s", diff)
-	}
-}
