@@ -12,7 +12,10 @@
 //     knativearrivaltime, 202); a channel address
 //     ({name}-kn-channel.{ns}.svc.cluster.local, which Sequences and
 //     Parallels use too) to the channel dispatcher core; anything else is a
-//     direct send to a Knative Service through the Serving data plane.
+//     direct send to a Knative Service through the Serving data plane,
+//     retried as Knative's source adapters retry (system/source: the
+//     CloudEvents client's exponential backoff on its retriable statuses,
+//     or the event workload's delivery block).
 //   - An accepted event fans out: to every Trigger of the Broker whose
 //     filter passes (broker.Ingress.Fanout, filter core incl. CESQL), or to
 //     every subscriber of the channel (channel.Dispatcher.Fanout).
