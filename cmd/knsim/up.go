@@ -61,6 +61,8 @@ type upOptions struct {
 	maxRequestBody, maxEventBody string
 	activatorMaxWaiting          int
 	brokerMaxPending             int64
+	// metrics are the Prometheus endpoint's flags (up_metrics.go).
+	metrics metricsOptions
 }
 
 // limits parses the server-limit flags into the shells' settings.
@@ -144,6 +146,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.portSet = cmd.Flags().Changed("gateway-port")
+			o.metrics.addrSet = cmd.Flags().Changed("metrics-addr")
 			return o.run(cmd.Context())
 		},
 	}
@@ -164,6 +167,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.IntVar(&o.activatorMaxWaiting, "activator-max-waiting", activator.DefaultMaxWaiting, "requests the activator holds over all revisions while they wait for pods (503 beyond)")
 	f.Int64Var(&o.brokerMaxPending, "broker-max-pending", broker.DefaultMaxPendingEvents, "events the broker ingress has accepted and not yet delivered, retried or dead-lettered (503 beyond)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
+	o.metrics.addFlags(f)
 	return cmd
 }
 
@@ -188,6 +192,9 @@ func (o upOptions) run(ctx context.Context) error {
 	}
 	requestBody, eventBody, err := o.limits()
 	if err != nil {
+		return err
+	}
+	if err := o.metrics.validate(); err != nil {
 		return err
 	}
 	stateDir, jsStore, err := o.stores()
@@ -215,8 +222,12 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(fmt.Errorf("writing kubeconfig: %w", err), w.Stop())
 	}
+	ms, err := o.metrics.start(ctx, w.Autoscaler, w.ControllerClient)
+	if err != nil {
+		return errors.Join(err, w.Stop())
+	}
 	st := o.serviceTime
-	shells, err := shell.Start(ctx, shell.Config{
+	shellCfg := shell.Config{
 		// The shells read as the controllers' ServiceAccount, not as admin.
 		Client: w.ControllerClient, Metrics: w.Autoscaler, Emitter: emitter,
 		Serving: servingshell.Config{
@@ -243,9 +254,11 @@ func (o upOptions) run(ctx context.Context) error {
 		OnFallback: func(port int) {
 			fmt.Fprintf(os.Stderr, "knsim: port %d is busy, the gateway takes a free one\n", port)
 		},
-	})
+	}
+	ms.hook(&shellCfg)
+	shells, err := shell.Start(ctx, shellCfg)
 	if err != nil {
-		return errors.Join(err, w.Stop())
+		return errors.Join(err, ms.close(), w.Stop())
 	}
 	plane, events := shells.Serving, shells.Eventing
 	abs, _ := filepath.Abs(o.kubeconfig)
@@ -254,7 +267,7 @@ func (o upOptions) run(ctx context.Context) error {
 and its data plane's gateway on http://%s
 Eventing: broker ingress on %s/<namespace>/<broker>, channels on %s
 (durable channels on NATS JetStream at %s, store %s)
-%s
+%s%s
   export KUBECONFIG=%s
   kubectl apply -f helloworld-go.yaml
   kubectl get ksvc,rev,rt,kpa,sks
@@ -270,11 +283,11 @@ Controllers, webhook and shells run as the ServiceAccount knative-serving/knsim-
 (ClusterRole knsim-controller, system/config/rbac); the kubeconfig is cluster admin (mode 0600).
 %s
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), abs, gw, gw,
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), events.Durable().ServerURL(), events.Durable().StoreDir(), stateLine(stateDir), ms.bannerLine(), abs, gw, gw,
 		memoryLine(policy, strings.HasSuffix(gcDesc, "(from the environment)")))
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
-	if err := errors.Join(shells.Close(), w.Stop()); err != nil {
+	if err := errors.Join(shells.Close(), ms.close(), w.Stop()); err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
