@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
-	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/knsim/knsim/system/httpserve"
 	"github.com/knsim/knsim/system/metrics"

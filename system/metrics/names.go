@@ -62,29 +62,29 @@ var PodLabels = append(append([]string{}, RevisionLabels...), LabelPod, LabelCon
 // The families, named as Knative exports them (sources in
 // docs/metrics.md), plus knsim's per-second load of a revision.
 var (
-	DesiredPods = Family{"autoscaler_desired_pods", "Number of pods autoscaler wants to allocate", Gauge, RevisionLabels}
-	RequestedPods = Family{"autoscaler_requested_pods", "Number of pods autoscaler requested from Kubernetes", Gauge, RevisionLabels}
-	ActualPods = Family{"autoscaler_actual_pods", "Number of pods that are allocated currently", Gauge, RevisionLabels}
-	NotReadyPods = Family{"autoscaler_not_ready_pods", "Number of pods that are not ready currently", Gauge, RevisionLabels}
-	PendingPods = Family{"autoscaler_pending_pods", "Number of pods that are pending currently", Gauge, RevisionLabels}
-	TerminatingPods = Family{"autoscaler_terminating_pods", "Number of pods that are terminating currently", Gauge, RevisionLabels}
-	ExcessBurstCapacity = Family{"autoscaler_excess_burst_capacity", "Excess burst capacity overserved over the stable window", Gauge, RevisionLabels}
+	DesiredPods              = Family{"autoscaler_desired_pods", "Number of pods autoscaler wants to allocate", Gauge, RevisionLabels}
+	RequestedPods            = Family{"autoscaler_requested_pods", "Number of pods autoscaler requested from Kubernetes", Gauge, RevisionLabels}
+	ActualPods               = Family{"autoscaler_actual_pods", "Number of pods that are allocated currently", Gauge, RevisionLabels}
+	NotReadyPods             = Family{"autoscaler_not_ready_pods", "Number of pods that are not ready currently", Gauge, RevisionLabels}
+	PendingPods              = Family{"autoscaler_pending_pods", "Number of pods that are pending currently", Gauge, RevisionLabels}
+	TerminatingPods          = Family{"autoscaler_terminating_pods", "Number of pods that are terminating currently", Gauge, RevisionLabels}
+	ExcessBurstCapacity      = Family{"autoscaler_excess_burst_capacity", "Excess burst capacity overserved over the stable window", Gauge, RevisionLabels}
 	StableRequestConcurrency = Family{"autoscaler_stable_request_concurrency", "Average of requests count per observed pod over the stable window", Gauge, RevisionLabels}
-	PanicRequestConcurrency = Family{"autoscaler_panic_request_concurrency", "Average of requests count per observed pod over the panic window", Gauge, RevisionLabels}
-	TargetConcurrencyPerPod = Family{"autoscaler_target_concurrency_per_pod", "The desired number of concurrent requests for each pod", Gauge, RevisionLabels}
-	StableRPS = Family{"autoscaler_stable_requests_per_second", "Average requests-per-second per observed pod over the stable window", Gauge, RevisionLabels}
-	PanicRPS = Family{"autoscaler_panic_requests_per_second", "Average requests-per-second per observed pod over the panic window", Gauge, RevisionLabels}
-	TargetRPS = Family{"autoscaler_target_requests_per_second", "The desired requests-per-second for each pod", Gauge, RevisionLabels}
-	PanicMode = Family{"autoscaler_panic_mode", "1 if autoscaler is in panic mode, 0 otherwise", Gauge, RevisionLabels}
+	PanicRequestConcurrency  = Family{"autoscaler_panic_request_concurrency", "Average of requests count per observed pod over the panic window", Gauge, RevisionLabels}
+	TargetConcurrencyPerPod  = Family{"autoscaler_target_concurrency_per_pod", "The desired number of concurrent requests for each pod", Gauge, RevisionLabels}
+	StableRPS                = Family{"autoscaler_stable_requests_per_second", "Average requests-per-second per observed pod over the stable window", Gauge, RevisionLabels}
+	PanicRPS                 = Family{"autoscaler_panic_requests_per_second", "Average requests-per-second per observed pod over the panic window", Gauge, RevisionLabels}
+	TargetRPS                = Family{"autoscaler_target_requests_per_second", "The desired requests-per-second for each pod", Gauge, RevisionLabels}
+	PanicMode                = Family{"autoscaler_panic_mode", "1 if autoscaler is in panic mode, 0 otherwise", Gauge, RevisionLabels}
 
-	RevisionRequestCount = Family{"revision_request_count", "The number of requests that are routed to queue-proxy", Counter, RequestLabels}
-	RevisionRequestLatencies = Family{"revision_request_latencies", "The response latencies of the requests that are routed to queue-proxy, in milliseconds", Histogram, RequestLabels}
-	ActivatorRequestCount = Family{"activator_request_count", "The number of requests that are routed to the activator", Counter, RequestLabels}
-	ActivatorRequestLatencies = Family{"activator_request_latencies", "The response latencies of the requests that are routed to the activator, in milliseconds", Histogram, RequestLabels}
+	RevisionRequestCount        = Family{"revision_request_count", "The number of requests that are routed to queue-proxy", Counter, RequestLabels}
+	RevisionRequestLatencies    = Family{"revision_request_latencies", "The response latencies of the requests that are routed to queue-proxy, in milliseconds", Histogram, RequestLabels}
+	ActivatorRequestCount       = Family{"activator_request_count", "The number of requests that are routed to the activator", Counter, RequestLabels}
+	ActivatorRequestLatencies   = Family{"activator_request_latencies", "The response latencies of the requests that are routed to the activator, in milliseconds", Histogram, RequestLabels}
 	ActivatorRequestConcurrency = Family{"activator_request_concurrency", "Concurrent requests that are routed to the activator", Gauge, PodLabels}
 
 	RevisionConcurrency = Family{"knsim_revision_concurrency", "A revision's mean requests in flight over the last second, as reported to the autoscaler", Gauge, RevisionLabels}
-	RevisionRPS = Family{"knsim_revision_requests_per_second", "A revision's requests over the last second, as reported to the autoscaler", Gauge, RevisionLabels}
+	RevisionRPS         = Family{"knsim_revision_requests_per_second", "A revision's requests over the last second, as reported to the autoscaler", Gauge, RevisionLabels}
 )
 
 // Families are every family knsim exports, in the order the export

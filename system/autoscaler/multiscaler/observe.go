@@ -56,4 +56,3 @@ func (m *Multiscaler) Observe(key types.NamespacedName) (Observation, bool) {
 	}
 	return o, true
 }
-
