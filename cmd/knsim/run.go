@@ -36,6 +36,7 @@ type runOptions struct {
 	maxDuration  time.Duration // 0: scenario.DefaultMaxDuration
 	outside      bool          // file: paths may leave the scenario's folder
 	readiness    bool          // record the Service-ready breakdown and write its CSV
+	exports      exportOptions // --metrics-out, --trace-out (run_exports.go)
 }
 
 func newRunCommand() *cobra.Command {
@@ -69,6 +70,7 @@ plane, prints a summary in the shape hey users know, writes results JSON into
 	f.StringVar(&o.gc, "gc-memory-limit", gcpolicy.Policy{MemoryLimit: gcpolicy.DefaultMemoryLimit}.String(),
 		`during real-mode runs, collect garbage only when the heap nears this size, which keeps collector pauses out of the measured latency; "default" keeps Go's GOGC=100`)
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the runs to this file (go tool pprof reads it)")
+	o.exports.addFlags(f)
 	return cmd
 }
 
@@ -100,6 +102,9 @@ func (o runOptions) run(ctx context.Context, stdout, stderr io.Writer, files []s
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
+	}
+	if err := o.exports.validate(scs); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
@@ -179,7 +184,19 @@ func (o runOptions) runOne(ctx context.Context, sc *scenario.Scenario, stderr io
 		defer restore()
 		return runner.RunReal(ctx, sc, opts)
 	}
-	return runner.Run(ctx, sc, opts)
+	seed := sc.Metadata.Seed
+	if opts.Seed != nil {
+		seed = *opts.Seed
+	}
+	x, err := o.exports.attach(sc, seed, &opts)
+	if err != nil {
+		return nil, err
+	}
+	res, err := runner.Run(ctx, sc, opts)
+	if err != nil {
+		return nil, err
+	}
+	return res, x.write(res)
 }
 
 // writeReadinessCSV writes the run's Service-ready breakdown, one row per

@@ -70,6 +70,8 @@ type upOptions struct {
 	// debugAddr serves net/http/pprof on loopback ("": off), so that a
 	// soak test or a person can read goroutines and heap of the process.
 	debugAddr string
+	// metrics are the Prometheus endpoint's flags (up_metrics.go).
+	metrics metricsOptions
 }
 
 // limits parses the server-limit flags into the shells' settings.
@@ -153,6 +155,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.portSet = cmd.Flags().Changed("gateway-port")
+			o.metrics.addrSet = cmd.Flags().Changed("metrics-addr")
 			return o.run(cmd.Context())
 		},
 	}
@@ -175,6 +178,7 @@ etcd and kube-apiserver die with knsim, even when it is killed (Linux).`,
 	f.StringVar(&o.natsTokenFile, "nats-token-file", "knsim.nats-token", "where to write the embedded NATS server's client token, random at each start (mode 0600; nats --token \"$(cat FILE)\"); \"\" writes none")
 	f.StringVar(&o.debugAddr, "debug-addr", "", "serve Go's pprof (goroutines, heap, CPU) on this loopback address, e.g. 127.0.0.1:6060 (default off)")
 	f.StringVar(&o.stateDir, "state-dir", "", "keep the control plane and the durable channels across restarts: etcd's data in DIR/etcd, the JetStream store in DIR/jetstream (one running knsim per folder)")
+	o.metrics.addFlags(f)
 	return cmd
 }
 
@@ -204,6 +208,9 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := o.metrics.validate(); err != nil {
+		return err
+	}
 	stateDir, jsStore, err := o.stores()
 	if err != nil {
 		return err
@@ -229,8 +236,12 @@ func (o upOptions) run(ctx context.Context) error {
 	if err != nil {
 		return errors.Join(fmt.Errorf("writing kubeconfig: %w", err), w.Stop())
 	}
+	ms, err := o.metrics.start(ctx, w.Autoscaler, w.ControllerClient)
+	if err != nil {
+		return errors.Join(err, w.Stop())
+	}
 	st := o.serviceTime
-	shells, err := shell.Start(ctx, shell.Config{
+	shellCfg := shell.Config{
 		// The shells read as the controllers' ServiceAccount, not as admin.
 		Client: w.ControllerClient, Metrics: w.Autoscaler, Emitter: emitter,
 		Serving: servingshell.Config{
@@ -257,9 +268,11 @@ func (o upOptions) run(ctx context.Context) error {
 		OnFallback: func(port int) {
 			fmt.Fprintf(os.Stderr, "knsim: port %d is busy, the gateway takes a free one\n", port)
 		},
-	})
+	}
+	ms.hook(&shellCfg)
+	shells, err := shell.Start(ctx, shellCfg)
 	if err != nil {
-		return errors.Join(err, w.Stop())
+		return errors.Join(err, ms.close(), w.Stop())
 	}
 	plane, events := shells.Serving, shells.Eventing
 	natsLine := "durable channels on NATS JetStream at " + events.Durable().ServerURL()
@@ -285,7 +298,7 @@ func (o upOptions) run(ctx context.Context) error {
 and its data plane's gateway on http://%s
 Eventing: broker ingress on %s/<namespace>/<broker>, channels on %s
 (%s, store %s)
-%s%s
+%s%s%s
   export KUBECONFIG=%s
   kubectl apply -f helloworld-go.yaml
   kubectl get ksvc,rev,rt,kpa,sks
@@ -301,11 +314,11 @@ Controllers, webhook and shells run as the ServiceAccount knative-serving/knsim-
 (ClusterRole knsim-controller, system/config/rbac); the kubeconfig is cluster admin (mode 0600).
 %s
 Press Ctrl-C to stop.
-`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), natsLine, events.Durable().StoreDir(), stateLine(stateDir), debugLine, abs, gw, gw,
+`, time.Since(start).Seconds(), w.ControlPlane.Config.Host, gw, events.BrokerURL(), events.ChannelURL(), natsLine, events.Durable().StoreDir(), stateLine(stateDir), debugLine, ms.bannerLine(), abs, gw, gw,
 		memoryLine(policy, strings.HasSuffix(gcDesc, "(from the environment)")))
 	<-ctx.Done()
 	fmt.Fprintln(os.Stderr, "\nknsim: stopping...")
-	if err := errors.Join(shells.Close(), w.Stop()); err != nil {
+	if err := errors.Join(shells.Close(), ms.close(), w.Stop()); err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stderr, "knsim: stopped")
