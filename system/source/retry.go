@@ -29,10 +29,7 @@ const (
 // AdapterDefaultSpec returns the adapters' retry as a delivery spec:
 // retry 5, exponential, PT0.05S.
 func AdapterDefaultSpec() *duck.DeliverySpec {
-	retry := int32(AdapterRetry)
-	policy := duck.BackoffPolicyExponential
-	delay := AdapterBackoffDelay
-	return &duck.DeliverySpec{Retry: &retry, BackoffPolicy: &policy, BackoffDelay: &delay}
+	return delivery.ExponentialSpec(AdapterRetry, AdapterBackoffDelay)
 }
 
 // AdapterPolicy resolves how an adapter retries: spec's retry,

@@ -56,9 +56,13 @@ const (
 // BrokerDefaultSpec returns the delivery spec a Broker gets when it sets
 // none: retry 10, exponential backoff, PT0.2S.
 func BrokerDefaultSpec() *duck.DeliverySpec {
-	retry := int32(BrokerDefaultRetry)
+	return ExponentialSpec(BrokerDefaultRetry, BrokerDefaultBackoffDelay)
+}
+
+// ExponentialSpec is a delivery spec of retry retries with exponential
+// backoff from delay (ISO-8601).
+func ExponentialSpec(retry int32, delay string) *duck.DeliverySpec {
 	policy := duck.BackoffPolicyExponential
-	delay := BrokerDefaultBackoffDelay
 	return &duck.DeliverySpec{Retry: &retry, BackoffPolicy: &policy, BackoffDelay: &delay}
 }
 
