@@ -162,22 +162,25 @@ func (x *Dispatcher) run(d *Delivery, observe Observer) {
 	for {
 		a := x.attempt(d)
 		dec := d.Next(x.clock.Now(), a)
+		final := dec.Action != Retry && dec.Action != DeadLetter
+		if final {
+			// Finished before it is observed, so an observer of the last
+			// decision sees InFlight without it.
+			x.inflight.Add(-1)
+		}
 		if observe != nil {
 			observe(d, dec)
 		}
-		switch dec.Action {
-		case Retry:
-			if dec.Wait > 0 {
-				// FakeClock runs callbacks under its lock, so never do the
-				// work inside the callback itself.
-				x.clock.AfterFunc(dec.Wait, func() { go x.run(d, observe) })
-				return
-			}
-		case DeadLetter:
-			d = d.DeadLetterDelivery(dec)
-		default:
-			x.inflight.Add(-1)
+		switch {
+		case final:
 			return
+		case dec.Action == Retry && dec.Wait > 0:
+			// FakeClock runs callbacks under its lock, so never do the
+			// work inside the callback itself.
+			x.clock.AfterFunc(dec.Wait, func() { go x.run(d, observe) })
+			return
+		case dec.Action == DeadLetter:
+			d = d.DeadLetterDelivery(dec)
 		}
 	}
 }
