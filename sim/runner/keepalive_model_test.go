@@ -1,6 +1,8 @@
 package runner_test
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -35,45 +37,11 @@ func realized(reqs []telemetry.Record, keep time.Duration, res *results.Results)
 // Poisson arrivals far apart next to its service time, so that it almost
 // never has more than one instance: the regime where a scale-per-request
 // model (SimFaaS, Mahmoudi and Khazaei) has closed forms.
-const keepAliveModel = `
-metadata: {name: keepalive-model, seed: 7, duration: 24h, controlPlane: memory}
-cluster:
-  pods: {imagePull: 200ms, cachedImagePull: 200ms, containerStart: 200ms, readiness: 100ms}
-workloads:
-  fn: {serviceTime: 10ms}
-manifests:
-  - inline: |
-      apiVersion: serving.knative.dev/v1
-      kind: Service
-      metadata: {name: fn, namespace: default}
-      spec:
-        template:
-          metadata:
-            annotations:
-              autoscaling.knative.dev/class: keepalive.autoscaling.knsim.dev
-              autoscaling.knsim.dev/keep-alive: 1m
-          spec:
-            containers: [{image: example.com/fn}]
-traffic:
-  - {name: poisson, host: fn.default.example.com, start: 10s, rate: {rps: 0.0166667, arrivals: poisson}}
-`
+var keepAliveModel = keepAliveScenario("keepalive-model", 7, "24h", "10ms", "1m", 0.0166667)
 
 var _ = Describe("the keep-alive policy against the scale-per-request model", func() {
 	It("gives the cold-start probability and mean instance count of Poisson arrivals with a fixed keep-alive", func(ctx SpecContext) {
-		sc, err := scenario.Parse("inline.yaml", []byte(keepAliveModel), "testdata")
-		Expect(err).NotTo(HaveOccurred())
-		var (
-			mu   sync.Mutex
-			reqs []telemetry.Record
-		)
-		res, err := runner.Run(ctx, sc, runner.Options{OnRequest: func(r telemetry.Record) {
-			mu.Lock()
-			defer mu.Unlock()
-			reqs = append(reqs, r)
-		}})
-		Expect(err).NotTo(HaveOccurred())
-		mu.Lock()
-		defer mu.Unlock()
+		res, reqs := runRecording(ctx, keepAliveModel)
 
 		// With arrivals at rate λ and an instance kept for T after each
 		// request (service time negligible), a request is cold when the gap
@@ -153,45 +121,11 @@ func scalePerRequest(arrivals []time.Duration, service []time.Duration, startup,
 // keepAliveBusy has several instances at once: Poisson arrivals at one
 // every two seconds and exponential service times of two seconds, so a
 // request often finds every instance busy and starts one of its own.
-const keepAliveBusy = `
-metadata: {name: keepalive-busy, seed: 11, duration: 6h, controlPlane: memory}
-cluster:
-  pods: {imagePull: 200ms, cachedImagePull: 200ms, containerStart: 200ms, readiness: 100ms}
-workloads:
-  fn: {serviceTime: {type: exponential, mean: 2s}}
-manifests:
-  - inline: |
-      apiVersion: serving.knative.dev/v1
-      kind: Service
-      metadata: {name: fn, namespace: default}
-      spec:
-        template:
-          metadata:
-            annotations:
-              autoscaling.knative.dev/class: keepalive.autoscaling.knsim.dev
-              autoscaling.knsim.dev/keep-alive: 30s
-          spec:
-            containers: [{image: example.com/fn}]
-traffic:
-  - {name: poisson, host: fn.default.example.com, start: 10s, rate: {rps: 0.5, arrivals: poisson}}
-`
+var keepAliveBusy = keepAliveScenario("keepalive-busy", 11, "6h", "{type: exponential, mean: 2s}", "30s", 0.5)
 
 var _ = Describe("the keep-alive policy against a scale-per-request simulator", func() {
 	It("matches the cold-start probability and mean instance count of the same arrivals with several instances busy", func(ctx SpecContext) {
-		sc, err := scenario.Parse("inline.yaml", []byte(keepAliveBusy), "testdata")
-		Expect(err).NotTo(HaveOccurred())
-		var (
-			mu   sync.Mutex
-			reqs []telemetry.Record
-		)
-		res, err := runner.Run(ctx, sc, runner.Options{OnRequest: func(r telemetry.Record) {
-			mu.Lock()
-			defer mu.Unlock()
-			reqs = append(reqs, r)
-		}})
-		Expect(err).NotTo(HaveOccurred())
-		mu.Lock()
-		defer mu.Unlock()
+		res, reqs := runRecording(ctx, keepAliveBusy)
 		slices.SortFunc(reqs, func(a, b telemetry.Record) int { return a.Start.Compare(b.Start) })
 		Expect(len(reqs)).To(BeNumerically("~", 10800, 400), "six hours of arrivals at one every two seconds")
 
@@ -236,3 +170,50 @@ var _ = Describe("the keep-alive policy against a scale-per-request simulator", 
 		Expect(meanInstances).To(BeNumerically("~", refMean, 0.10*refMean), "mean instance count within 10 percent of the reference")
 	})
 })
+
+// keepAliveScenario is one function under the fixed keep-alive policy with
+// Poisson arrivals from 10 s: the scenarios the model specs run.
+func keepAliveScenario(name string, seed int, duration, serviceTime, keepAlive string, rps float64) string {
+	return fmt.Sprintf(`
+metadata: {name: %s, seed: %d, duration: %s, controlPlane: memory}
+cluster:
+  pods: {imagePull: 200ms, cachedImagePull: 200ms, containerStart: 200ms, readiness: 100ms}
+workloads:
+  fn: {serviceTime: %s}
+manifests:
+  - inline: |
+      apiVersion: serving.knative.dev/v1
+      kind: Service
+      metadata: {name: fn, namespace: default}
+      spec:
+        template:
+          metadata:
+            annotations:
+              autoscaling.knative.dev/class: keepalive.autoscaling.knsim.dev
+              autoscaling.knsim.dev/keep-alive: %s
+          spec:
+            containers: [{image: example.com/fn}]
+traffic:
+  - {name: poisson, host: fn.default.example.com, start: 10s, rate: {rps: %g, arrivals: poisson}}
+`, name, seed, duration, serviceTime, keepAlive, rps)
+}
+
+// runRecording runs the scenario document and returns its results and
+// every request's record.
+func runRecording(ctx context.Context, doc string) (*results.Results, []telemetry.Record) {
+	sc, err := scenario.Parse("inline.yaml", []byte(doc), "testdata")
+	Expect(err).NotTo(HaveOccurred())
+	var (
+		mu   sync.Mutex
+		reqs []telemetry.Record
+	)
+	res, err := runner.Run(ctx, sc, runner.Options{OnRequest: func(r telemetry.Record) {
+		mu.Lock()
+		defer mu.Unlock()
+		reqs = append(reqs, r)
+	}})
+	Expect(err).NotTo(HaveOccurred())
+	mu.Lock()
+	defer mu.Unlock()
+	return res, slices.Clone(reqs)
+}
